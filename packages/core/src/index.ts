@@ -1,0 +1,3 @@
+export * from './errors.js';
+export type { Db, QueryResult } from './db.js';
+export type { FitInput, FittedModel, Matrix, Runtime, RuntimeName, Task } from './runtime.js';

@@ -1,0 +1,54 @@
+/**
+ * The contract between core's train/predict orchestration and an algorithm runtime (DESIGN §5).
+ * Matrices are dense, row-major Float64Array; labels for classification are class indices 0..k-1 as f64
+ * (core owns the mapping from the user's labels to indices and back).
+ */
+export type Task = 'regression' | 'classification' | 'clustering' | 'decomposition';
+export type RuntimeName = 'native' | 'python';
+
+export interface Matrix {
+  data: Float64Array;
+  rows: number;
+  cols: number;
+}
+
+export interface FitInput {
+  task: Task;
+  algorithm: string;
+  /** scikit-learn names and values, already validated by `Runtime.validateHyperparams`. */
+  hyperparams: Record<string, unknown>;
+  x: Matrix;
+  /** Targets: rows × targets (one column unless joint regression); absent for clustering/decomposition. */
+  y?: Matrix;
+  /** Number of classes for classification (labels are 0..numClasses-1). */
+  numClasses?: number;
+  signal?: AbortSignal;
+}
+
+/** A fitted model, owned by the runtime that made it. `handle` is opaque to core. */
+export interface FittedModel {
+  readonly runtime: RuntimeName;
+  readonly task: Task;
+  readonly algorithm: string;
+  readonly numFeatures: number;
+  /** Columns of `predict` output: targets (regression), 1 (classification/clustering), components (decomposition). */
+  readonly numOutputs: number;
+  readonly numClasses?: number;
+  readonly handle: unknown;
+}
+
+export interface Runtime {
+  readonly name: RuntimeName;
+  supports(task: Task, algorithm: string): boolean;
+  /** Throws `InvalidHyperparameter`-coded `PgmlError` for unknown names, wrong types or out-of-range values. */
+  validateHyperparams(task: Task, algorithm: string, hyperparams: Record<string, unknown>): Record<string, unknown>;
+  fit(input: FitInput): Promise<FittedModel>;
+  /** rows × numOutputs, row-major: class index for classification, cluster for clustering, transform for decomposition. */
+  predict(model: FittedModel, x: Matrix, signal?: AbortSignal): Promise<Float64Array>;
+  /** rows × numClasses, row-major; only where the estimator has probabilities. */
+  predictProba?(model: FittedModel, x: Matrix, signal?: AbortSignal): Promise<Float64Array>;
+  /** The runtime's payload; core wraps it in the checksummed model header (DESIGN §6). */
+  serialize(model: FittedModel): Promise<Uint8Array>;
+  deserialize(payload: Uint8Array, meta: Omit<FittedModel, 'handle' | 'runtime'>): Promise<FittedModel>;
+  close?(): Promise<void>;
+}

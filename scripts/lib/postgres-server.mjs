@@ -1,0 +1,65 @@
+// A throw-away PostgreSQL 15 server for tests and benchmarks: initdb in a temp dir as the `postgres` user
+// (initdb refuses root), a free loopback port, trust auth on loopback only, stopped on exit, failure or Ctrl-C.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, chmodSync, existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const PG_BIN = process.env.PGML_PG_BIN ?? '/usr/lib/postgresql/15/bin';
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Runs a PostgreSQL binary, as the `postgres` user when we are root. */
+function runPg(bin, args, options = {}) {
+  const path = join(PG_BIN, bin);
+  const isRoot = process.getuid?.() === 0;
+  const [cmd, argv] = isRoot ? ['runuser', ['-u', 'postgres', '--', path, ...args]] : [path, args];
+  return execFileSync(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+}
+
+export async function startPostgres({ log = (msg) => process.stderr.write(`${msg}\n`) } = {}) {
+  if (!existsSync(join(PG_BIN, 'initdb'))) {
+    throw new Error(`PostgreSQL 15 server binaries not found in ${PG_BIN} (apt-get install postgresql-15)`);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'pgml-ts-pg-'));
+  chmodSync(dir, 0o777);
+  const data = join(dir, 'data');
+  const port = await freePort();
+  if (process.getuid?.() === 0) execFileSync('chown', ['postgres:postgres', dir]);
+  runPg('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C.UTF-8', '-N']);
+  const opts = `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir} -c fsync=off -c max_connections=200 -c shared_buffers=256MB`;
+  runPg('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-o', opts, '-w', '-t', '60', 'start']);
+  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  log(`PostgreSQL 15 started on 127.0.0.1:${port} (data in ${data})`);
+
+  let stopped = false;
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    spawnSync(process.getuid?.() === 0 ? 'runuser' : join(PG_BIN, 'pg_ctl'),
+      process.getuid?.() === 0
+        ? ['-u', 'postgres', '--', join(PG_BIN, 'pg_ctl'), '-D', data, '-m', 'immediate', '-w', 'stop']
+        : ['-D', data, '-m', 'immediate', '-w', 'stop'],
+      { stdio: 'ignore' });
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', stop);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.once(signal, () => {
+      stop();
+      process.exit(130);
+    });
+  }
+  return { url, port, dataDir: data, socketDir: dir, pgBin: PG_BIN, stop, pgCtl: (args) => runPg('pg_ctl', ['-D', data, ...args]) };
+}
