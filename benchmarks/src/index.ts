@@ -1,0 +1,91 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { runVectorBenchmark } from './vector/run.js';
+import { vectorMarkdown, vectorSvg } from './vector/report.js';
+
+export { runVectorBenchmark } from './vector/run.js';
+export type { VectorReport, VectorRow } from './vector/run.js';
+
+const DEFAULT_OUT = fileURLToPath(new URL('../results', import.meta.url));
+const SUITES = ['vector', 'all'] as const;
+
+const HELP = `pgml bench [vector|all] [options]
+
+Runs the benchmark suite and writes JSON + Markdown + SVG reports.
+
+  vector   PostgresML 2.0's dot-product table (SQL, PL/pgSQL, PL/Python, NumPy) vs pgml-ts's cold, warm and
+           kernel-only paths, measured side by side on a real PostgreSQL.
+  all      every suite (default)
+
+Options:
+  --rows N              embeddings in the vector table (default 10000)
+  --runs N              timed runs per row (default 9)
+  --out DIR             where reports go (default benchmarks/results)
+  --database-url URL    PostgreSQL to run in (default: DATABASE_URL, else a throw-away local PostgreSQL 15)
+  --json                print the report as one JSON object on stdout
+  --quiet               no progress on stderr
+`;
+
+/** Entry point shared by `pnpm bench` and `pgml bench`; returns the process exit code. */
+export async function runBenchCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      rows: { type: 'string' },
+      runs: { type: 'string' },
+      out: { type: 'string' },
+      'database-url': { type: 'string' },
+      json: { type: 'boolean', default: false },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const suite = positionals[0] ?? 'all';
+  if (!(SUITES as readonly string[]).includes(suite)) {
+    process.stderr.write(`unknown benchmark suite ${JSON.stringify(suite)}; choose one of: ${SUITES.join(', ')}\n`);
+    return 1;
+  }
+  const rows = positiveInt(values.rows, 10_000, '--rows');
+  const runs = positiveInt(values.runs, 9, '--runs');
+  if (rows === undefined || runs === undefined) return 1;
+  const out = resolve(values.out ?? DEFAULT_OUT);
+  const progress = values.quiet ? undefined : (msg: string) => process.stderr.write(`  ${msg}\n`);
+
+  let databaseUrl = values['database-url'] ?? process.env.DATABASE_URL;
+  let server: { stop(): void } | undefined;
+  if (!databaseUrl) {
+    const { startPostgres } = await import('../../scripts/lib/postgres-server.mjs');
+    server = await startPostgres({ log: (m) => progress?.(m) });
+    databaseUrl = (server as { url: string }).url;
+  }
+  try {
+    const report = await runVectorBenchmark({ databaseUrl, rows, runs, ...(progress ? { progress } : {}) });
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, 'vector.json'), `${JSON.stringify(report, null, 2)}\n`);
+    const markdown = vectorMarkdown(report);
+    writeFileSync(join(out, 'vector.md'), markdown);
+    writeFileSync(join(out, 'vector.svg'), vectorSvg(report));
+    if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+    else process.stdout.write(`${markdown}\nreports written to ${out}/vector.{json,md,svg}\n`);
+    return 0;
+  } finally {
+    server?.stop();
+  }
+}
+
+function positiveInt(raw: string | undefined, fallback: number, flag: string): number | undefined {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) {
+    process.stderr.write(`${flag} must be a positive integer, got ${JSON.stringify(raw)}\n`);
+    return undefined;
+  }
+  return n;
+}
