@@ -3,3 +3,25 @@ export type { Db, QueryResult } from './db.js';
 export type { FitInput, FittedModel, Matrix, Runtime, RuntimeName, Task } from './runtime.js';
 export * from './db/index.js';
 export * from './datasets/index.js';
+export { ensureSchema, schemaVersion } from './schema/ensure-schema.js';
+export { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from './schema/migrations.js';
+export { ALGORITHMS, isKnownAlgorithm } from './algorithms.js';
+export {
+  parseParityTable,
+  RuntimeRegistry,
+  type ParityEntry,
+  type ParityTable,
+  type RuntimeChoice,
+} from './registry.js';
+export { ModelCache, type ModelCacheOptions } from './model-cache.js';
+export { loadModelFile, MODEL_FILE_PATH, saveModelFile } from './model-store.js';
+export { NoDeployedModel, UnknownProject, type Project } from './project/projects.js';
+export { deploy, type DeployOptions, type DeployResult, type DeployStrategy } from './project/deploy.js';
+export {
+  listDeployments,
+  listModels,
+  listProjects,
+  type DeploymentSummary,
+  type ModelSummary,
+  type ProjectSummary,
+} from './project/listing.js';

@@ -1,0 +1,126 @@
+/**
+ * The runtime registry (DESIGN §5): which runtime fits a (task, algorithm). `native` and `python` force a runtime;
+ * `auto` follows the parity table the benchmarks commit (benchmarks/results/parity.json), passed in as data so core
+ * never reads another package's files. Without a table entry, auto prefers native when it supports the algorithm.
+ */
+import { isKnownAlgorithm, NOT_INSTALLABLE } from './algorithms.js';
+import { AlgorithmUnavailable, InvalidArgument } from './errors.js';
+import type { Runtime, RuntimeName, Task } from './runtime.js';
+
+export type RuntimeChoice = RuntimeName | 'auto';
+
+export interface ParityEntry {
+  task: Task;
+  algorithm: string;
+  /** The runtime `auto` picks: native where it meets quality parity and is faster, else python. */
+  choice: RuntimeName;
+  /** Free-form evidence (key metric per runtime, speedup); kept for reports, ignored by `resolve`. */
+  [evidence: string]: unknown;
+}
+
+export interface ParityTable {
+  version: 1;
+  entries: ParityEntry[];
+}
+
+const RUNTIME_NAMES: readonly RuntimeName[] = ['native', 'python'];
+const TASK_NAMES: readonly Task[] = ['regression', 'classification', 'clustering', 'decomposition'];
+
+/** Validates parsed JSON as a parity table; anything malformed is an `InvalidArgument` naming the bad entry. */
+export function parseParityTable(json: unknown): ParityTable {
+  const table = json as { version?: unknown; entries?: unknown } | null;
+  if (!table || typeof table !== 'object' || table.version !== 1 || !Array.isArray(table.entries)) {
+    throw new InvalidArgument('parity table must be { "version": 1, "entries": [...] }');
+  }
+  table.entries.forEach((entry: unknown, i: number) => {
+    const e = entry as Partial<ParityEntry> | null;
+    if (
+      !e ||
+      !TASK_NAMES.includes(e.task as Task) ||
+      typeof e.algorithm !== 'string' ||
+      !RUNTIME_NAMES.includes(e.choice as RuntimeName)
+    ) {
+      throw new InvalidArgument(`parity table entry ${i} needs task, algorithm and choice (native|python)`, { entry });
+    }
+  });
+  return table as ParityTable;
+}
+
+export class RuntimeRegistry {
+  readonly #runtimes = new Map<RuntimeName, Runtime>();
+  #parity = new Map<string, RuntimeName>();
+
+  constructor(options: { runtimes?: Runtime[]; parity?: ParityTable } = {}) {
+    for (const runtime of options.runtimes ?? []) this.register(runtime);
+    if (options.parity) this.setParityTable(options.parity);
+  }
+
+  register(runtime: Runtime): this {
+    this.#runtimes.set(runtime.name, runtime);
+    return this;
+  }
+
+  setParityTable(table: ParityTable): this {
+    this.#parity = new Map(parseParityTable(table).entries.map((e) => [key(e.task, e.algorithm), e.choice]));
+    return this;
+  }
+
+  get(name: RuntimeName): Runtime | undefined {
+    return this.#runtimes.get(name);
+  }
+
+  /** The runtime that stored a model, for loading it back; missing → `AlgorithmUnavailable`. */
+  require(name: RuntimeName, algorithm: string): Runtime {
+    const runtime = this.#runtimes.get(name);
+    if (!runtime) {
+      throw new AlgorithmUnavailable(algorithm, `the model was trained by the ${name} runtime, which is not registered`, {
+        runtime: name,
+      });
+    }
+    return runtime;
+  }
+
+  names(): RuntimeName[] {
+    return [...this.#runtimes.keys()];
+  }
+
+  /** Picks the runtime for training; throws `InvalidArgument` (unknown) or `AlgorithmUnavailable` (not here). */
+  resolve(task: Task, algorithm: string, requested: RuntimeChoice = 'auto'): Runtime {
+    if (requested !== 'auto' && !RUNTIME_NAMES.includes(requested)) {
+      throw new InvalidArgument(`unknown runtime ${JSON.stringify(requested)}: expected native, python or auto`);
+    }
+    const unavailable = NOT_INSTALLABLE[algorithm];
+    if (unavailable) throw new AlgorithmUnavailable(algorithm, unavailable, { task });
+    const supporting = RUNTIME_NAMES.map((n) => this.#runtimes.get(n)).filter(
+      (r): r is Runtime => r !== undefined && r.supports(task, algorithm),
+    );
+    if (supporting.length === 0 && !isKnownAlgorithm(task, algorithm)) {
+      throw new InvalidArgument(`unknown algorithm ${JSON.stringify(algorithm)} for ${task}`, { task, algorithm });
+    }
+    if (requested !== 'auto') {
+      const runtime = supporting.find((r) => r.name === requested);
+      if (runtime) return runtime;
+      const why = this.#runtimes.has(requested)
+        ? `the ${requested} runtime does not implement ${task} ${algorithm}`
+        : `the ${requested} runtime is not registered`;
+      throw new AlgorithmUnavailable(algorithm, why, { task, runtime: requested });
+    }
+    const preferred = this.#parity.get(key(task, algorithm)) ?? 'native';
+    const runtime = supporting.find((r) => r.name === preferred) ?? supporting[0];
+    if (!runtime) {
+      const registered = this.names();
+      throw new AlgorithmUnavailable(
+        algorithm,
+        registered.length === 0
+          ? 'no runtime is registered'
+          : `no registered runtime (${registered.join(', ')}) implements ${task} ${algorithm}`,
+        { task },
+      );
+    }
+    return runtime;
+  }
+}
+
+function key(task: Task, algorithm: string): string {
+  return `${task}/${algorithm}`;
+}

@@ -1,0 +1,143 @@
+/**
+ * The `pgml` schema as versioned migrations. Version 1 is PostgresML 2.x's layout (pgml-extension/sql/schema.sql):
+ * same tables, column names and types, so SQL written for PostgresML reads our tables. Differences, on purpose:
+ * - PostgresML's enum types (pgml.task, pgml.sampling, pgml.runtime, pgml.strategy, pgml.search) are TEXT with
+ *   CHECK constraints: the same values, and no `ALTER TYPE … ADD VALUE` (not allowed in a transaction) later.
+ * - Two additions: the snapshot's split `seed` (so the split can be recomputed exactly), and a per-database
+ *   `pgml.instance` id that keys the in-process model cache. Class labels travel in the model file's header meta.
+ * A migration is a list of statements (PGlite runs one statement per query) applied in one transaction.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  statements: readonly string[];
+}
+
+const TIMESTAMPS = `created_at TIMESTAMP WITHOUT TIME ZONE NOT NULL DEFAULT clock_timestamp(),
+  updated_at TIMESTAMP WITHOUT TIME ZONE NOT NULL DEFAULT clock_timestamp()`;
+
+export const TASKS = ['regression', 'classification', 'clustering', 'decomposition'] as const;
+export const SAMPLINGS = ['random', 'last', 'stratified'] as const;
+export const STRATEGIES = ['best_score', 'most_recent', 'rollback'] as const;
+export const SEARCHES = ['grid', 'random'] as const;
+export const RUNTIMES = ['native', 'python'] as const;
+
+const list = (values: readonly string[]): string => values.map((v) => `'${v}'`).join(', ');
+
+function updatedAtTrigger(table: string): string {
+  return `CREATE TRIGGER ${table}_auto_updated_at BEFORE UPDATE ON pgml.${table}
+    FOR EACH ROW EXECUTE FUNCTION pgml.set_updated_at()`;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'PostgresML 2.x tables: projects, snapshots, models, deployments, files',
+    statements: [
+      `CREATE TABLE pgml.instance (
+        id UUID PRIMARY KEY DEFAULT gen_random_uuid(),
+        created_at TIMESTAMP WITHOUT TIME ZONE NOT NULL DEFAULT clock_timestamp()
+      )`,
+      `INSERT INTO pgml.instance DEFAULT VALUES`,
+      `CREATE OR REPLACE FUNCTION pgml.set_updated_at() RETURNS TRIGGER AS $$
+      BEGIN
+        IF (NEW IS DISTINCT FROM OLD AND NEW.updated_at IS NOT DISTINCT FROM OLD.updated_at) THEN
+          NEW.updated_at := clock_timestamp();
+        END IF;
+        RETURN NEW;
+      END;
+      $$ LANGUAGE plpgsql`,
+      `CREATE TABLE pgml.projects (
+        id BIGSERIAL PRIMARY KEY,
+        name TEXT NOT NULL,
+        task TEXT NOT NULL CHECK (task IN (${list(TASKS)})),
+        ${TIMESTAMPS}
+      )`,
+      `CREATE UNIQUE INDEX projects_name_idx ON pgml.projects(name)`,
+      updatedAtTrigger('projects'),
+      `CREATE TABLE pgml.snapshots (
+        id BIGSERIAL PRIMARY KEY,
+        relation_name TEXT NOT NULL,
+        y_column_name TEXT[] NOT NULL,
+        test_size FLOAT4 NOT NULL,
+        test_sampling TEXT NOT NULL CHECK (test_sampling IN (${list(SAMPLINGS)})),
+        status TEXT NOT NULL,
+        columns JSONB,
+        analysis JSONB,
+        ${TIMESTAMPS},
+        materialized BOOLEAN DEFAULT false,
+        seed BIGINT NOT NULL DEFAULT 0
+      )`,
+      updatedAtTrigger('snapshots'),
+      `CREATE TABLE pgml.models (
+        id BIGSERIAL PRIMARY KEY,
+        project_id BIGINT NOT NULL,
+        snapshot_id BIGINT,
+        num_features INT NOT NULL,
+        algorithm TEXT NOT NULL,
+        runtime TEXT DEFAULT 'python' CHECK (runtime IN (${list(RUNTIMES)})),
+        hyperparams JSONB NOT NULL,
+        status TEXT NOT NULL,
+        metrics JSONB,
+        search TEXT CHECK (search IN (${list(SEARCHES)})),
+        search_params JSONB NOT NULL,
+        search_args JSONB NOT NULL,
+        ${TIMESTAMPS},
+        CONSTRAINT project_id_fk FOREIGN KEY (project_id) REFERENCES pgml.projects(id) ON DELETE CASCADE,
+        CONSTRAINT snapshot_id_fk FOREIGN KEY (snapshot_id) REFERENCES pgml.snapshots(id) ON DELETE SET NULL
+      )`,
+      `CREATE INDEX models_project_id_idx ON pgml.models(project_id)`,
+      `CREATE INDEX models_snapshot_id_idx ON pgml.models(snapshot_id)`,
+      updatedAtTrigger('models'),
+      `CREATE TABLE pgml.deployments (
+        id BIGSERIAL PRIMARY KEY,
+        project_id BIGINT NOT NULL,
+        model_id BIGINT NOT NULL,
+        strategy TEXT NOT NULL CHECK (strategy IN (${list(STRATEGIES)})),
+        created_at TIMESTAMP WITHOUT TIME ZONE NOT NULL DEFAULT clock_timestamp(),
+        CONSTRAINT project_id_fk FOREIGN KEY (project_id) REFERENCES pgml.projects(id) ON DELETE CASCADE,
+        CONSTRAINT model_id_fk FOREIGN KEY (model_id) REFERENCES pgml.models(id) ON DELETE CASCADE
+      )`,
+      // predict's per-call lookup ("latest deployment of this project") is one scan of this index.
+      `CREATE INDEX deployments_project_id_created_at_idx ON pgml.deployments(project_id, created_at DESC, id DESC)`,
+      `CREATE INDEX deployments_model_id_created_at_idx ON pgml.deployments(model_id)`,
+      `CREATE TABLE pgml.files (
+        id BIGSERIAL PRIMARY KEY,
+        model_id BIGINT NOT NULL,
+        path TEXT NOT NULL,
+        part INTEGER NOT NULL,
+        ${TIMESTAMPS},
+        data BYTEA NOT NULL,
+        CONSTRAINT model_id_fk FOREIGN KEY (model_id) REFERENCES pgml.models(id) ON DELETE CASCADE
+      )`,
+      `CREATE UNIQUE INDEX files_model_id_path_part_idx ON pgml.files(model_id, path, part)`,
+      updatedAtTrigger('files'),
+      `CREATE VIEW pgml.deployed_models AS
+        SELECT m.id, p.name, p.task, m.algorithm, m.runtime, d.created_at AS deployed_at
+          FROM pgml.projects p
+          JOIN (SELECT DISTINCT ON (project_id) project_id, model_id, created_at
+                  FROM pgml.deployments ORDER BY project_id, created_at DESC, id DESC) d ON d.project_id = p.id
+          JOIN pgml.models m ON m.id = d.model_id
+         ORDER BY p.name ASC`,
+      `CREATE VIEW pgml.trained_models AS
+        SELECT m.id, p.name, p.task, m.algorithm, m.runtime, m.created_at, s.test_sampling, s.test_size,
+               d.model_id IS NOT NULL AS deployed
+          FROM pgml.projects p
+          JOIN pgml.models m ON p.id = m.project_id
+          JOIN pgml.snapshots s ON s.id = m.snapshot_id
+          LEFT JOIN (SELECT DISTINCT ON (project_id) project_id, model_id, created_at
+                       FROM pgml.deployments ORDER BY project_id, created_at DESC, id DESC) d ON d.model_id = m.id
+         ORDER BY m.created_at DESC`,
+      `CREATE VIEW pgml.overview AS
+        SELECT p.name, d.created_at AS deployed_at, p.task, m.algorithm, m.runtime, s.relation_name,
+               s.y_column_name, s.test_sampling, s.test_size
+          FROM pgml.projects p
+          JOIN pgml.models m ON p.id = m.project_id
+          JOIN pgml.deployments d ON d.project_id = p.id AND d.model_id = m.id
+          JOIN pgml.snapshots s ON s.id = m.snapshot_id
+         ORDER BY d.created_at DESC`,
+    ],
+  },
+];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
