@@ -1,0 +1,1 @@
+"""pgml-ts scikit-learn worker: a long-lived process speaking framed binary messages over stdin/stdout."""

@@ -1,0 +1,4 @@
+export { PythonWorker, DEFAULT_PYTHON, PYTHON_DIR } from './worker.js';
+export type { CallOptions, CallResult, Handshake, PythonVersions, WorkerOptions } from './worker.js';
+export { encodeFrame, decodeBody, FrameDecoder } from './protocol.js';
+export type { F64Buffer, Frame, Header, PayloadBuffer } from './protocol.js';
