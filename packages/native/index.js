@@ -1,0 +1,136 @@
+// Hand-written loader + thin JS layer over the Rust addon (napi-cli is run with --no-js so it never overwrites it).
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+function loadBinding() {
+  const { platform, arch } = process;
+  // napi-rs naming: <binaryName>.<platform>-<arch>[-<abi>].node; glibc vs musl only matters on Linux.
+  const abi = platform === 'linux' ? (process.report?.getReport?.().header?.glibcVersionRuntime ? '-gnu' : '-musl') : '';
+  const triple = `${platform}-${arch}${abi}`;
+  const errors = [];
+  for (const candidate of [`./pgml-native.${triple}.node`, `@pgml-ts/native-${triple}`]) {
+    try {
+      return require(candidate);
+    } catch (error) {
+      if (error?.code !== 'MODULE_NOT_FOUND' && !String(error?.message).includes('Cannot find module')) throw error;
+      errors.push(candidate);
+    }
+  }
+  const error = new Error(
+    `@pgml-ts/native: no native binary for ${triple} (looked for ${errors.join(' and ')}). ` +
+      'Run `npm run quickstart` from the repository root (sets everything up), or build it with ' +
+      '`pnpm --filter @pgml-ts/native build` (needs Rust and the Debian crate sources, see packages/native/README.md).',
+  );
+  error.code = 'NATIVE_UNAVAILABLE';
+  throw error;
+}
+
+const binding = loadBinding();
+
+export const {
+  add, subtract, multiply, divide,
+  normL0, normL1, normL2, normMax, normalizeL1, normalizeL2, normalizeMax,
+  distanceL1, distanceL2, dotProduct, cosineSimilarity,
+  sum, min, max, minAbs, maxAbs,
+  scoreRows, topK, parseCopyFloatArrays, blasSgemv, blasSdot, nativeInfo,
+} = binding;
+
+function abortError(signal) {
+  const error = new Error(`The operation was aborted${signal.reason instanceof Error ? `: ${signal.reason.message}` : ''}`, {
+    cause: signal.reason,
+  });
+  error.name = 'AbortError';
+  error.code = 'ABORTED';
+  return error;
+}
+
+/**
+ * Runs `start(token)` (a native async call) so that an AbortSignal rejects at once — before the call if already
+ * aborted, else as soon as it fires — and flips the native cancel flag the Rust loop polls between chunks.
+ */
+function withSignal(options, start) {
+  const signal = options?.signal;
+  if (signal == null) return start(undefined);
+  if (signal.aborted) return Promise.reject(abortError(signal));
+  const token = binding.createCancelToken();
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      binding.cancel(token);
+      reject(abortError(signal));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    start(token)
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+export function scoreRowsAsync(query, matrix, dim, metric, options) {
+  return withSignal(options, (token) => binding.scoreRowsAsync(query, matrix, dim, metric, token));
+}
+
+export function topKAsync(query, matrix, dim, k, metric, options) {
+  return withSignal(options, (token) => binding.topKAsync(query, matrix, dim, k, metric, token));
+}
+
+export function parseCopyFloatArraysAsync(copy, options) {
+  return withSignal(options, (token) => binding.parseCopyFloatArraysAsync(copy, token));
+}
+
+/** A row-major f32 matrix held in native memory across queries; see index.d.ts. */
+export class NativeMatrix {
+  #handle;
+  #rows;
+  #dim;
+
+  constructor(handle) {
+    if (typeof handle !== 'object' || handle === null) {
+      throw new TypeError('NativeMatrix: use NativeMatrix.fromCopy() or NativeMatrix.fromArray()');
+    }
+    const { rows, dim } = binding.matrixShape(handle);
+    this.#handle = handle;
+    this.#rows = rows;
+    this.#dim = dim;
+  }
+
+  static fromCopy(copy) {
+    return new NativeMatrix(binding.matrixFromCopy(copy));
+  }
+
+  static fromArray(data, dim) {
+    return new NativeMatrix(binding.matrixFromArray(data, dim));
+  }
+
+  get rows() {
+    return this.#rows;
+  }
+
+  get dim() {
+    return this.#dim;
+  }
+
+  scores(query, metric) {
+    return binding.matrixScores(this.#handle, query, metric);
+  }
+
+  topK(query, k, metric) {
+    return binding.matrixTopK(this.#handle, query, k, metric);
+  }
+
+  scoresAsync(query, metric, options) {
+    return withSignal(options, (token) => binding.matrixScoresAsync(this.#handle, query, metric, token));
+  }
+
+  topKAsync(query, k, metric, options) {
+    return withSignal(options, (token) => binding.matrixTopKAsync(this.#handle, query, k, metric, token));
+  }
+
+  /** Releases the native memory now instead of at garbage collection. Idempotent. */
+  free() {
+    binding.matrixFree(this.#handle);
+  }
+}
+
+/** @internal For the panic-safety tests only. */
+export const _testing = { panic: binding._testPanic, panicAsync: binding._testPanicAsync };

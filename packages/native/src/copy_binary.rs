@@ -1,0 +1,218 @@
+//! Parser for PostgreSQL's binary COPY format restricted to what the vector path needs: exactly one column of
+//! one-dimensional `float4[]` (element oid 700) or `float8[]` (oid 701), all rows the same length, no NULLs.
+//!
+//! Layout (all integers big-endian): signature `PGCOPY\n\xff\r\n\0`, i32 flags, i32 header-extension length +
+//! bytes, then tuples of i16 field count (-1 = trailer) and per field i32 length (-1 = NULL) + payload. An array
+//! payload is i32 ndim, i32 has-nulls flag, u32 element oid, per dimension (i32 size, i32 lower bound), then per
+//! element i32 length + bytes. Every read is bounds-checked: garbage or truncated input is an error, not a panic.
+
+use crate::cancel::Cancel;
+use crate::error::{Error, Result};
+use crate::vector::Float;
+
+const SIGNATURE: &[u8; 11] = b"PGCOPY\n\xff\r\n\0";
+const FLAG_HAS_OIDS: u32 = 1 << 16;
+const OID_FLOAT4: u32 = 700;
+const OID_FLOAT8: u32 = 701;
+/// Rows between cancel-flag checks.
+const CANCEL_EVERY_ROWS: usize = 4096;
+
+/// Parsed matrix: float4[] stays f32; float8[] stays f64 so no precision is lost (callers may narrow it).
+pub enum CopyData {
+    F32(Vec<f32>),
+    F64(Vec<f64>),
+}
+
+pub struct CopyMatrix {
+    pub data: CopyData,
+    pub rows: usize,
+    pub dim: usize,
+}
+
+/// A big-endian float element of a COPY array.
+trait Element: Float {
+    const OID: u32;
+    const SIZE: usize;
+    fn from_be(bytes: &[u8]) -> Self;
+}
+impl Element for f32 {
+    const OID: u32 = OID_FLOAT4;
+    const SIZE: usize = 4;
+    #[inline(always)]
+    fn from_be(bytes: &[u8]) -> Self {
+        f32::from_bits(u32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]))
+    }
+}
+impl Element for f64 {
+    const OID: u32 = OID_FLOAT8;
+    const SIZE: usize = 8;
+    #[inline(always)]
+    fn from_be(bytes: &[u8]) -> Self {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(&bytes[..8]);
+        f64::from_bits(u64::from_be_bytes(b))
+    }
+}
+
+struct Cursor<'a> {
+    buf: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn take(&mut self, n: usize, what: &str) -> Result<&'a [u8]> {
+        let end = self.pos.checked_add(n).filter(|&end| end <= self.buf.len());
+        let Some(end) = end else {
+            return Err(Error::invalid(format!(
+                "parseCopyFloatArrays: truncated COPY data: needed {n} bytes for {what} at offset {}, {} left",
+                self.pos,
+                self.buf.len() - self.pos
+            )));
+        };
+        let bytes = &self.buf[self.pos..end];
+        self.pos = end;
+        Ok(bytes)
+    }
+    fn u32(&mut self, what: &str) -> Result<u32> {
+        let b = self.take(4, what)?;
+        Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    }
+    fn i32(&mut self, what: &str) -> Result<i32> {
+        Ok(self.u32(what)? as i32)
+    }
+    fn i16(&mut self, what: &str) -> Result<i16> {
+        let b = self.take(2, what)?;
+        Ok(i16::from_be_bytes([b[0], b[1]]))
+    }
+}
+
+fn bad(message: String) -> Error {
+    Error::invalid(format!("parseCopyFloatArrays: {message}"))
+}
+
+pub fn parse_copy(buf: &[u8], cancel: Cancel<'_>) -> Result<CopyMatrix> {
+    let mut cur = Cursor { buf, pos: 0 };
+    if buf.len() < SIGNATURE.len() || &buf[..SIGNATURE.len()] != SIGNATURE {
+        return Err(bad("not a PostgreSQL binary COPY stream (missing PGCOPY signature)".into()));
+    }
+    cur.pos = SIGNATURE.len();
+    let flags = cur.u32("the header flags")?;
+    if flags & FLAG_HAS_OIDS != 0 {
+        return Err(bad("COPY ... WITH OIDS streams are not supported".into()));
+    }
+    let extension = cur.u32("the header extension length")? as usize;
+    cur.take(extension, "the header extension")?;
+
+    // The first row fixes the element type; each is parsed by the monomorphised loop for its type.
+    let start = cur.pos;
+    match first_row_oid(&mut cur)? {
+        None => Ok(CopyMatrix { data: CopyData::F32(Vec::new()), rows: 0, dim: 0 }),
+        Some(OID_FLOAT4) => parse_rows::<f32>(Cursor { buf, pos: start }, cancel).map(|(v, r, d)| matrix(CopyData::F32(v), r, d)),
+        Some(OID_FLOAT8) => parse_rows::<f64>(Cursor { buf, pos: start }, cancel).map(|(v, r, d)| matrix(CopyData::F64(v), r, d)),
+        Some(oid) => Err(bad(format!("row 0: expected a float4[] (oid 700) or float8[] (oid 701) column, got element oid {oid}"))),
+    }
+}
+
+fn matrix(data: CopyData, rows: usize, dim: usize) -> CopyMatrix {
+    CopyMatrix { data, rows, dim }
+}
+
+/// Element oid of the first row, or `None` when the stream has no rows.
+fn first_row_oid(cur: &mut Cursor<'_>) -> Result<Option<u32>> {
+    let fields = cur.i16("the field count of row 0")?;
+    if fields == -1 {
+        return Ok(None);
+    }
+    if fields != 1 {
+        return Err(bad(format!("row 0 has {fields} columns; select exactly one float4[] or float8[] column")));
+    }
+    if cur.i32("the length of row 0")? < 0 {
+        return Err(bad("row 0 is NULL".into()));
+    }
+    cur.take(8, "the array header of row 0")?;
+    Ok(Some(cur.u32("the element oid of row 0")?))
+}
+
+fn parse_rows<T: Element>(mut cur: Cursor<'_>, cancel: Cancel<'_>) -> Result<(Vec<T>, usize, usize)> {
+    let mut out: Vec<T> = Vec::new();
+    let mut dim = None;
+    let mut row = 0usize;
+    loop {
+        if row % CANCEL_EVERY_ROWS == 0 {
+            cancel.check()?;
+        }
+        let fields = cur.i16("a field count")?;
+        if fields == -1 {
+            break;
+        }
+        if fields != 1 {
+            return Err(bad(format!("row {row} has {fields} columns; select exactly one float4[] or float8[] column")));
+        }
+        let len = cur.i32("a field length")?;
+        if len < 0 {
+            return Err(bad(format!("row {row} is NULL")));
+        }
+        let payload = cur.take(len as usize, "an array value")?;
+        let n = parse_array::<T>(payload, row, &mut out)?;
+        match dim {
+            None => {
+                dim = Some(n);
+                // Pre-size from the first row: the whole stream is then decoded without reallocation.
+                let per_row = 4 + 2 + 4 + payload.len();
+                out.reserve((cur.buf.len() - cur.pos) / per_row * n);
+            }
+            Some(d) if d != n => {
+                return Err(Error::new(
+                    crate::error::ErrorCode::DimensionMismatch,
+                    format!("parseCopyFloatArrays: dimension mismatch: row 0 has {d} elements, row {row} has {n}"),
+                ))
+            }
+            Some(_) => {}
+        }
+        row += 1;
+    }
+    if cur.pos != cur.buf.len() {
+        return Err(bad(format!("{} unexpected bytes after the COPY trailer", cur.buf.len() - cur.pos)));
+    }
+    Ok((out, row, dim.unwrap_or(0)))
+}
+
+/// Decodes one array value, appending its elements to `out`; returns the element count.
+fn parse_array<T: Element>(payload: &[u8], row: usize, out: &mut Vec<T>) -> Result<usize> {
+    let mut cur = Cursor { buf: payload, pos: 0 };
+    let ndim = cur.i32("the array dimensions")?;
+    let _has_nulls = cur.i32("the array null flag")?;
+    let oid = cur.u32("the element oid")?;
+    if oid != T::OID {
+        return Err(bad(format!("row {row}: element oid {oid} differs from row 0's {}", T::OID)));
+    }
+    if ndim == 0 {
+        return Err(bad(format!("row {row} is an empty array")));
+    }
+    if ndim != 1 {
+        return Err(bad(format!("row {row}: expected a one-dimensional array, got {ndim} dimensions")));
+    }
+    let n = cur.i32("the array length")?;
+    cur.i32("the array lower bound")?;
+    if n <= 0 {
+        return Err(bad(format!("row {row} is an empty array")));
+    }
+    let n = n as usize;
+    let elements = cur.take(n * (4 + T::SIZE), "the array elements")?;
+    // Hot loop: one bounds check per row (above), then fixed-size chunks the compiler can unroll.
+    for (i, chunk) in elements.chunks_exact(4 + T::SIZE).enumerate() {
+        if chunk[..4] != (T::SIZE as u32).to_be_bytes() {
+            let message = if chunk[..4] == [0xff; 4] {
+                format!("row {row}: element {i} is NULL")
+            } else {
+                format!("row {row}: element {i} has a bad length")
+            };
+            return Err(bad(message));
+        }
+        out.push(T::from_be(&chunk[4..]));
+    }
+    if cur.pos != payload.len() {
+        return Err(bad(format!("row {row}: array value has trailing bytes")));
+    }
+    Ok(n)
+}

@@ -1,0 +1,138 @@
+//! Argument parsing shared by all exports: JS values → Rust inputs, with INVALID_ARGUMENT errors that name the
+//! function and the argument.
+
+use std::borrow::Cow;
+
+use crate::cancel::CancelFlag;
+use crate::error::{Error, Result};
+use crate::napi::{Args, JsType, JsValue, TypedArray};
+use crate::vector::scan::Metric;
+
+/// A vector argument: typed arrays are borrowed zero-copy; `number[]` is converted to f64 (as JS numbers are).
+pub enum Floats<'s> {
+    F32(&'s [f32]),
+    F64(&'s [f64]),
+    Owned(Vec<f64>),
+}
+
+impl<'s> Floats<'s> {
+    pub fn len(&self) -> usize {
+        match self {
+            Floats::F32(v) => v.len(),
+            Floats::F64(v) => v.len(),
+            Floats::Owned(v) => v.len(),
+        }
+    }
+
+    pub fn is_f32(&self) -> bool {
+        matches!(self, Floats::F32(_))
+    }
+
+    pub fn to_f64(&self) -> Cow<'_, [f64]> {
+        match self {
+            Floats::F32(v) => Cow::Owned(v.iter().map(|&x| x as f64).collect()),
+            Floats::F64(v) => Cow::Borrowed(v),
+            Floats::Owned(v) => Cow::Borrowed(v),
+        }
+    }
+
+    pub fn to_f32(&self) -> Cow<'_, [f32]> {
+        match self {
+            Floats::F32(v) => Cow::Borrowed(v),
+            Floats::F64(v) => Cow::Owned(v.iter().map(|&x| x as f32).collect()),
+            Floats::Owned(v) => Cow::Owned(v.iter().map(|&x| x as f32).collect()),
+        }
+    }
+}
+
+fn describe(args: &Args<'_>, value: JsValue<'_>) -> &'static str {
+    match args.env.typed_array(value) {
+        Some(TypedArray::U8(_)) => "a Uint8Array",
+        Some(_) => "another kind of typed array",
+        None => args.env.type_of(value).name(),
+    }
+}
+
+pub fn floats_value<'s>(args: &Args<'s>, value: JsValue<'s>, what: &str) -> Result<Floats<'s>> {
+    let env = args.env;
+    match env.typed_array(value) {
+        Some(TypedArray::F32(v)) => return Ok(Floats::F32(v)),
+        Some(TypedArray::F64(v)) => return Ok(Floats::F64(v)),
+        _ => {}
+    }
+    if let Some(elements) = env.array_elements(value) {
+        let mut out = Vec::with_capacity(elements.len());
+        for (i, element) in elements.into_iter().enumerate() {
+            let n = env.number(element).ok_or_else(|| {
+                Error::invalid(format!("{}: {what}[{i}] must be a number, got {}", args.name(), describe(args, element)))
+            })?;
+            out.push(n);
+        }
+        return Ok(Floats::Owned(out));
+    }
+    Err(Error::invalid(format!(
+        "{}: {what} must be a Float32Array, Float64Array or number[], got {}",
+        args.name(),
+        describe(args, value)
+    )))
+}
+
+pub fn floats<'s>(args: &Args<'s>, i: usize, what: &str) -> Result<Floats<'s>> {
+    floats_value(args, args.get(i)?, what)
+}
+
+/// A Float32Array argument (matrices must already be f32: converting 5 MB per call would hide the real cost).
+pub fn f32_array<'s>(args: &Args<'s>, i: usize, what: &str) -> Result<&'s [f32]> {
+    let value = args.get(i)?;
+    match args.env.typed_array(value) {
+        Some(TypedArray::F32(v)) => Ok(v),
+        _ => Err(Error::invalid(format!("{}: {what} must be a Float32Array, got {}", args.name(), describe(args, value)))),
+    }
+}
+
+pub fn bytes<'s>(args: &Args<'s>, i: usize, what: &str) -> Result<&'s [u8]> {
+    let value = args.get(i)?;
+    match args.env.typed_array(value) {
+        Some(TypedArray::U8(v)) => Ok(v),
+        _ => Err(Error::invalid(format!("{}: {what} must be a Uint8Array (or Buffer), got {}", args.name(), describe(args, value)))),
+    }
+}
+
+/// A non-negative integer argument (`dim`, `k`).
+pub fn count(args: &Args<'_>, i: usize, what: &str) -> Result<usize> {
+    let value = args.get(i)?;
+    match args.env.number(value) {
+        Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= u32::MAX as f64 => Ok(n as usize),
+        Some(n) => Err(Error::invalid(format!("{}: {what} must be a non-negative integer, got {n}", args.name()))),
+        None => Err(Error::invalid(format!("{}: {what} must be a number, got {}", args.name(), describe(args, value)))),
+    }
+}
+
+pub fn metric(args: &Args<'_>, i: usize) -> Result<Metric> {
+    let value = args.get(i)?;
+    let name = args.env.string(value).ok_or_else(|| {
+        Error::invalid(format!("{}: metric must be 'dot', 'cosine' or 'l2', got {}", args.name(), describe(args, value)))
+    })?;
+    Metric::parse(args.name(), &name)
+}
+
+/// The optional cancel token (an external made by `createCancelToken`) passed to async twins.
+pub fn cancel_flag(args: &Args<'_>, i: usize) -> Result<Option<CancelFlag>> {
+    let value = args.get(i)?;
+    if matches!(args.env.type_of(value), JsType::Undefined | JsType::Null) {
+        return Ok(None);
+    }
+    args.env
+        .external_ref::<CancelFlag>(value)
+        .map(|flag| Some(flag.clone()))
+        .ok_or_else(|| Error::invalid(format!("{}: the cancel token is not one made by createCancelToken()", args.name())))
+}
+
+/// The array-of-vectors argument of the aggregates.
+pub fn vector_list<'s>(args: &Args<'s>, i: usize) -> Result<Vec<Floats<'s>>> {
+    let value = args.get(i)?;
+    let elements = args.env.array_elements(value).ok_or_else(|| {
+        Error::invalid(format!("{}: vectors must be an array of vectors, got {}", args.name(), describe(args, value)))
+    })?;
+    elements.into_iter().enumerate().map(|(k, v)| floats_value(args, v, &format!("vectors[{k}]"))).collect()
+}

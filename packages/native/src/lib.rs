@@ -1,0 +1,21 @@
+//! pgml-native: PostgresML's vector functions, batch scoring, PostgreSQL binary COPY parsing and OpenBLAS
+//! bindings for Node.js, over an own minimal Node-API layer (`napi`).
+
+mod blas;
+mod cancel;
+mod copy_binary;
+mod error;
+mod exports;
+mod napi;
+mod vector;
+
+use std::ffi::c_void;
+
+/// Node-API module entry point, looked up by name when `process.dlopen` loads the `.node` file.
+///
+/// # Safety
+/// Called by Node with a valid env and exports object.
+#[no_mangle]
+pub unsafe extern "C" fn napi_register_module_v1(env: *mut c_void, exports: *mut c_void) -> *mut c_void {
+    napi::register(env, exports, exports::EXPORTS)
+}

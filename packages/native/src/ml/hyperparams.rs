@@ -1,0 +1,216 @@
+//! Hyperparameters as scikit-learn names them. The FFI layer turns a JS object into `Hyperparams` (name → value,
+//! nothing checked); each algorithm declares a `&[ParamSpec]` with sklearn's names, types, ranges and defaults, and
+//! `resolve` turns the two into `Params` or an INVALID_HYPERPARAMETER error naming the key and the allowed keys.
+
+use std::fmt;
+
+use super::error::{Error, Result};
+
+/// A JS value as the FFI layer hands it over. Numbers are JS numbers, so integers arrive as f64.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Number(f64),
+    Str(String),
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Null => write!(f, "null"),
+            Value::Bool(b) => write!(f, "boolean {b}"),
+            Value::Number(n) => write!(f, "number {n}"),
+            Value::Str(s) => write!(f, "string {s:?}"),
+        }
+    }
+}
+
+/// What the caller passed, in the caller's order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Hyperparams(pub Vec<(String, Value)>);
+
+#[derive(Clone, Copy, Debug)]
+pub enum Kind {
+    /// A real number ≥ `min` (> `min` when `exclusive`).
+    Float { min: f64, exclusive: bool },
+    /// An integer ≥ `min`.
+    Int { min: i64 },
+    Bool,
+    /// One of the listed strings: the values of sklearn's option that this implementation computes.
+    Choice(&'static [&'static str]),
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum Default {
+    Null,
+    Bool(bool),
+    Number(f64),
+    Str(&'static str),
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct ParamSpec {
+    pub name: &'static str,
+    pub kind: Kind,
+    pub default: Default,
+    /// sklearn accepts `None` here (e.g. `n_jobs`).
+    pub nullable: bool,
+}
+
+impl ParamSpec {
+    pub const fn new(name: &'static str, kind: Kind, default: Default) -> Self {
+        ParamSpec { name, kind, default, nullable: false }
+    }
+    pub const fn nullable(mut self) -> Self {
+        self.nullable = true;
+        self
+    }
+
+    fn expectation(&self) -> String {
+        let base = match self.kind {
+            Kind::Float { min, exclusive: false } => format!("a number >= {min}"),
+            Kind::Float { min, exclusive: true } => format!("a number > {min}"),
+            Kind::Int { min } => format!("an integer >= {min}"),
+            Kind::Bool => "a boolean".to_string(),
+            Kind::Choice(options) => format!("one of {}", options.iter().map(|o| format!("{o:?}")).collect::<Vec<_>>().join(", ")),
+        };
+        if self.nullable {
+            format!("{base} or null")
+        } else {
+            base
+        }
+    }
+
+    fn accepts(&self, value: &Value) -> bool {
+        match (self.kind, value) {
+            (_, Value::Null) => self.nullable,
+            (Kind::Float { min, exclusive }, Value::Number(n)) => n.is_finite() && if exclusive { *n > min } else { *n >= min },
+            (Kind::Int { min }, Value::Number(n)) => n.is_finite() && n.fract() == 0.0 && *n >= min as f64,
+            (Kind::Bool, Value::Bool(_)) => true,
+            (Kind::Choice(options), Value::Str(s)) => options.contains(&s.as_str()),
+            _ => false,
+        }
+    }
+
+    fn default_value(&self) -> Value {
+        match self.default {
+            Default::Null => Value::Null,
+            Default::Bool(b) => Value::Bool(b),
+            Default::Number(n) => Value::Number(n),
+            Default::Str(s) => Value::Str(s.to_string()),
+        }
+    }
+}
+
+/// Every declared parameter with its value (given or default), in declaration order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Params(Vec<(&'static str, Value)>);
+
+/// Checks `given` against `specs`; `estimator` names the model in messages ("Ridge").
+pub fn resolve(estimator: &str, specs: &[ParamSpec], given: &Hyperparams) -> Result<Params> {
+    for (name, value) in &given.0 {
+        let spec = specs.iter().find(|s| s.name == name).ok_or_else(|| {
+            let allowed = specs.iter().map(|s| s.name).collect::<Vec<_>>().join(", ");
+            Error::hyperparameter(format!("unknown hyperparameter {name:?} for {estimator}; allowed: {allowed}"))
+        })?;
+        if !spec.accepts(value) {
+            return Err(Error::hyperparameter(format!(
+                "hyperparameter {name:?} of {estimator} must be {}, got {value}",
+                spec.expectation()
+            )));
+        }
+    }
+    let values = specs
+        .iter()
+        .map(|spec| {
+            let given = given.0.iter().rev().find(|(name, _)| name == spec.name).map(|(_, v)| v.clone());
+            (spec.name, given.unwrap_or_else(|| spec.default_value()))
+        })
+        .collect();
+    Ok(Params(values))
+}
+
+impl Params {
+    pub fn entries(&self) -> &[(&'static str, Value)] {
+        &self.0
+    }
+
+    fn get(&self, name: &str) -> &Value {
+        // Names are constants of this crate; a miss is a bug in an algorithm's spec table, not bad input.
+        match self.0.iter().find(|(n, _)| *n == name) {
+            Some((_, value)) => value,
+            None => panic!("hyperparameter {name:?} is not declared in the algorithm's spec"),
+        }
+    }
+    pub fn f64(&self, name: &str) -> f64 {
+        match self.get(name) {
+            Value::Number(n) => *n,
+            other => panic!("hyperparameter {name:?} is {other}, declared as a number"),
+        }
+    }
+    pub fn usize(&self, name: &str) -> usize {
+        self.f64(name) as usize
+    }
+    pub fn bool(&self, name: &str) -> bool {
+        match self.get(name) {
+            Value::Bool(b) => *b,
+            other => panic!("hyperparameter {name:?} is {other}, declared as a boolean"),
+        }
+    }
+    pub fn str(&self, name: &str) -> &str {
+        match self.get(name) {
+            Value::Str(s) => s,
+            other => panic!("hyperparameter {name:?} is {other}, declared as a string"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ml::error::ErrorKind;
+
+    const SPECS: &[ParamSpec] = &[
+        ParamSpec::new("alpha", Kind::Float { min: 0.0, exclusive: false }, Default::Number(1.0)),
+        ParamSpec::new("max_iter", Kind::Int { min: 0 }, Default::Number(100.0)),
+        ParamSpec::new("fit_intercept", Kind::Bool, Default::Bool(true)),
+        ParamSpec::new("solver", Kind::Choice(&["auto", "cholesky"]), Default::Str("auto")),
+        ParamSpec::new("n_jobs", Kind::Int { min: -1 }, Default::Null).nullable(),
+    ];
+
+    fn given(pairs: &[(&str, Value)]) -> Hyperparams {
+        Hyperparams(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
+    }
+
+    #[test]
+    fn defaults_fill_what_is_not_given() {
+        let p = resolve("Ridge", SPECS, &given(&[("alpha", Value::Number(0.5))])).unwrap();
+        assert_eq!(p.f64("alpha"), 0.5);
+        assert_eq!(p.usize("max_iter"), 100);
+        assert!(p.bool("fit_intercept"));
+        assert_eq!(p.str("solver"), "auto");
+        assert_eq!(p.entries()[4], ("n_jobs", Value::Null));
+    }
+
+    #[test]
+    fn unknown_names_and_wrong_types_are_typed_errors() {
+        let err = resolve("Ridge", SPECS, &given(&[("alpah", Value::Number(1.0))])).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::InvalidHyperparameter);
+        assert!(err.message.contains("\"alpah\"") && err.message.contains("allowed: alpha, max_iter"), "{}", err.message);
+        for bad in [
+            ("alpha", Value::Number(-1.0)),
+            ("alpha", Value::Str("1".into())),
+            ("alpha", Value::Number(f64::NAN)),
+            ("max_iter", Value::Number(1.5)),
+            ("fit_intercept", Value::Number(1.0)),
+            ("solver", Value::Str("sag".into())),
+            ("alpha", Value::Null),
+        ] {
+            let err = resolve("Ridge", SPECS, &given(&[bad.clone()])).unwrap_err();
+            assert_eq!(err.kind, ErrorKind::InvalidHyperparameter, "{bad:?}");
+            assert!(err.message.contains(bad.0), "{}", err.message);
+        }
+        assert!(resolve("Ridge", SPECS, &given(&[("n_jobs", Value::Number(4.0))])).is_ok());
+    }
+}

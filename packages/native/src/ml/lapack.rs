@@ -1,0 +1,276 @@
+//! The only place the algorithms touch OpenBLAS/LAPACK (libopenblas exports both; build.rs links it). Every
+//! wrapper takes and returns row-major data and hides LAPACK's column-major layout, workspace queries and `info`.
+//! Fortran CHARACTER arguments get their hidden length argument appended (gfortran ABI).
+
+use std::os::raw::{c_char, c_int};
+
+use super::error::{Error, Result};
+
+const CBLAS_ROW_MAJOR: c_int = 101;
+const CBLAS_NO_TRANS: c_int = 111;
+const CBLAS_TRANS: c_int = 112;
+
+extern "C" {
+    fn cblas_dgemm(
+        order: c_int,
+        trans_a: c_int,
+        trans_b: c_int,
+        m: c_int,
+        n: c_int,
+        k: c_int,
+        alpha: f64,
+        a: *const f64,
+        lda: c_int,
+        b: *const f64,
+        ldb: c_int,
+        beta: f64,
+        c: *mut f64,
+        ldc: c_int,
+    );
+    fn dgelsd_(
+        m: *const c_int,
+        n: *const c_int,
+        nrhs: *const c_int,
+        a: *mut f64,
+        lda: *const c_int,
+        b: *mut f64,
+        ldb: *const c_int,
+        s: *mut f64,
+        rcond: *const f64,
+        rank: *mut c_int,
+        work: *mut f64,
+        lwork: *const c_int,
+        iwork: *mut c_int,
+        info: *mut c_int,
+    );
+    fn dposv_(
+        uplo: *const c_char,
+        n: *const c_int,
+        nrhs: *const c_int,
+        a: *mut f64,
+        lda: *const c_int,
+        b: *mut f64,
+        ldb: *const c_int,
+        info: *mut c_int,
+        uplo_len: usize,
+    );
+    fn dgesdd_(
+        jobz: *const c_char,
+        m: *const c_int,
+        n: *const c_int,
+        a: *mut f64,
+        lda: *const c_int,
+        s: *mut f64,
+        u: *mut f64,
+        ldu: *const c_int,
+        vt: *mut f64,
+        ldvt: *const c_int,
+        work: *mut f64,
+        lwork: *const c_int,
+        iwork: *mut c_int,
+        info: *mut c_int,
+        jobz_len: usize,
+    );
+}
+
+fn lapack_int(n: usize) -> Result<c_int> {
+    c_int::try_from(n).map_err(|_| Error::invalid(format!("dimension {n} exceeds the 32-bit range of BLAS/LAPACK")))
+}
+
+/// Row-major `c (m×n) = alpha · op(a) · op(b) + beta · c`, `op(a)` m×k, `op(b)` k×n. `a` and `b` are stored with
+/// their own row-major shapes (a: m×k, or k×m when `trans_a`).
+#[allow(clippy::too_many_arguments)]
+pub fn gemm(trans_a: bool, trans_b: bool, m: usize, n: usize, k: usize, alpha: f64, a: &[f64], b: &[f64], beta: f64, c: &mut [f64]) -> Result<()> {
+    assert!(a.len() == m * k && b.len() == k * n && c.len() == m * n, "gemm: slice lengths do not match the shape");
+    if m == 0 || n == 0 {
+        return Ok(());
+    }
+    let (mi, ni, ki) = (lapack_int(m)?, lapack_int(n)?, lapack_int(k)?);
+    let lda = if trans_a { mi } else { ki.max(1) };
+    let ldb = if trans_b { ki.max(1) } else { ni };
+    let op = |t: bool| if t { CBLAS_TRANS } else { CBLAS_NO_TRANS };
+    // SAFETY: lengths asserted above match the leading dimensions passed.
+    unsafe { cblas_dgemm(CBLAS_ROW_MAJOR, op(trans_a), op(trans_b), mi, ni, ki, alpha, a.as_ptr(), lda, b.as_ptr(), ldb, beta, c.as_mut_ptr(), ni) };
+    Ok(())
+}
+
+/// Column-major copy of a row-major `rows × cols` matrix, with leading dimension `ld ≥ rows`.
+fn to_col_major(a: &[f64], rows: usize, cols: usize, ld: usize) -> Vec<f64> {
+    let mut out = vec![0.0; ld * cols];
+    for i in 0..rows {
+        for j in 0..cols {
+            out[i + j * ld] = a[i * cols + j];
+        }
+    }
+    out
+}
+
+/// Minimum-norm least squares `argmin ‖a·x − b‖` by SVD (LAPACK dgelsd, scipy.linalg.lstsq's default driver):
+/// singular values below `rcond · s_max` count as zero. `a` is m×n, `b` m×nrhs, the result n×nrhs (row-major).
+pub fn lstsq(a: &[f64], m: usize, n: usize, b: &[f64], nrhs: usize, rcond: f64) -> Result<Vec<f64>> {
+    assert!(a.len() == m * n && b.len() == m * nrhs, "lstsq: slice lengths do not match the shape");
+    let ld_b = m.max(n).max(1);
+    let mut a_cm = to_col_major(a, m, n, m.max(1));
+    let mut b_cm = to_col_major(b, m, nrhs, ld_b);
+    let mut s = vec![0.0; m.min(n).max(1)];
+    let (mi, ni, nrhs_i, lda, ldb) = (lapack_int(m)?, lapack_int(n)?, lapack_int(nrhs)?, lapack_int(m.max(1))?, lapack_int(ld_b)?);
+    let mut rank: c_int = 0;
+    let mut info: c_int = 0;
+    let mut work_size = 0.0;
+    let mut iwork_size: c_int = 0;
+    // SAFETY: workspace query (lwork = -1) writes one f64 and one int.
+    unsafe {
+        dgelsd_(&mi, &ni, &nrhs_i, a_cm.as_mut_ptr(), &lda, b_cm.as_mut_ptr(), &ldb, s.as_mut_ptr(), &rcond, &mut rank, &mut work_size, &-1, &mut iwork_size, &mut info)
+    };
+    if info != 0 {
+        return Err(Error::data(format!("dgelsd workspace query failed (info {info})")));
+    }
+    let lwork = work_size as usize + 1;
+    let mut work = vec![0.0; lwork];
+    let mut iwork = vec![0 as c_int; (iwork_size.max(1)) as usize];
+    let lwork_i = lapack_int(lwork)?;
+    // SAFETY: buffers sized per the query above; a_cm is lda×n, b_cm is ldb×nrhs.
+    unsafe {
+        dgelsd_(&mi, &ni, &nrhs_i, a_cm.as_mut_ptr(), &lda, b_cm.as_mut_ptr(), &ldb, s.as_mut_ptr(), &rcond, &mut rank, work.as_mut_ptr(), &lwork_i, iwork.as_mut_ptr(), &mut info)
+    };
+    if info != 0 {
+        return Err(Error::data(format!("least squares (dgelsd) did not converge (info {info})")));
+    }
+    let mut x = vec![0.0; n * nrhs];
+    for j in 0..n {
+        for t in 0..nrhs {
+            x[j * nrhs + t] = b_cm[j + t * ld_b];
+        }
+    }
+    Ok(x)
+}
+
+/// Solves `a·x = b` for symmetric positive definite `a` (n×n) by Cholesky (LAPACK dposv, what
+/// `scipy.linalg.solve(assume_a="pos")` calls). `b` is n×nrhs row-major. `None` when `a` is not positive definite.
+pub fn solve_spd(a: &[f64], n: usize, b: &[f64], nrhs: usize) -> Result<Option<Vec<f64>>> {
+    assert!(a.len() == n * n && b.len() == n * nrhs, "solve_spd: slice lengths do not match the shape");
+    // Symmetric, so the row-major buffer is its own column-major form.
+    let mut a_cm = a.to_vec();
+    let mut b_cm = to_col_major(b, n, nrhs, n.max(1));
+    let (ni, nrhs_i, ld) = (lapack_int(n)?, lapack_int(nrhs)?, lapack_int(n.max(1))?);
+    let mut info: c_int = 0;
+    let uplo = b'L' as c_char;
+    // SAFETY: a_cm is n×n, b_cm is n×nrhs with leading dimension n.
+    unsafe { dposv_(&uplo, &ni, &nrhs_i, a_cm.as_mut_ptr(), &ld, b_cm.as_mut_ptr(), &ld, &mut info, 1) };
+    if info > 0 {
+        return Ok(None);
+    }
+    if info < 0 {
+        return Err(Error::invalid(format!("dposv rejected argument {}", -info)));
+    }
+    let mut x = vec![0.0; n * nrhs];
+    for i in 0..n {
+        for t in 0..nrhs {
+            x[i * nrhs + t] = b_cm[i + t * n];
+        }
+    }
+    Ok(Some(x))
+}
+
+/// Thin SVD of a row-major m×n matrix: `a = u · diag(s) · vt`, u m×k, s k (descending), vt k×n, k = min(m, n).
+pub struct Svd {
+    pub u: Vec<f64>,
+    pub s: Vec<f64>,
+    pub vt: Vec<f64>,
+    pub k: usize,
+}
+
+pub fn svd(a: &[f64], m: usize, n: usize) -> Result<Svd> {
+    assert!(a.len() == m * n, "svd: slice length does not match the shape");
+    // The row-major buffer read column-major is aᵀ (n×m). With aᵀ = U'·S·V'ᵀ we get a = V'·S·U'ᵀ, and LAPACK's
+    // column-major U' (n×k) and V'ᵀ (k×m) read row-major are exactly a's vt (k×n) and u (m×k): no transposes.
+    let k = m.min(n);
+    let mut at = a.to_vec();
+    let mut s = vec![0.0; k];
+    let mut vt = vec![0.0; n * k];
+    let mut u = vec![0.0; k * m];
+    let (rows, cols, ki) = (lapack_int(n)?, lapack_int(m)?, lapack_int(k)?);
+    let mut iwork = vec![0 as c_int; 8 * k.max(1)];
+    let mut info: c_int = 0;
+    let jobz = b'S' as c_char;
+    let mut work_size = 0.0;
+    // SAFETY: workspace query; at is n×m column-major (lda = n), outputs sized n×k and k×m.
+    unsafe {
+        dgesdd_(&jobz, &rows, &cols, at.as_mut_ptr(), &rows, s.as_mut_ptr(), vt.as_mut_ptr(), &rows, u.as_mut_ptr(), &ki, &mut work_size, &-1, iwork.as_mut_ptr(), &mut info, 1)
+    };
+    if info != 0 {
+        return Err(Error::data(format!("dgesdd workspace query failed (info {info})")));
+    }
+    let lwork = work_size as usize + 1;
+    let mut work = vec![0.0; lwork];
+    let lwork_i = lapack_int(lwork)?;
+    // SAFETY: as above with the queried workspace.
+    unsafe {
+        dgesdd_(&jobz, &rows, &cols, at.as_mut_ptr(), &rows, s.as_mut_ptr(), vt.as_mut_ptr(), &rows, u.as_mut_ptr(), &ki, work.as_mut_ptr(), &lwork_i, iwork.as_mut_ptr(), &mut info, 1)
+    };
+    if info != 0 {
+        return Err(Error::data(format!("SVD (dgesdd) did not converge (info {info})")));
+    }
+    Ok(Svd { u, s, vt, k })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: &[f64], b: &[f64]) -> bool {
+        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-10)
+    }
+
+    #[test]
+    fn gemm_handles_transposes() {
+        let a = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]; // 2×3
+        let mut c = vec![0.0; 4];
+        gemm(false, true, 2, 2, 3, 1.0, &a, &a, 0.0, &mut c).unwrap(); // a·aᵀ
+        assert_eq!(c, vec![14.0, 32.0, 32.0, 77.0]);
+        let mut c = vec![0.0; 9];
+        gemm(true, false, 3, 3, 2, 1.0, &a, &a, 0.0, &mut c).unwrap(); // aᵀ·a
+        assert_eq!(c, vec![17.0, 22.0, 27.0, 22.0, 29.0, 36.0, 27.0, 36.0, 45.0]);
+    }
+
+    #[test]
+    fn lstsq_is_minimum_norm_on_rank_deficient_input() {
+        // Two identical columns: the minimum-norm solution splits the weight evenly.
+        let a = [1.0, 1.0, 2.0, 2.0, 3.0, 3.0];
+        let b = [2.0, 4.0, 6.0];
+        assert!(close(&lstsq(&a, 3, 2, &b, 1, f64::EPSILON).unwrap(), &[1.0, 1.0]));
+        // More unknowns than equations, two right-hand sides.
+        let a = [1.0, 0.0, 1.0, 0.0, 1.0, 1.0];
+        let b = [2.0, 1.0, 3.0, 0.0];
+        let x = lstsq(&a, 2, 3, &b, 2, f64::EPSILON).unwrap();
+        let mut back = vec![0.0; 4];
+        gemm(false, false, 2, 2, 3, 1.0, &a, &x, 0.0, &mut back).unwrap();
+        assert!(close(&back, &b));
+    }
+
+    #[test]
+    fn cholesky_solve_and_its_failure() {
+        let a = [4.0, 2.0, 2.0, 3.0];
+        let x = solve_spd(&a, 2, &[2.0, 1.0, 1.0, 0.0], 2).unwrap().unwrap();
+        let mut back = vec![0.0; 4];
+        gemm(false, false, 2, 2, 2, 1.0, &a, &x, 0.0, &mut back).unwrap();
+        assert!(close(&back, &[2.0, 1.0, 1.0, 0.0]));
+        assert!(solve_spd(&[1.0, 1.0, 1.0, 1.0], 2, &[1.0, 1.0], 1).unwrap().is_none());
+    }
+
+    #[test]
+    fn svd_reconstructs() {
+        let a = [3.0, 1.0, 2.0, -1.0, 0.5, 4.0]; // 3×2
+        let Svd { u, s, vt, k } = svd(&a, 3, 2).unwrap();
+        assert!(s[0] >= s[1]);
+        let mut us = u.clone();
+        for i in 0..3 {
+            for j in 0..k {
+                us[i * k + j] *= s[j];
+            }
+        }
+        let mut back = vec![0.0; 6];
+        gemm(false, false, 3, 2, k, 1.0, &us, &vt, 0.0, &mut back).unwrap();
+        assert!(close(&back, &a));
+    }
+}

@@ -1,0 +1,4 @@
+pub mod error;
+pub mod hyperparams;
+pub mod lapack;
+pub mod matrix;

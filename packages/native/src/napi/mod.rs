@@ -1,0 +1,420 @@
+//! Safe wrapper over the raw Node-API declarations in `sys`. This module is the only place that calls `napi_*`
+//! functions; everything else sees `Args` (reading arguments), `Env` (creating values) and `IntoJs`.
+//!
+//! Lifetimes: `'s` is the scope of one JS → Rust call. Handles (`JsValue<'s>`) and zero-copy typed-array slices
+//! borrowed from arguments cannot outlive it, so they can never reach a worker thread; async work receives owned
+//! data only (see `async_work`).
+
+pub mod async_work;
+mod sys;
+
+use std::any::TypeId;
+use std::ffi::{c_void, CString};
+use std::marker::PhantomData;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ptr;
+
+use crate::error::{Error, ErrorCode, Result};
+
+#[derive(Clone, Copy)]
+pub struct Env<'s> {
+    raw: sys::napi_env,
+    _scope: PhantomData<&'s ()>,
+}
+
+#[derive(Clone, Copy)]
+pub struct JsValue<'s> {
+    raw: sys::napi_value,
+    _scope: PhantomData<&'s ()>,
+}
+
+/// A JS value's type as far as argument parsing cares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JsType {
+    Undefined,
+    Null,
+    Boolean,
+    Number,
+    String,
+    Object,
+    Function,
+    External,
+    Other,
+}
+
+impl JsType {
+    pub fn name(self) -> &'static str {
+        match self {
+            JsType::Undefined => "undefined",
+            JsType::Null => "null",
+            JsType::Boolean => "a boolean",
+            JsType::Number => "a number",
+            JsType::String => "a string",
+            JsType::Object => "an object",
+            JsType::Function => "a function",
+            JsType::External => "a native handle",
+            JsType::Other => "a symbol or bigint",
+        }
+    }
+}
+
+/// A typed array borrowed from JS without copying. Only the element types the API accepts are distinguished.
+pub enum TypedArray<'s> {
+    F32(&'s [f32]),
+    F64(&'s [f64]),
+    U8(&'s [u8]),
+    Other,
+}
+
+/// Element types this addon creates typed arrays of.
+pub trait TypedElement: Copy + 'static {
+    const KIND: sys::napi_typedarray_type;
+}
+impl TypedElement for f32 {
+    const KIND: sys::napi_typedarray_type = sys::NAPI_FLOAT32_ARRAY;
+}
+impl TypedElement for f64 {
+    const KIND: sys::napi_typedarray_type = sys::NAPI_FLOAT64_ARRAY;
+}
+impl TypedElement for u32 {
+    const KIND: sys::napi_typedarray_type = sys::NAPI_UINT32_ARRAY;
+}
+
+/// Results that know how to become a JS value; async work returns one of these from the worker thread.
+pub trait IntoJs {
+    fn into_js<'s>(self, env: Env<'s>) -> Result<JsValue<'s>>;
+}
+
+fn check(status: sys::napi_status, what: &str) -> Result<()> {
+    if status == sys::NAPI_OK {
+        Ok(())
+    } else {
+        // If a JS exception is pending (a getter threw), `throw_error` keeps it instead of this message.
+        Err(Error::invalid(format!("{what} failed (napi status {status})")))
+    }
+}
+
+fn c_name(name: &str) -> CString {
+    CString::new(name).expect("property names are literals without NUL bytes")
+}
+
+impl<'s> Env<'s> {
+    /// # Safety
+    /// `raw` must be the env of the callback whose scope `'s` denotes.
+    unsafe fn from_raw(raw: sys::napi_env) -> Self {
+        Env { raw, _scope: PhantomData }
+    }
+
+    fn wrap(self, raw: sys::napi_value) -> JsValue<'s> {
+        JsValue { raw, _scope: PhantomData }
+    }
+
+    pub fn type_of(self, value: JsValue<'s>) -> JsType {
+        let mut t = sys::NAPI_UNDEFINED;
+        if unsafe { sys::napi_typeof(self.raw, value.raw, &mut t) } != sys::NAPI_OK {
+            return JsType::Other;
+        }
+        match t {
+            sys::NAPI_UNDEFINED => JsType::Undefined,
+            sys::NAPI_NULL => JsType::Null,
+            sys::NAPI_BOOLEAN => JsType::Boolean,
+            sys::NAPI_NUMBER => JsType::Number,
+            sys::NAPI_STRING => JsType::String,
+            sys::NAPI_OBJECT => JsType::Object,
+            sys::NAPI_FUNCTION => JsType::Function,
+            sys::NAPI_EXTERNAL => JsType::External,
+            _ => JsType::Other,
+        }
+    }
+
+    /// Zero-copy view of a typed array, or `None` if `value` is not one.
+    pub fn typed_array(self, value: JsValue<'s>) -> Option<TypedArray<'s>> {
+        let mut is = false;
+        if unsafe { sys::napi_is_typedarray(self.raw, value.raw, &mut is) } != sys::NAPI_OK || !is {
+            return None;
+        }
+        let (mut kind, mut len, mut data) = (0, 0usize, ptr::null_mut::<c_void>());
+        let (mut buffer, mut offset) = (ptr::null_mut(), 0usize);
+        let status = unsafe {
+            sys::napi_get_typedarray_info(self.raw, value.raw, &mut kind, &mut len, &mut data, &mut buffer, &mut offset)
+        };
+        if status != sys::NAPI_OK {
+            return None;
+        }
+        // Empty or detached arrays may report a null data pointer, which a Rust slice must never hold.
+        if data.is_null() || len == 0 {
+            return Some(match kind {
+                sys::NAPI_FLOAT32_ARRAY => TypedArray::F32(&[]),
+                sys::NAPI_FLOAT64_ARRAY => TypedArray::F64(&[]),
+                sys::NAPI_UINT8_ARRAY => TypedArray::U8(&[]),
+                _ => TypedArray::Other,
+            });
+        }
+        // SAFETY: V8 guarantees `data` points at `len` elements of the reported type, aligned to the element size
+        // (typed-array offsets must be multiples of it). The argument keeps the buffer alive for the call scope
+        // `'s`, and no JS runs on this thread while Rust holds the slice.
+        unsafe {
+            Some(match kind {
+                sys::NAPI_FLOAT32_ARRAY => TypedArray::F32(std::slice::from_raw_parts(data as *const f32, len)),
+                sys::NAPI_FLOAT64_ARRAY => TypedArray::F64(std::slice::from_raw_parts(data as *const f64, len)),
+                sys::NAPI_UINT8_ARRAY => TypedArray::U8(std::slice::from_raw_parts(data as *const u8, len)),
+                _ => TypedArray::Other,
+            })
+        }
+    }
+
+    /// Elements of a plain JS array (`number[]`, or an array of vectors), or `None` if `value` is not an array.
+    pub fn array_elements(self, value: JsValue<'s>) -> Option<Vec<JsValue<'s>>> {
+        let mut is = false;
+        if unsafe { sys::napi_is_array(self.raw, value.raw, &mut is) } != sys::NAPI_OK || !is {
+            return None;
+        }
+        let mut len = 0u32;
+        if unsafe { sys::napi_get_array_length(self.raw, value.raw, &mut len) } != sys::NAPI_OK {
+            return None;
+        }
+        let mut out = Vec::with_capacity(len as usize);
+        for i in 0..len {
+            let mut element = ptr::null_mut();
+            if unsafe { sys::napi_get_element(self.raw, value.raw, i, &mut element) } != sys::NAPI_OK {
+                return None;
+            }
+            out.push(self.wrap(element));
+        }
+        Some(out)
+    }
+
+    /// The number in `value`, or `None` if it is not a JS number.
+    pub fn number(self, value: JsValue<'s>) -> Option<f64> {
+        if self.type_of(value) != JsType::Number {
+            return None;
+        }
+        let mut out = 0.0;
+        (unsafe { sys::napi_get_value_double(self.raw, value.raw, &mut out) } == sys::NAPI_OK).then_some(out)
+    }
+
+    pub fn string(self, value: JsValue<'s>) -> Option<String> {
+        if self.type_of(value) != JsType::String {
+            return None;
+        }
+        let mut len = 0usize;
+        if unsafe { sys::napi_get_value_string_utf8(self.raw, value.raw, ptr::null_mut(), 0, &mut len) } != sys::NAPI_OK {
+            return None;
+        }
+        let mut buf = vec![0u8; len + 1];
+        let mut written = 0usize;
+        let status =
+            unsafe { sys::napi_get_value_string_utf8(self.raw, value.raw, buf.as_mut_ptr().cast(), buf.len(), &mut written) };
+        if status != sys::NAPI_OK {
+            return None;
+        }
+        buf.truncate(written);
+        String::from_utf8(buf).ok()
+    }
+
+    pub fn undefined(self) -> Result<JsValue<'s>> {
+        let mut out = ptr::null_mut();
+        check(unsafe { sys::napi_get_undefined(self.raw, &mut out) }, "napi_get_undefined")?;
+        Ok(self.wrap(out))
+    }
+
+    pub fn number_value(self, value: f64) -> Result<JsValue<'s>> {
+        let mut out = ptr::null_mut();
+        check(unsafe { sys::napi_create_double(self.raw, value, &mut out) }, "napi_create_double")?;
+        Ok(self.wrap(out))
+    }
+
+    pub fn string_value(self, value: &str) -> Result<JsValue<'s>> {
+        let mut out = ptr::null_mut();
+        check(
+            unsafe { sys::napi_create_string_utf8(self.raw, value.as_ptr().cast(), value.len(), &mut out) },
+            "napi_create_string_utf8",
+        )?;
+        Ok(self.wrap(out))
+    }
+
+    pub fn object(self) -> Result<JsValue<'s>> {
+        let mut out = ptr::null_mut();
+        check(unsafe { sys::napi_create_object(self.raw, &mut out) }, "napi_create_object")?;
+        Ok(self.wrap(out))
+    }
+
+    pub fn set(self, object: JsValue<'s>, name: &str, value: JsValue<'s>) -> Result<()> {
+        let name = c_name(name);
+        check(unsafe { sys::napi_set_named_property(self.raw, object.raw, name.as_ptr(), value.raw) }, "setting a property")
+    }
+
+    /// A new typed array holding a copy of `data` (one memcpy into a fresh, GC-owned ArrayBuffer).
+    pub fn typed_array_from<T: TypedElement>(self, data: &[T]) -> Result<JsValue<'s>> {
+        let bytes = std::mem::size_of_val(data);
+        let (mut buffer, mut raw_data) = (ptr::null_mut(), ptr::null_mut::<c_void>());
+        check(unsafe { sys::napi_create_arraybuffer(self.raw, bytes, &mut raw_data, &mut buffer) }, "napi_create_arraybuffer")?;
+        if bytes > 0 {
+            // SAFETY: the new ArrayBuffer owns `bytes` writable bytes at `raw_data`; it cannot overlap `data`.
+            unsafe { ptr::copy_nonoverlapping(data.as_ptr().cast::<u8>(), raw_data.cast::<u8>(), bytes) };
+        }
+        let mut out = ptr::null_mut();
+        check(
+            unsafe { sys::napi_create_typedarray(self.raw, T::KIND, data.len(), buffer, 0, &mut out) },
+            "napi_create_typedarray",
+        )?;
+        Ok(self.wrap(out))
+    }
+
+    /// Moves `value` into a JS external; the GC finalizer drops it. `external_ref::<T>` reads it back.
+    pub fn external<T: Send + 'static>(self, value: T) -> Result<JsValue<'s>> {
+        let boxed = Box::into_raw(Box::new(Tagged { tag: TypeId::of::<T>(), value }));
+        let mut out = ptr::null_mut();
+        let status = unsafe { sys::napi_create_external(self.raw, boxed.cast(), Some(finalize::<T>), ptr::null_mut(), &mut out) };
+        if status != sys::NAPI_OK {
+            // SAFETY: napi did not take ownership, so the box is still ours to free.
+            drop(unsafe { Box::from_raw(boxed) });
+        }
+        check(status, "napi_create_external")?;
+        Ok(self.wrap(out))
+    }
+
+    /// The value inside an external made by `external::<T>`, or `None` for any other value or type.
+    pub fn external_ref<T: Send + 'static>(self, value: JsValue<'s>) -> Option<&'s T> {
+        if self.type_of(value) != JsType::External {
+            return None;
+        }
+        let mut data = ptr::null_mut();
+        if unsafe { sys::napi_get_value_external(self.raw, value.raw, &mut data) } != sys::NAPI_OK || data.is_null() {
+            return None;
+        }
+        // SAFETY: every external this addon creates points at a `Tagged<_>` whose `tag` field sits first
+        // (repr(C)); the tag check rules out reading it as the wrong `T`. The argument keeps it alive for `'s`.
+        let tag = unsafe { &*(data as *const TypeId) };
+        (*tag == TypeId::of::<T>()).then(|| unsafe { &(*(data as *const Tagged<T>)).value })
+    }
+
+    /// Throws `error` as a JS `Error` with a `code` property, unless a JS exception is already pending.
+    fn throw_error(self, error: &Error) {
+        let mut pending = false;
+        unsafe { sys::napi_is_exception_pending(self.raw, &mut pending) };
+        if pending {
+            return;
+        }
+        if let Ok(js_error) = self.error_value(error) {
+            unsafe { sys::napi_throw(self.raw, js_error.raw) };
+        }
+    }
+
+    pub fn error_value(self, error: &Error) -> Result<JsValue<'s>> {
+        let code = self.string_value(error.code.as_str())?;
+        let message = self.string_value(&error.message)?;
+        let mut out = ptr::null_mut();
+        check(unsafe { sys::napi_create_error(self.raw, code.raw, message.raw, &mut out) }, "napi_create_error")?;
+        let value = self.wrap(out);
+        if error.code == ErrorCode::Aborted {
+            self.set(value, "name", self.string_value("AbortError")?)?;
+        }
+        Ok(value)
+    }
+}
+
+#[repr(C)]
+struct Tagged<T> {
+    tag: TypeId,
+    value: T,
+}
+
+unsafe extern "C" fn finalize<T>(_env: sys::napi_env, data: *mut c_void, _hint: *mut c_void) {
+    // A panicking Drop must not unwind into V8.
+    let _ = catch_unwind(AssertUnwindSafe(|| drop(Box::from_raw(data as *mut Tagged<T>))));
+}
+
+/// The arguments of one call, in the scope `'s`.
+pub struct Args<'s> {
+    pub env: Env<'s>,
+    values: Vec<JsValue<'s>>,
+    name: &'static str,
+}
+
+impl<'s> Args<'s> {
+    /// Name of the JS function, used as the prefix of every error message.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// Argument `i` (undefined when missing, like JS).
+    pub fn get(&self, i: usize) -> Result<JsValue<'s>> {
+        match self.values.get(i) {
+            Some(v) => Ok(*v),
+            None => self.env.undefined(),
+        }
+    }
+}
+
+/// A JS-facing function: parse `Args`, run a kernel, return a value or an `Error` to throw.
+pub type Callback = for<'s> fn(&Args<'s>) -> Result<JsValue<'s>>;
+
+const MAX_ARGS: usize = 8;
+
+/// The one trampoline every exported function goes through: it turns `Err` results and panics into thrown JS
+/// errors, so no Rust panic ever unwinds into V8 or aborts the process.
+unsafe extern "C" fn trampoline(raw_env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
+    let env = Env::from_raw(raw_env);
+    let mut argc = MAX_ARGS;
+    let mut argv = [ptr::null_mut(); MAX_ARGS];
+    let mut data = ptr::null_mut();
+    if sys::napi_get_cb_info(raw_env, info, &mut argc, argv.as_mut_ptr(), ptr::null_mut(), &mut data) != sys::NAPI_OK {
+        env.throw_error(&Error::invalid("could not read the call arguments"));
+        return ptr::null_mut();
+    }
+    // SAFETY: `data` is the `&'static Export` registered in `register` for this very function.
+    let export = &*(data as *const Export);
+    let args = Args { env, values: argv[..argc.min(MAX_ARGS)].iter().map(|&raw| env.wrap(raw)).collect(), name: export.name };
+    match catch_unwind(AssertUnwindSafe(|| (export.callback)(&args))) {
+        Ok(Ok(value)) => value.raw,
+        Ok(Err(error)) => {
+            env.throw_error(&error);
+            ptr::null_mut()
+        }
+        Err(panic) => {
+            env.throw_error(&panic_error(export.name, &*panic));
+            ptr::null_mut()
+        }
+    }
+}
+
+pub(crate) fn panic_error(name: &str, panic: &(dyn std::any::Any + Send)) -> Error {
+    let detail = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into());
+    Error::new(ErrorCode::NativePanic, format!("{name}: internal error in pgml-native (please report): {detail}"))
+}
+
+/// One exported function: its JS name and implementation.
+pub struct Export {
+    pub name: &'static str,
+    pub callback: Callback,
+}
+
+/// Defines every export on the module's `exports` object. Called once from `napi_register_module_v1`.
+///
+/// # Safety
+/// `raw_env` and `exports` must be the arguments Node passed to `napi_register_module_v1`.
+pub unsafe fn register(raw_env: *mut c_void, exports: *mut c_void, table: &'static [Export]) -> *mut c_void {
+    let env = Env::from_raw(raw_env.cast());
+    let exports = env.wrap(exports.cast());
+    for export in table {
+        let mut function = ptr::null_mut();
+        let status = sys::napi_create_function(
+            env.raw,
+            export.name.as_ptr().cast(),
+            export.name.len(),
+            trampoline,
+            export as *const Export as *mut c_void,
+            &mut function,
+        );
+        if status != sys::NAPI_OK || env.set(exports, export.name, env.wrap(function)).is_err() {
+            env.throw_error(&Error::invalid(format!("could not export {}", export.name)));
+            return ptr::null_mut();
+        }
+    }
+    exports.raw.cast()
+}
