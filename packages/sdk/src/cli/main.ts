@@ -1,0 +1,124 @@
+/**
+ * The `pgml` CLI (DESIGN §3). `main(argv)` returns the exit code: 0 ok, 1 user error (`PgmlError`), 2 internal.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { InvalidArgument, maskSecrets } from '@pgml-ts/core';
+import { PostgresML } from '../client.js';
+import type { Command, GlobalOptions } from './command.js';
+import { benchCommand } from './commands/bench.js';
+import { loadDatasetCommand } from './commands/load-dataset.js';
+import { vectorCommand } from './commands/vector.js';
+import { Output, type Streams } from './output.js';
+
+const COMMANDS: readonly Command[] = [loadDatasetCommand, vectorCommand, benchCommand];
+
+const GLOBAL_OPTIONS = {
+  'database-url': { type: 'string' },
+  json: { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const satisfies NonNullable<ParseArgsConfig['options']>;
+
+const GLOBAL_HELP = `Options (before or after the command):
+  --database-url URL  PostgreSQL to use (else $DATABASE_URL, else embedded PGlite in $PGML_DATA_DIR or ./.pgml)
+  --json              print exactly one JSON object on stdout
+  -q, --quiet         no progress output
+  -h, --help          help for pgml or for a command
+  -v, --version       print the version`;
+
+function mainHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return `pgml — PostgresML's train / predict / deploy API for PostgreSQL and embedded PGlite
+
+Usage: pgml [options] COMMAND [arguments]
+
+Commands:
+${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
+
+${GLOBAL_HELP}
+
+Run 'pgml COMMAND --help' for a command's arguments.`;
+}
+
+function version(): string {
+  const manifest = new URL('../../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
+}
+
+/** The command is the first argument that is neither a flag nor the value of --database-url. */
+function findCommand(argv: string[]): { command?: Command; name?: string; index: number } {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') break;
+    if (arg === '--database-url') {
+      i++;
+      continue;
+    }
+    if (arg.startsWith('-')) continue;
+    return { command: COMMANDS.find((c) => c.name === arg), name: arg, index: i };
+  }
+  return { index: -1 };
+}
+
+function withoutGlobalFlags(args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--database-url') i++;
+    else if (!['--json', '--quiet', '-q'].includes(arg) && !arg.startsWith('--database-url=')) out.push(arg);
+  }
+  return out;
+}
+
+export async function main(argv: string[], streams?: Streams): Promise<number> {
+  // Decide --json/--quiet before anything can fail, so even argument errors are reported in the right format.
+  const output = new Output({ json: argv.includes('--json'), quiet: argv.includes('--quiet') || argv.includes('-q') }, streams);
+  let pgml: PostgresML | undefined;
+  try {
+    const { command, name, index } = findCommand(argv);
+    if (name !== undefined && !command) {
+      throw new InvalidArgument(`unknown command ${JSON.stringify(name)}; run 'pgml --help'`);
+    }
+    const rest = index >= 0 ? [...argv.slice(0, index), ...argv.slice(index + 1)] : argv;
+    const options = { ...GLOBAL_OPTIONS, ...(command?.options ?? {}) };
+    let parsed: ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true; strict: boolean }>>;
+    try {
+      parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: !command?.passThrough });
+    } catch (error) {
+      throw new InvalidArgument(`${(error as Error).message.replace(/\. To specify a positional.*$/s, '')}; run 'pgml ${command ? `${command.name} ` : ''}--help'`);
+    }
+    const values = parsed.values as Record<string, string | boolean | undefined>;
+    if (values.version) {
+      output.text(version(), 'version');
+      return 0;
+    }
+    if (values.help || !command) {
+      output.text(command ? `${command.help}\n\n${GLOBAL_HELP}` : mainHelp(), 'help');
+      return 0;
+    }
+    const global: GlobalOptions = {
+      databaseUrl: (values['database-url'] as string | undefined) || process.env.DATABASE_URL || undefined,
+      json: Boolean(values.json),
+      quiet: Boolean(values.quiet),
+    };
+    const exitCode = await command.run({
+      positionals: parsed.positionals,
+      values,
+      rawArgs: withoutGlobalFlags(argv.slice(index + 1)),
+      global,
+      output,
+      connect: async () => {
+        output.progress(global.databaseUrl ? `connecting to ${maskSecrets(global.databaseUrl)}…` : 'opening the embedded database…');
+        pgml ??= await PostgresML.connect(global.databaseUrl);
+        return pgml;
+      },
+    });
+    return exitCode;
+  } catch (error) {
+    return output.error(error);
+  } finally {
+    await pgml?.close().catch(() => {});
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * The CLI's only writer. Human text or exactly one JSON object on stdout; errors and progress on stderr, progress
+ * only on a TTY and never with --quiet. Every message passes through `maskSecrets`.
+ */
+import { PgmlError, maskSecrets } from '@pgml-ts/core';
+
+export interface OutputOptions {
+  json: boolean;
+  quiet: boolean;
+}
+
+export interface Streams {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+export const EXIT_OK = 0;
+export const EXIT_USER_ERROR = 1;
+export const EXIT_INTERNAL = 2;
+
+export class Output {
+  constructor(
+    readonly options: OutputOptions,
+    private readonly streams: Streams = { stdout: process.stdout, stderr: process.stderr },
+  ) {}
+
+  /** The command's result: `value` as JSON with --json, else the `human` text. */
+  result(value: Record<string, unknown>, human: string): void {
+    if (this.options.json) this.streams.stdout.write(`${JSON.stringify(value)}\n`);
+    else this.streams.stdout.write(`${maskSecrets(human)}\n`);
+  }
+
+  /** Plain text to stdout (help, version); with --json wrapped in one object so stdout stays one JSON value. */
+  text(text: string, key = 'text'): void {
+    if (this.options.json) this.streams.stdout.write(`${JSON.stringify({ [key]: text })}\n`);
+    else this.streams.stdout.write(`${text}\n`);
+  }
+
+  progress(message: string): void {
+    if (!this.options.quiet && this.streams.stderr.isTTY) this.streams.stderr.write(`${maskSecrets(message)}\n`);
+  }
+
+  /** Reports an error and returns the exit code: 1 for `PgmlError` (user error), 2 for anything else. */
+  error(error: unknown): number {
+    const user = error instanceof PgmlError;
+    const code = user ? error.code : 'INTERNAL';
+    const message = maskSecrets(error instanceof Error ? error.message : String(error));
+    if (this.options.json) this.streams.stdout.write(`${JSON.stringify({ error: { code, message } })}\n`);
+    this.streams.stderr.write(user ? `pgml: ${message}\n` : `pgml: internal error: ${message}\n`);
+    if (!user && process.env.PGML_DEBUG && error instanceof Error && error.stack) {
+      this.streams.stderr.write(`${maskSecrets(error.stack)}\n`);
+    }
+    return user ? EXIT_USER_ERROR : EXIT_INTERNAL;
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * The node-postgres driver for core's `Db`: a `pg.Pool`, transactions on one pooled client, binary COPY through
+ * pg-copy-streams.
+ *
+ * Numbers: node-postgres returns `real`/`double precision` as JS numbers parsed from text (PostgreSQL 12+ prints the
+ * shortest exact decimal, so float8 round-trips; a float4 arrives as the double nearest its decimal, which is not
+ * always its float32 value), `bigint` and `numeric` as strings. Core reads training data through `copyBinary`,
+ * which carries the exact binary values, so these text parsers are left as they are.
+ */
+import type { Db, QueryResult } from '@pgml-ts/core';
+import { InvalidArgument, maskSecrets } from '@pgml-ts/core';
+import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import { toDatabaseError } from './errors.js';
+
+type Queryable = pg.Pool | pg.PoolClient;
+
+export interface PgDbOptions {
+  /** Pool size (default 10). */
+  max?: number;
+}
+
+/** Creates a `Db` over a new pool for `url`, or over a pool you own (then `close()` leaves it open). */
+export function createPgDb(urlOrPool: string | pg.Pool, options: PgDbOptions = {}): Db {
+  if (typeof urlOrPool === 'string') {
+    if (!/^postgres(ql)?:\/\//i.test(urlOrPool)) {
+      throw new InvalidArgument(`not a PostgreSQL connection URL: ${maskSecrets(urlOrPool)}`);
+    }
+    const pool = new pg.Pool({ connectionString: urlOrPool, max: options.max ?? 10 });
+    // An idle client that loses its connection emits on the pool; without a listener that would crash the process.
+    pool.on('error', () => {});
+    return new PgDb(pool, pool, true, maskSecrets(urlOrPool));
+  }
+  return new PgDb(urlOrPool, urlOrPool, false, 'the PostgreSQL pool');
+}
+
+class PgDb implements Db {
+  readonly engine = 'postgres' as const;
+  #closed = false;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    /** The pool, or inside a transaction the one client that holds it. */
+    private readonly target: Queryable,
+    private readonly ownsPool: boolean,
+    /** Where we connect, password masked, for connection errors. */
+    private readonly server: string,
+  ) {}
+
+  #fail(error: unknown, context: string): Error {
+    // Errors without a SQLSTATE come from the socket or the handshake: say which server we tried.
+    const sqlstate = typeof (error as { code?: unknown })?.code === 'string' && /^[0-9A-Z]{5}$/.test((error as { code: string }).code);
+    return toDatabaseError(error, sqlstate ? context : `${context} (${this.server})`);
+  }
+
+  async query<Row = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<Row>> {
+    try {
+      const result = await this.target.query(sql, params as unknown[]);
+      return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
+    } catch (error) {
+      throw this.#fail(error, 'query failed');
+    }
+  }
+
+  async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+    // Already inside a transaction: run on the same client, so the work commits or rolls back with the outer one.
+    if (this.target !== this.pool) return fn(this);
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw this.#fail(error, 'could not connect');
+    }
+    let broken = false;
+    try {
+      await this.#run(client, 'BEGIN');
+      const result = await fn(new PgDb(this.pool, client, false, this.server));
+      await this.#run(client, 'COMMIT');
+      return result;
+    } catch (error) {
+      try {
+        await client.query('ROLLBACK');
+      } catch {
+        broken = true; // the connection is unusable; release it as broken so the pool discards it
+      }
+      throw error; // the callback's own error, or a DatabaseError from our statements, unchanged
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async #run(client: pg.PoolClient, sql: string): Promise<void> {
+    try {
+      await client.query(sql);
+    } catch (error) {
+      throw this.#fail(error, `${sql} failed`);
+    }
+  }
+
+  async copyBinary(selectSql: string): Promise<Uint8Array> {
+    const run = async (client: pg.PoolClient): Promise<Uint8Array> => {
+      const stream = client.query(copyTo(`COPY (${selectSql}) TO STDOUT WITH (FORMAT binary)`));
+      const chunks: Buffer[] = [];
+      let length = 0;
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        chunks.push(chunk);
+        length += chunk.length;
+      }
+      const out = new Uint8Array(length);
+      let offset = 0;
+      for (const chunk of chunks) {
+        out.set(chunk, offset);
+        offset += chunk.length;
+      }
+      return out;
+    };
+    try {
+      if (this.target !== this.pool) return await run(this.target as pg.PoolClient);
+      const client = await this.pool.connect();
+      try {
+        return await run(client);
+      } finally {
+        client.release();
+      }
+    } catch (error) {
+      throw this.#fail(error, 'COPY failed');
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed || !this.ownsPool) return;
+    this.#closed = true;
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * The embedded PGlite (PostgreSQL in WASM) driver for core's `Db`.
+ *
+ * PGlite has one connection. It serialises all work through a transaction mutex: `pglite.query()` waits while a
+ * `pglite.transaction()` runs, so statements never interleave with a transaction; they queue behind it. That also
+ * means a query on the main handle issued *from inside* a transaction callback would wait for the transaction that
+ * is waiting for it: a deadlock. We detect that case (AsyncLocalStorage marks the transaction's async context) and
+ * throw instead; use the `tx` handle passed to the callback.
+ *
+ * Bulk reads use `COPY (…) TO '/dev/blob' WITH (FORMAT binary)`, which PGlite returns as `result.blob`.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Db, QueryResult } from '@pgml-ts/core';
+import { DatabaseError } from '@pgml-ts/core';
+import { PGlite, type Results, type Transaction } from '@electric-sql/pglite';
+import { toDatabaseError } from './errors.js';
+
+/** `PGML_DATA_DIR`, else `./.pgml`. */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.PGML_DATA_DIR || './.pgml';
+}
+
+/** Opens (creating if needed) a persistent PGlite database in `dataDir`; `memory://` keeps it in memory. */
+export async function createPgliteDb(dataDir: string = defaultDataDir()): Promise<Db> {
+  const location = dataDir.startsWith('memory://') || dataDir.includes('://') ? dataDir : resolve(dataDir);
+  if (!location.includes('://')) mkdirSync(location, { recursive: true });
+  try {
+    const pglite = await PGlite.create(location);
+    return new PgliteDb(pglite);
+  } catch (error) {
+    throw toDatabaseError(error, `could not open the embedded database at ${dataDir}`);
+  }
+}
+
+type Runner = Pick<Transaction, 'query'>;
+
+class PgliteDb implements Db {
+  readonly engine = 'pglite' as const;
+  readonly #insideTransaction = new AsyncLocalStorage<true>();
+  #closed = false;
+
+  constructor(private readonly pglite: PGlite) {}
+
+  query<Row = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<Row>> {
+    return runQuery<Row>(this.#main(), sql, params);
+  }
+
+  async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+    this.#main();
+    let callbackFailed = false;
+    try {
+      return await this.pglite.transaction((tx) =>
+        this.#insideTransaction.run(true, () =>
+          fn(new PgliteTxDb(tx)).catch((error: unknown) => {
+            callbackFailed = true;
+            throw error;
+          }),
+        ),
+      );
+    } catch (error) {
+      // The callback's own errors come back unchanged; BEGIN/COMMIT failures become DatabaseErrors.
+      throw callbackFailed ? error : toDatabaseError(error, 'transaction failed');
+    }
+  }
+
+  copyBinary(selectSql: string): Promise<Uint8Array> {
+    return copyToBlob(this.#main(), selectSql);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.pglite.close();
+  }
+
+  #main(): PGlite {
+    if (this.#closed) throw new DatabaseError('the embedded database is closed');
+    if (this.#insideTransaction.getStore()) {
+      throw new DatabaseError(
+        'query on the main PGlite handle inside a transaction would deadlock; use the transaction handle passed to the callback',
+      );
+    }
+    return this.pglite;
+  }
+}
+
+/** The handle passed to transaction callbacks; nested `transaction` calls run inside the outer transaction. */
+class PgliteTxDb implements Db {
+  readonly engine = 'pglite' as const;
+
+  constructor(private readonly tx: Transaction) {}
+
+  query<Row = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<Row>> {
+    return runQuery<Row>(this.tx, sql, params);
+  }
+
+  transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+    return fn(this);
+  }
+
+  copyBinary(selectSql: string): Promise<Uint8Array> {
+    return copyToBlob(this.tx, selectSql);
+  }
+
+  async close(): Promise<void> {}
+}
+
+async function runQuery<Row>(runner: Runner, sql: string, params: readonly unknown[]): Promise<QueryResult<Row>> {
+  let result: Results<Row>;
+  try {
+    result = await runner.query<Row>(sql, params as unknown[]);
+  } catch (error) {
+    throw toDatabaseError(error, 'query failed');
+  }
+  return { rows: result.rows, rowCount: result.rowCount ?? result.affectedRows ?? result.rows.length };
+}
+
+async function copyToBlob(runner: Runner, selectSql: string): Promise<Uint8Array> {
+  let result: Results;
+  try {
+    result = await runner.query(`COPY (${selectSql}) TO '/dev/blob' WITH (FORMAT binary)`);
+  } catch (error) {
+    throw toDatabaseError(error, 'COPY failed');
+  }
+  if (!result.blob) throw new DatabaseError('PGlite returned no blob for COPY TO /dev/blob');
+  return new Uint8Array(await result.blob.arrayBuffer());
+}

@@ -1,0 +1,151 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DatabaseError, PgmlError, parseCopyFloatArrays, readCopyColumns } from '@pgml-ts/core';
+import { createPgDb } from '../src/drivers/pg.js';
+import { createPgliteDb } from '../src/drivers/pglite.js';
+import { describeEachDb } from './databases.js';
+
+describeEachDb('Db driver contract', (get) => {
+  it('binds parameters as values', async () => {
+    const { db } = get();
+    const evil = "'); DROP TABLE x; --";
+    const r = await db.query<{ n: number; s: string; a: number[] }>('SELECT $1::int4 AS n, $2::text AS s, $3::float8[] AS a', [
+      41,
+      evil,
+      [1.5, 2],
+    ]);
+    expect(r.rows).toEqual([{ n: 41, s: evil, a: [1.5, 2] }]);
+    expect(r.rowCount).toBe(1);
+  });
+
+  it('reports rowCount for writes', async () => {
+    const { db } = get();
+    await db.query('CREATE TABLE counted (v int)');
+    const r = await db.query('INSERT INTO counted SELECT generate_series(1, 5)');
+    expect(r.rowCount).toBe(5);
+  });
+
+  it('commits a transaction, and nested calls run inside it', async () => {
+    const { db } = get();
+    const result = await db.transaction(async (tx) => {
+      await tx.query('CREATE TABLE committed (v int)');
+      await tx.transaction(async (inner) => inner.query('INSERT INTO committed VALUES (1), (2)'));
+      return 'done';
+    });
+    expect(result).toBe('done');
+    expect((await db.query('SELECT count(*)::int AS n FROM committed')).rows[0]).toEqual({ n: 2 });
+  });
+
+  it('rolls back and rethrows the callback error unchanged', async () => {
+    const { db } = get();
+    const failure = new Error('boom');
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query('CREATE TABLE rolled_back (v int)');
+        await tx.query('INSERT INTO rolled_back VALUES (1)');
+        throw failure;
+      }),
+    ).rejects.toBe(failure);
+    expect((await db.query("SELECT to_regclass('rolled_back') AS t")).rows[0]).toEqual({ t: null });
+  });
+
+  it('wraps SQL errors into DatabaseError with the SQLSTATE, and rolls back on them', async () => {
+    const { db } = get();
+    const error = await db.query('SELECT * FROM no_such_table').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DatabaseError);
+    expect((error as PgmlError).details.sqlstate).toBe('42P01');
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query('CREATE TABLE half_done (v int)');
+        await tx.query('SELECT 1/0');
+      }),
+    ).rejects.toMatchObject({ code: 'DATABASE_ERROR', details: { sqlstate: '22012' } });
+    expect((await db.query("SELECT to_regclass('half_done') AS t")).rows[0]).toEqual({ t: null });
+  });
+
+  it('copies float4[] as exact float32 values and float8[] exactly', async () => {
+    const { db } = get();
+    await db.query('CREATE TABLE vecs (id int, v4 real[], v8 double precision[])');
+    await db.query(
+      "INSERT INTO vecs VALUES (1, '{0.1,-2.5,3.4028235e38}', '{0.1,1e-300,-0}'), (2, '{1e-45,7,0.3333333}', '{1,2,3}')",
+    );
+    const f4 = parseCopyFloatArrays(await db.copyBinary('SELECT v4 FROM vecs ORDER BY id'));
+    expect(f4.data).toBeInstanceOf(Float32Array);
+    expect(Array.from(f4.data)).toEqual([0.1, -2.5, 3.4028235e38, 1e-45, 7, 0.3333333].map(Math.fround));
+    const f8 = parseCopyFloatArrays(await db.copyBinary('SELECT v8 FROM vecs ORDER BY id'));
+    expect(f8.data).toBeInstanceOf(Float64Array);
+    expect(Array.from(f8.data)).toEqual([0.1, 1e-300, -0, 1, 2, 3]);
+    const cols = readCopyColumns(await db.copyBinary('SELECT id, v4[1] FROM vecs ORDER BY id'), ['int4', 'float4']);
+    expect(Array.from(cols.columns[1]!)).toEqual([Math.fround(0.1), Math.fround(1e-45)]);
+  });
+
+  it('copies inside a transaction too', async () => {
+    const { db } = get();
+    const bytes = await db.transaction(async (tx) => {
+      await tx.query('CREATE TABLE tx_vecs AS SELECT ARRAY[1,2]::real[] AS v');
+      return tx.copyBinary('SELECT v FROM tx_vecs');
+    });
+    expect(parseCopyFloatArrays(bytes)).toMatchObject({ rows: 1, dim: 2 });
+  });
+
+  it('queues main-handle queries behind a running transaction', async () => {
+    const { db } = get();
+    await db.query('CREATE TABLE ordering (step int)');
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const tx = db.transaction(async (t) => {
+      await t.query('INSERT INTO ordering VALUES (1)');
+      await gate;
+      await t.query('INSERT INTO ordering VALUES (2)');
+    });
+    const outside = db.query('INSERT INTO ordering VALUES (3)');
+    setTimeout(release, 50);
+    await Promise.all([tx, outside]);
+    const steps = (await db.query<{ step: number }>('SELECT step FROM ordering')).rows.map((r) => r.step);
+    expect(steps.sort()).toEqual([1, 2, 3]);
+  });
+});
+
+describe('PGlite driver', () => {
+  it('refuses a main-handle query from inside a transaction instead of deadlocking', async () => {
+    const db = await createPgliteDb('memory://');
+    try {
+      await expect(db.transaction(async () => db.query('SELECT 1'))).rejects.toThrow(/would deadlock/);
+      expect((await db.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await db.close();
+      await db.close();
+    }
+  });
+
+  it('persists in a data directory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pgml-pglite-'));
+    try {
+      const first = await createPgliteDb(dir);
+      await first.query('CREATE TABLE kept AS SELECT 42 AS answer');
+      await first.close();
+      const second = await createPgliteDb(dir);
+      expect((await second.query('SELECT answer FROM kept')).rows).toEqual([{ answer: 42 }]);
+      await second.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('pg driver', () => {
+  it('masks the password of an unreachable server in errors', async () => {
+    const db = createPgDb('postgres://u:secret@127.0.0.1:1/x');
+    const error = await db.query('SELECT 1').catch((e: unknown) => e);
+    await db.close();
+    expect(error).toBeInstanceOf(DatabaseError);
+    expect((error as Error).message).toContain('postgres://u:***@127.0.0.1:1/x');
+    expect(JSON.stringify(error) + String((error as Error).message)).not.toContain('secret');
+  });
+
+  it('rejects a URL that is not postgres://', () => {
+    expect(() => createPgDb('mysql://u:secret@h/x')).toThrow(/not a PostgreSQL connection URL: mysql:\/\/u:\*\*\*@h\/x|not a PostgreSQL/);
+  });
+});
