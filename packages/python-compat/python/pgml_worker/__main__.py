@@ -48,11 +48,12 @@ class Worker:
         from . import estimators
 
         task = header["task"]
-        x = buffers[0]
         y = buffers[1] if len(buffers) > 1 else None
-        estimator = estimators.build(header["algorithm"], task, header.get("hyperparams") or {}, y.shape[1] if y is not None else 1)
+        num_targets = y.shape[1] if y is not None else 1
+        estimator = estimators.build(header["algorithm"], task, header.get("hyperparams") or {}, num_targets)
         if header.get("validateOnly"):
             return {}, []
+        x = buffers[0]
         started = time.perf_counter()
         try:
             estimators.fit(estimator, task, x, y)
