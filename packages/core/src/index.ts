@@ -25,3 +25,11 @@ export {
   type ModelSummary,
   type ProjectSummary,
 } from './project/listing.js';
+export * from './ml/random.js';
+export * from './ml/split.js';
+export * from './ml/metrics.js';
+export * from './ml/unsupervised-metrics.js';
+export * from './ml/task-metrics.js';
+export * from './ml/preprocess.js';
+export * from './ml/search.js';
+export * from './ml/model-format.js';
