@@ -107,8 +107,8 @@ pub fn parse_copy(buf: &[u8], cancel: Cancel<'_>) -> Result<CopyMatrix> {
     let start = cur.pos;
     match first_row_oid(&mut cur)? {
         None => Ok(CopyMatrix { data: CopyData::F32(Vec::new()), rows: 0, dim: 0 }),
-        Some(OID_FLOAT4) => parse_rows::<f32>(Cursor { buf, pos: start }, cancel).map(|(v, r, d)| matrix(CopyData::F32(v), r, d)),
-        Some(OID_FLOAT8) => parse_rows::<f64>(Cursor { buf, pos: start }, cancel).map(|(v, r, d)| matrix(CopyData::F64(v), r, d)),
+        Some(OID_FLOAT4) => parse_typed::<f32>(buf, start, cancel).map(|(v, r, d)| matrix(CopyData::F32(v), r, d)),
+        Some(OID_FLOAT8) => parse_typed::<f64>(buf, start, cancel).map(|(v, r, d)| matrix(CopyData::F64(v), r, d)),
         Some(oid) => Err(bad(format!("row 0: expected a float4[] (oid 700) or float8[] (oid 701) column, got element oid {oid}"))),
     }
 }
@@ -131,6 +131,66 @@ fn first_row_oid(cur: &mut Cursor<'_>) -> Result<Option<u32>> {
     }
     cur.take(8, "the array header of row 0")?;
     Ok(Some(cur.u32("the element oid of row 0")?))
+}
+
+/// Bytes of one tuple before its elements: field count, field length, ndim, null flag, oid, length, lower bound.
+const ROW_HEADER: usize = 2 + 4 + 4 + 4 + 4 + 4 + 4;
+/// Rows decoded per parallel task.
+const ROWS_PER_TASK: usize = 1024;
+
+/// Fast path for the common shape — every row the same byte size, as rows of equal length are — decoding rows
+/// in parallel straight into a pre-sized buffer. Anything irregular falls back to the sequential walk, which
+/// also produces the precise error message.
+fn parse_typed<T: Element>(buf: &[u8], start: usize, cancel: Cancel<'_>) -> Result<(Vec<T>, usize, usize)> {
+    if let Some(parsed) = parse_uniform::<T>(buf, start, cancel)? {
+        return Ok(parsed);
+    }
+    parse_rows::<T>(Cursor { buf, pos: start }, cancel)
+}
+
+fn parse_uniform<T: Element>(buf: &[u8], start: usize, cancel: Cancel<'_>) -> Result<Option<(Vec<T>, usize, usize)>> {
+    use rayon::prelude::*;
+    let header = match buf.get(start..start + ROW_HEADER) {
+        Some(h) => h,
+        None => return Ok(None),
+    };
+    let dim = i32::from_be_bytes([header[18], header[19], header[20], header[21]]);
+    if dim <= 0 || !buf.ends_with(&[0xff, 0xff]) {
+        return Ok(None);
+    }
+    let dim = dim as usize;
+    let row_bytes = ROW_HEADER + dim * (4 + T::SIZE);
+    let body = &buf[start..buf.len() - 2];
+    if body.len() % row_bytes != 0 {
+        return Ok(None);
+    }
+    let rows = body.len() / row_bytes;
+    let mut out = vec![T::ZERO; rows * dim];
+    let len_prefix = (T::SIZE as u32).to_be_bytes();
+    let regular = out.par_chunks_mut(dim * ROWS_PER_TASK).zip(body.par_chunks(row_bytes * ROWS_PER_TASK)).try_for_each(
+        // Err(None): an irregular row, so fall back; Err(Some(_)): cancelled.
+        |(out_rows, in_rows)| -> std::result::Result<(), Option<Error>> {
+            cancel.check().map_err(Some)?;
+            for (dst, row) in out_rows.chunks_exact_mut(dim).zip(in_rows.chunks_exact(row_bytes)) {
+                // Same field count, length, ndim, null flag, oid and element count as row 0 (lower bound may differ).
+                if row[..22] != header[..22] {
+                    return Err(None);
+                }
+                for (d, chunk) in dst.iter_mut().zip(row[ROW_HEADER..].chunks_exact(4 + T::SIZE)) {
+                    if chunk[..4] != len_prefix {
+                        return Err(None);
+                    }
+                    *d = T::from_be(&chunk[4..]);
+                }
+            }
+            Ok(())
+        },
+    );
+    match regular {
+        Ok(()) => Ok(Some((out, rows, dim))),
+        Err(None) => Ok(None),
+        Err(Some(error)) => Err(error),
+    }
 }
 
 fn parse_rows<T: Element>(mut cur: Cursor<'_>, cancel: Cancel<'_>) -> Result<(Vec<T>, usize, usize)> {

@@ -108,8 +108,12 @@ pub fn count(args: &Args<'_>, i: usize, what: &str) -> Result<usize> {
     }
 }
 
+/// The metric name; omitted (undefined) means `'dot'`.
 pub fn metric(args: &Args<'_>, i: usize) -> Result<Metric> {
     let value = args.get(i)?;
+    if args.env.type_of(value) == JsType::Undefined {
+        return Ok(Metric::Dot);
+    }
     let name = args.env.string(value).ok_or_else(|| {
         Error::invalid(format!("{}: metric must be 'dot', 'cosine' or 'l2', got {}", args.name(), describe(args, value)))
     })?;

@@ -26,15 +26,15 @@ impl FloatVec {
 impl IntoJs for FloatVec {
     fn into_js<'s>(self, env: Env<'s>) -> Result<JsValue<'s>> {
         match self {
-            FloatVec::F32(v) => env.typed_array_from(&v),
-            FloatVec::F64(v) => env.typed_array_from(&v),
+            FloatVec::F32(v) => env.typed_array_from_vec(v),
+            FloatVec::F64(v) => env.typed_array_from_vec(v),
         }
     }
 }
 
-impl<T: TypedElement> IntoJs for Vec<T> {
+impl<T: TypedElement + Send> IntoJs for Vec<T> {
     fn into_js<'s>(self, env: Env<'s>) -> Result<JsValue<'s>> {
-        env.typed_array_from(&self)
+        env.typed_array_from_vec(self)
     }
 }
 
@@ -47,8 +47,8 @@ impl IntoJs for f64 {
 impl IntoJs for TopK {
     fn into_js<'s>(self, env: Env<'s>) -> Result<JsValue<'s>> {
         let object = env.object()?;
-        env.set(object, "indices", env.typed_array_from(&self.indices)?)?;
-        env.set(object, "scores", env.typed_array_from(&self.scores)?)?;
+        env.set(object, "indices", env.typed_array_from_vec(self.indices)?)?;
+        env.set(object, "scores", env.typed_array_from_vec(self.scores)?)?;
         Ok(object)
     }
 }
@@ -56,9 +56,9 @@ impl IntoJs for TopK {
 impl IntoJs for CopyMatrix {
     fn into_js<'s>(self, env: Env<'s>) -> Result<JsValue<'s>> {
         let object = env.object()?;
-        let data = match &self.data {
-            CopyData::F32(v) => env.typed_array_from(v)?,
-            CopyData::F64(v) => env.typed_array_from(v)?,
+        let data = match self.data {
+            CopyData::F32(v) => env.typed_array_from_vec(v)?,
+            CopyData::F64(v) => env.typed_array_from_vec(v)?,
         };
         env.set(object, "data", data)?;
         env.set(object, "rows", env.number_value(self.rows as f64)?)?;

@@ -253,11 +253,36 @@ impl<'s> Env<'s> {
             // SAFETY: the new ArrayBuffer owns `bytes` writable bytes at `raw_data`; it cannot overlap `data`.
             unsafe { ptr::copy_nonoverlapping(data.as_ptr().cast::<u8>(), raw_data.cast::<u8>(), bytes) };
         }
+        self.typed_array_over::<T>(buffer, data.len())
+    }
+
+    /// A typed array that takes ownership of `data` without copying when it is large (the ArrayBuffer's finalizer
+    /// frees the Vec); small vectors, or runtimes that forbid external buffers, get a copy.
+    pub fn typed_array_from_vec<T: TypedElement + Send>(self, data: Vec<T>) -> Result<JsValue<'s>> {
+        const ZERO_COPY_MIN_BYTES: usize = 64 * 1024;
+        let bytes = std::mem::size_of_val(data.as_slice());
+        if bytes < ZERO_COPY_MIN_BYTES {
+            return self.typed_array_from(&data);
+        }
+        let mut owner = Box::new(data);
+        let data_ptr = owner.as_mut_ptr().cast::<c_void>();
+        let len = owner.len();
+        let hint = Box::into_raw(owner);
+        let mut buffer = ptr::null_mut();
+        let status = unsafe {
+            sys::napi_create_external_arraybuffer(self.raw, data_ptr, bytes, Some(drop_vec::<T>), hint.cast(), &mut buffer)
+        };
+        if status != sys::NAPI_OK {
+            // SAFETY: napi did not take the buffer, so the Vec is still ours (e.g. V8 sandbox: no external buffers).
+            let data = unsafe { Box::from_raw(hint) };
+            return self.typed_array_from(&data);
+        }
+        self.typed_array_over::<T>(buffer, len)
+    }
+
+    fn typed_array_over<T: TypedElement>(self, buffer: sys::napi_value, len: usize) -> Result<JsValue<'s>> {
         let mut out = ptr::null_mut();
-        check(
-            unsafe { sys::napi_create_typedarray(self.raw, T::KIND, data.len(), buffer, 0, &mut out) },
-            "napi_create_typedarray",
-        )?;
+        check(unsafe { sys::napi_create_typedarray(self.raw, T::KIND, len, buffer, 0, &mut out) }, "napi_create_typedarray")?;
         Ok(self.wrap(out))
     }
 
@@ -323,6 +348,10 @@ struct Tagged<T> {
 unsafe extern "C" fn finalize<T>(_env: sys::napi_env, data: *mut c_void, _hint: *mut c_void) {
     // A panicking Drop must not unwind into V8.
     let _ = catch_unwind(AssertUnwindSafe(|| drop(Box::from_raw(data as *mut Tagged<T>))));
+}
+
+unsafe extern "C" fn drop_vec<T>(_env: sys::napi_env, _data: *mut c_void, hint: *mut c_void) {
+    let _ = catch_unwind(AssertUnwindSafe(|| drop(Box::from_raw(hint as *mut Vec<T>))));
 }
 
 /// The arguments of one call, in the scope `'s`.
