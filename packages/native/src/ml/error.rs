@@ -7,6 +7,8 @@ use std::fmt;
 pub enum ErrorKind {
     /// Shapes, lengths, unknown algorithm/task: the caller passed something malformed.
     InvalidArgument,
+    /// The task/algorithm pair has no native implementation.
+    AlgorithmUnavailable,
     /// Unknown hyperparameter name, wrong type or out-of-range value.
     InvalidHyperparameter,
     /// The data itself cannot be fitted: NaN/Inf, a single class, labels out of range.
@@ -21,6 +23,7 @@ impl ErrorKind {
     pub fn code(self) -> &'static str {
         match self {
             ErrorKind::InvalidArgument => "INVALID_ARGUMENT",
+            ErrorKind::AlgorithmUnavailable => "ALGORITHM_UNAVAILABLE",
             ErrorKind::InvalidHyperparameter => "INVALID_HYPERPARAMETER",
             ErrorKind::DataError => "DATA_ERROR",
             ErrorKind::CorruptModel => "CORRUPT_MODEL",

@@ -207,7 +207,7 @@ mod tests {
             ("solver", Value::Str("sag".into())),
             ("alpha", Value::Null),
         ] {
-            let err = resolve("Ridge", SPECS, &given(&[bad.clone()])).unwrap_err();
+            let err = resolve("Ridge", SPECS, &given(std::slice::from_ref(&bad))).unwrap_err();
             assert_eq!(err.kind, ErrorKind::InvalidHyperparameter, "{bad:?}");
             assert!(err.message.contains(bad.0), "{}", err.message);
         }

@@ -1,0 +1,102 @@
+//! Little-endian binary payloads for fitted models (core wraps them in its checksummed header, DESIGN §6).
+//!
+//! ```text
+//! offset  size  field
+//! 0       4     magic "PGNM"
+//! 4       2     format version (u16), currently 1
+//! 6       2     algorithm id (u16): 1 LinearRegression, 2 Ridge, 3 LogisticRegression
+//! 8       …     the algorithm's body, then nothing: trailing bytes are an error
+//! ```
+//! Bodies are sequences of u32 dimensions and f64 arrays (IEEE-754 bit patterns, so round trips are bit-exact).
+//! Linear models (ids 1, 2): `u32 n_features, u32 n_outputs, f64 coef[n_outputs × n_features] (row-major),
+//! f64 intercept[n_outputs]`. LogisticRegression (3): `u32 n_classes, u32 n_trained, u32 classes[n_trained]`
+//! then the linear body (n_outputs = 1 for two trained classes, else n_trained).
+//! The reader checks every length against the bytes left before allocating, so no input can over-read or
+//! request a huge allocation.
+
+use super::error::{Error, Result};
+
+pub const MAGIC: &[u8; 4] = b"PGNM";
+pub const FORMAT_VERSION: u16 = 1;
+
+pub struct Writer(Vec<u8>);
+
+impl Writer {
+    pub fn new(algorithm_id: u16) -> Self {
+        let mut w = Writer(Vec::with_capacity(64));
+        w.0.extend_from_slice(MAGIC);
+        w.0.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        w.0.extend_from_slice(&algorithm_id.to_le_bytes());
+        w
+    }
+    pub fn u32(&mut self, v: u32) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    pub fn f64s(&mut self, values: &[f64]) {
+        self.0.reserve(values.len() * 8);
+        values.iter().for_each(|v| self.0.extend_from_slice(&v.to_le_bytes()));
+    }
+    pub fn finish(self) -> Vec<u8> {
+        self.0
+    }
+}
+
+pub struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+/// The payload's header fields.
+pub struct Header {
+    pub version: u16,
+    pub algorithm_id: u16,
+}
+
+impl<'a> Reader<'a> {
+    pub fn open(bytes: &'a [u8]) -> Result<(Self, Header)> {
+        if bytes.len() < 8 || &bytes[..4] != MAGIC {
+            return Err(Error::corrupt("not a native model (missing PGNM magic)"));
+        }
+        let version = u16::from_le_bytes([bytes[4], bytes[5]]);
+        if version == 0 || version > FORMAT_VERSION {
+            return Err(Error::corrupt(format!("format version {version} is not supported (newest is {FORMAT_VERSION})")));
+        }
+        let algorithm_id = u16::from_le_bytes([bytes[6], bytes[7]]);
+        Ok((Reader { bytes, pos: 8 }, Header { version, algorithm_id }))
+    }
+
+    fn take(&mut self, what: &str, n: usize) -> Result<&'a [u8]> {
+        let left = self.bytes.len() - self.pos;
+        if n > left {
+            return Err(Error::corrupt(format!("truncated: {what} needs {n} bytes, {left} left")));
+        }
+        let out = &self.bytes[self.pos..self.pos + n];
+        self.pos += n;
+        Ok(out)
+    }
+
+    pub fn u32(&mut self) -> Result<u32> {
+        let b = self.take("u32", 4)?;
+        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    /// A dimension: a u32 that must be at least 1.
+    pub fn dim(&mut self, what: &str) -> Result<usize> {
+        match self.u32()? {
+            0 => Err(Error::corrupt(format!("{what} is 0"))),
+            n => Ok(n as usize),
+        }
+    }
+
+    pub fn f64s(&mut self, what: &str, n: usize) -> Result<Vec<f64>> {
+        let bytes = self.take(what, n.checked_mul(8).ok_or_else(|| Error::corrupt(format!("{what} size overflows")))?)?;
+        Ok(bytes.chunks_exact(8).map(|c| f64::from_le_bytes(c.try_into().expect("chunks of 8"))).collect())
+    }
+
+    pub fn finish(self) -> Result<()> {
+        match self.bytes.len() - self.pos {
+            0 => Ok(()),
+            extra => Err(Error::corrupt(format!("{extra} unexpected trailing bytes"))),
+        }
+    }
+}

@@ -1,0 +1,279 @@
+//! scikit-learn 1.2's `LogisticRegression(penalty="l2", solver="lbfgs")`: the objective is the *sum* of log-losses
+//! plus ½‖W‖²/C (intercepts not penalised) minimised from zero by `lbfgs` with scipy's defaults and sklearn's
+//! `gtol = tol`. Two classes → one coefficient row and the sigmoid (`multi_class="auto"` picks OvR there); more →
+//! the over-parametrised multinomial softmax, one row per class.
+
+use super::codec::{Reader, Writer};
+use super::error::{Error, Result};
+use super::hyperparams::{Default, Kind, ParamSpec, Params};
+use super::lapack;
+use super::lbfgs::{self, Termination};
+use super::linear_model::LinearModel;
+use super::matrix::MatrixView;
+
+pub const LOGISTIC_REGRESSION_PARAMS: &[ParamSpec] = &[
+    ParamSpec::new("C", Kind::Float { min: 0.0, exclusive: true }, Default::Number(1.0)),
+    ParamSpec::new("tol", Kind::Float { min: 0.0, exclusive: false }, Default::Number(1e-4)),
+    ParamSpec::new("max_iter", Kind::Int { min: 0 }, Default::Number(100.0)),
+    ParamSpec::new("fit_intercept", Kind::Bool, Default::Bool(true)),
+    ParamSpec::new("penalty", Kind::Choice(&["l2"]), Default::Str("l2")),
+    ParamSpec::new("solver", Kind::Choice(&["lbfgs"]), Default::Str("lbfgs")),
+    ParamSpec::new("multi_class", Kind::Choice(&["auto", "multinomial"]), Default::Str("auto")),
+    ParamSpec::new("n_jobs", Kind::Int { min: -1 }, Default::Null).nullable(),
+];
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogisticModel {
+    /// Label count the caller declared; `predict_proba` has this many columns.
+    pub n_classes: usize,
+    /// The labels seen in training, ascending; output row `k` of `linear` belongs to `classes[k]` (binary: the
+    /// single row scores `classes[1]`).
+    pub classes: Vec<u32>,
+    pub linear: LinearModel,
+}
+
+/// How training ended; sklearn warns (ConvergenceWarning) when `converged` is false.
+#[derive(Clone, Copy, Debug)]
+pub struct FitReport {
+    pub n_iter: usize,
+    pub converged: bool,
+}
+
+/// The classes present in `y` (labels 0..n_classes−1 as f64) and each row's position among them.
+fn encode_labels(y: &[f64], n_classes: usize) -> Result<(Vec<u32>, Vec<usize>)> {
+    let mut seen = vec![false; n_classes];
+    for (i, &label) in y.iter().enumerate() {
+        if label.fract() != 0.0 || label < 0.0 || label >= n_classes as f64 {
+            return Err(Error::data(format!("label {label} at row {i} is not a class index in 0..{n_classes}")));
+        }
+        seen[label as usize] = true;
+    }
+    let classes: Vec<u32> = (0..n_classes as u32).filter(|&k| seen[k as usize]).collect();
+    if classes.len() < 2 {
+        return Err(Error::data(format!(
+            "classification needs at least 2 classes in the training data, got {}",
+            classes.len()
+        )));
+    }
+    let mut position = vec![0; n_classes];
+    classes.iter().enumerate().for_each(|(pos, &k)| position[k as usize] = pos);
+    Ok((classes, y.iter().map(|&label| position[label as usize]).collect()))
+}
+
+/// Loss and gradient over parameters laid out as [W (outputs × p, row-major), b (outputs) if fitted].
+struct Objective<'a> {
+    x: &'a MatrixView<'a>,
+    y: &'a [usize],
+    outputs: usize,
+    fit_intercept: bool,
+    inv_c: f64,
+}
+
+fn softplus(z: f64) -> f64 {
+    if z > 0.0 {
+        z + (-z).exp().ln_1p()
+    } else {
+        z.exp().ln_1p()
+    }
+}
+
+fn sigmoid(z: f64) -> f64 {
+    1.0 / (1.0 + (-z).exp())
+}
+
+/// In place: max-shifted exp normalised to sum 1; returns log Σ exp.
+fn softmax(row: &mut [f64]) -> f64 {
+    let max = row.iter().fold(f64::NEG_INFINITY, |m, v| m.max(*v));
+    let mut sum = 0.0;
+    row.iter_mut().for_each(|v| {
+        *v = (*v - max).exp();
+        sum += *v;
+    });
+    row.iter_mut().for_each(|v| *v /= sum);
+    max + sum.ln()
+}
+
+impl Objective<'_> {
+    fn model(&self, w: &[f64]) -> LinearModel {
+        let p = self.x.cols();
+        let coef = w[..self.outputs * p].to_vec();
+        let intercept = if self.fit_intercept { w[self.outputs * p..].to_vec() } else { vec![0.0; self.outputs] };
+        LinearModel { n_features: p, coef, intercept }
+    }
+
+    fn loss_gradient(&self, w: &[f64], grad: &mut [f64]) -> Result<f64> {
+        let (n, p, k) = (self.x.rows(), self.x.cols(), self.outputs);
+        // raw scores → residuals (probability − one-hot) in place.
+        let mut residual = self.model(w).decision(self.x)?;
+        let mut loss = 0.0;
+        if k == 1 {
+            for (r, &yi) in residual.iter_mut().zip(self.y) {
+                let target = yi as f64;
+                loss += softplus(*r) - target * *r;
+                *r = sigmoid(*r) - target;
+            }
+        } else {
+            for (row, &yi) in residual.chunks_exact_mut(k).zip(self.y) {
+                let raw_y = row[yi];
+                loss += softmax(row) - raw_y;
+                row[yi] -= 1.0;
+            }
+        }
+        let coef = &w[..k * p];
+        let (grad_w, grad_b) = grad.split_at_mut(k * p);
+        grad_w.copy_from_slice(coef);
+        lapack::gemm(true, false, k, p, n, 1.0, &residual, self.x.data(), self.inv_c, grad_w)?;
+        if self.fit_intercept {
+            grad_b.iter_mut().for_each(|v| *v = 0.0);
+            for row in residual.chunks_exact(k) {
+                grad_b.iter_mut().zip(row).for_each(|(g, r)| *g += r);
+            }
+        }
+        Ok(loss + 0.5 * self.inv_c * coef.iter().map(|v| v * v).sum::<f64>())
+    }
+}
+
+pub fn fit_logistic_regression(
+    x: &MatrixView,
+    y: &[f64],
+    n_classes: usize,
+    params: &Params,
+    cancelled: &dyn Fn() -> bool,
+) -> Result<(LogisticModel, FitReport)> {
+    if y.len() != x.rows() {
+        return Err(Error::invalid(format!("X has {} rows but y has {} labels", x.rows(), y.len())));
+    }
+    let (classes, positions) = encode_labels(y, n_classes)?;
+    let outputs = if classes.len() == 2 && params.str("multi_class") == "auto" { 1 } else { classes.len() };
+    let fit_intercept = params.bool("fit_intercept");
+    let objective = Objective { x, y: &positions, outputs, fit_intercept, inv_c: 1.0 / params.f64("C") };
+    let n_params = outputs * (x.cols() + usize::from(fit_intercept));
+    let options = lbfgs::Options { max_iter: params.usize("max_iter"), pgtol: params.f64("tol"), ftol: 2.220446049250313e-9, ..lbfgs::Options::default() };
+    let outcome = lbfgs::minimize(|w, g| objective.loss_gradient(w, g), vec![0.0; n_params], &options, cancelled)?;
+    let report = FitReport {
+        n_iter: outcome.n_iter.min(options.max_iter),
+        converged: matches!(outcome.termination, Termination::Gradient | Termination::RelativeReduction),
+    };
+    Ok((LogisticModel { n_classes, classes, linear: objective.model(&outcome.x) }, report))
+}
+
+impl LogisticModel {
+    /// One class label (as f64) per row.
+    pub fn predict(&self, x: &MatrixView) -> Result<Vec<f64>> {
+        let decision = self.linear.decision(x)?;
+        let k = self.linear.n_outputs();
+        Ok(if k == 1 {
+            decision.iter().map(|&d| self.classes[usize::from(d > 0.0)] as f64).collect()
+        } else {
+            decision
+                .chunks_exact(k)
+                // First maximum wins ties, as numpy's argmax.
+                .map(|row| row.iter().enumerate().fold(0, |best, (i, v)| if *v > row[best] { i } else { best }))
+                .map(|pos| self.classes[pos] as f64)
+                .collect()
+        })
+    }
+
+    /// rows × n_classes; classes absent from training get probability 0.
+    pub fn predict_proba(&self, x: &MatrixView) -> Result<Vec<f64>> {
+        let decision = self.linear.decision(x)?;
+        let k = self.linear.n_outputs();
+        let mut out = vec![0.0; x.rows() * self.n_classes];
+        for (i, row) in decision.chunks(k).enumerate() {
+            let dest = &mut out[i * self.n_classes..(i + 1) * self.n_classes];
+            if k == 1 {
+                let p = sigmoid(row[0]);
+                dest[self.classes[0] as usize] = 1.0 - p;
+                dest[self.classes[1] as usize] = p;
+            } else {
+                let mut probs = row.to_vec();
+                softmax(&mut probs);
+                self.classes.iter().zip(&probs).for_each(|(&c, &p)| dest[c as usize] = p);
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn write(&self, w: &mut Writer) {
+        w.u32(self.n_classes as u32);
+        w.u32(self.classes.len() as u32);
+        self.classes.iter().for_each(|&c| w.u32(c));
+        self.linear.write(w);
+    }
+
+    pub fn read(r: &mut Reader) -> Result<Self> {
+        let n_classes = r.dim("n_classes")?;
+        let n_present = r.dim("number of trained classes")?;
+        if n_present < 2 || n_present > n_classes {
+            return Err(Error::corrupt(format!("{n_present} trained classes out of {n_classes}")));
+        }
+        let classes = (0..n_present).map(|_| r.u32()).collect::<Result<Vec<_>>>()?;
+        if classes.windows(2).any(|w| w[0] >= w[1]) || classes[n_present - 1] as usize >= n_classes {
+            return Err(Error::corrupt("trained class labels are not ascending class indices"));
+        }
+        let linear = LinearModel::read(r)?;
+        let expected_outputs = if n_present == 2 { [1, 2] } else { [n_present, n_present] };
+        if !expected_outputs.contains(&linear.n_outputs()) {
+            return Err(Error::corrupt(format!("{} coefficient rows for {n_present} classes", linear.n_outputs())));
+        }
+        Ok(LogisticModel { n_classes, classes, linear })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ml::hyperparams::{resolve, Hyperparams, Value};
+
+    fn params(pairs: &[(&str, Value)]) -> Params {
+        resolve("LogisticRegression", LOGISTIC_REGRESSION_PARAMS, &Hyperparams(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())).unwrap()
+    }
+
+    /// Central differences of the objective against its analytic gradient, binary and multinomial.
+    #[test]
+    fn gradient_matches_finite_differences() {
+        let data = [0.5, -1.0, 1.5, 2.0, -0.3, 0.7, 1.1, 0.2, -2.0, 0.4, 0.9, -0.8];
+        let x = MatrixView::new("X", &data, 4, 3).unwrap();
+        for (outputs, y) in [(1, vec![0, 1, 1, 0]), (3, vec![0, 2, 1, 2])] {
+            let obj = Objective { x: &x, y: &y, outputs, fit_intercept: true, inv_c: 0.5 };
+            let n = outputs * 4;
+            let w: Vec<f64> = (0..n).map(|i| (i as f64 * 0.37).sin()).collect();
+            let mut g = vec![0.0; n];
+            obj.loss_gradient(&w, &mut g).unwrap();
+            for i in 0..n {
+                let (mut hi, mut lo) = (w.clone(), w.clone());
+                hi[i] += 1e-6;
+                lo[i] -= 1e-6;
+                let mut scratch = vec![0.0; n];
+                let numeric = (obj.loss_gradient(&hi, &mut scratch).unwrap() - obj.loss_gradient(&lo, &mut scratch).unwrap()) / 2e-6;
+                assert!((numeric - g[i]).abs() < 1e-6, "outputs {outputs}, parameter {i}: {numeric} vs {}", g[i]);
+            }
+        }
+    }
+
+    #[test]
+    fn separable_problem_and_class_bookkeeping() {
+        // Labels 1 and 3 of 4 declared classes: probabilities land in those columns only.
+        let data = [-2.0, -1.5, -1.0, 1.0, 1.5, 2.0];
+        let y = [1.0, 1.0, 1.0, 3.0, 3.0, 3.0];
+        let x = MatrixView::new("X", &data, 6, 1).unwrap();
+        let (model, report) = fit_logistic_regression(&x, &y, 4, &params(&[]), &|| false).unwrap();
+        assert!(report.converged);
+        assert_eq!(model.classes, vec![1, 3]);
+        assert_eq!(model.predict(&x).unwrap(), y.to_vec());
+        let proba = model.predict_proba(&x).unwrap();
+        for row in proba.chunks(4) {
+            assert_eq!((row[0], row[2]), (0.0, 0.0));
+            assert!((row[1] + row[3] - 1.0).abs() < 1e-12);
+        }
+    }
+
+    #[test]
+    fn bad_labels_are_data_errors() {
+        let x = MatrixView::new("X", &[1.0, 2.0, 3.0], 3, 1).unwrap();
+        for (y, n) in [(vec![0.0, 0.0, 0.0], 2), (vec![0.0, 1.5, 1.0], 2), (vec![0.0, 2.0, 1.0], 2), (vec![0.0, -1.0, 1.0], 2)] {
+            let err = fit_logistic_regression(&x, &y, n, &params(&[]), &|| false).unwrap_err();
+            assert_eq!(err.kind, crate::ml::error::ErrorKind::DataError, "{y:?}");
+        }
+    }
+}
