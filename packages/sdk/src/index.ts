@@ -1,6 +1,6 @@
 export { PostgresML, type ConnectOptions } from './client.js';
 export { createPgDb, type PgDbOptions } from './drivers/pg.js';
 export { createPgliteDb, defaultDataDir } from './drivers/pglite.js';
-export { createVectorApi, loadNative, type NativeModule, type VectorApi, type VectorMatrix } from './vector.js';
+export { createVectorApi, loadNative, vectorFunctions, type NativeModule, type VectorApi, type VectorMatrix } from './vector.js';
 export { fromNativeError } from './native-errors.js';
 export * from '@pgml-ts/core';

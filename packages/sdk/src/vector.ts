@@ -49,6 +49,8 @@ export interface VectorMatrix {
   readonly dim: number;
   scores(...args: Parameters<Native.NativeMatrix['scores']>): ReturnType<Native.NativeMatrix['scores']>;
   topK(query: Parameters<Native.NativeMatrix['topK']>[0], k: number, metric?: Metric): ReturnType<Native.NativeMatrix['topK']>;
+  scoresAsync(...args: Parameters<Native.NativeMatrix['scoresAsync']>): ReturnType<Native.NativeMatrix['scoresAsync']>;
+  topKAsync(...args: Parameters<Native.NativeMatrix['topKAsync']>): ReturnType<Native.NativeMatrix['topKAsync']>;
   close(): void;
 }
 
@@ -74,12 +76,16 @@ export async function loadNative(): Promise<NativeModule> {
   }
 }
 
-export function createVectorApi(native: NativeModule, db: Db): VectorApi {
-  const api = Object.fromEntries(
+/** The native functions alone, with typed errors; no database needed. */
+export function vectorFunctions(native: NativeModule): Pick<NativeModule, FunctionName> {
+  return Object.fromEntries(
     FUNCTIONS.map((name) => [name, withNativeErrors(native[name] as (...args: unknown[]) => unknown)]),
   ) as Pick<NativeModule, FunctionName>;
+}
+
+export function createVectorApi(native: NativeModule, db: Db): VectorApi {
   return {
-    ...api,
+    ...vectorFunctions(native),
     async loadMatrix(relationName, columnName) {
       const bytes = await db.copyBinary(await vectorColumnSelect(db, relationName, columnName));
       return wrapMatrix(withNativeErrors(() => native.NativeMatrix.fromCopy(bytes))());
@@ -99,6 +105,8 @@ function wrapMatrix(matrix: Native.NativeMatrix): VectorMatrix {
     dim: matrix.dim,
     scores: withNativeErrors((...args) => live().scores(...args)),
     topK: withNativeErrors((query, k, metric) => live().topK(query, k, metric)),
+    scoresAsync: withNativeErrors((...args) => live().scoresAsync(...args)),
+    topKAsync: withNativeErrors((...args) => live().topKAsync(...args)),
     close() {
       if (freed) return;
       freed = true;

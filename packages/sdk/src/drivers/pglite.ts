@@ -24,8 +24,10 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
 
 /** Opens (creating if needed) a persistent PGlite database in `dataDir`; `memory://` keeps it in memory. */
 export async function createPgliteDb(dataDir: string = defaultDataDir()): Promise<Db> {
-  const location = dataDir.startsWith('memory://') || dataDir.includes('://') ? dataDir : resolve(dataDir);
-  if (!location.includes('://')) mkdirSync(location, { recursive: true });
+  // `memory://` (and PGlite's other scheme URLs) pass through; a plain path is created if missing.
+  const isUrl = dataDir.includes('://');
+  const location = isUrl ? dataDir : resolve(dataDir);
+  if (!isUrl) mkdirSync(location, { recursive: true });
   try {
     const pglite = await PGlite.create(location);
     return new PgliteDb(pglite);

@@ -1,4 +1,5 @@
 import { InvalidArgument } from '@pgml-ts/core';
+import { loadNative, vectorFunctions } from '../../vector.js';
 import type { Command } from '../command.js';
 
 /** CLI name → API name and arity; PostgresML's pgml.<snake_case> functions, kebab-cased. */
@@ -54,7 +55,7 @@ Examples:
   pgml vector dot-product --a '[1,2,3]' --b '[4,5,6]'      # 32
   pgml vector normalize-l2 --a '[3,4]' --json              # {"function":"normalize-l2","result":[0.6,0.8]}`,
   options: { a: { type: 'string' }, b: { type: 'string' } },
-  async run({ positionals, values, output, connect }) {
+  async run({ positionals, values, output }) {
     const [name, ...extra] = positionals;
     const fn = name ? FUNCTIONS[name] : undefined;
     if (!name || !fn || extra.length > 0) {
@@ -65,8 +66,8 @@ Examples:
     const args = [parseVector('a', values.a)];
     if (fn.arity === 2) args.push(parseVector('b', values.b));
     else if (values.b !== undefined) throw new InvalidArgument(`${name} takes only --a`);
-    const pgml = await connect();
-    const api = pgml.vector as unknown as Record<string, (...a: unknown[]) => unknown>;
+    // Pure computation: no database is opened.
+    const api = vectorFunctions(await loadNative()) as unknown as Record<string, (...a: unknown[]) => unknown>;
     const raw = await api[fn.api]!(...args);
     const result = ArrayBuffer.isView(raw) ? Array.from(raw as Float64Array) : raw;
     output.result({ function: name, result }, JSON.stringify(result));

@@ -1,0 +1,104 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const BIN = fileURLToPath(new URL('../bin/pgml.js', import.meta.url));
+const BUILT = existsSync(fileURLToPath(new URL('../dist/cli/main.js', import.meta.url)));
+
+let dataDir: string;
+
+function pgml(args: string[], env: Record<string, string | undefined> = {}) {
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, DATABASE_URL: '', PGML_DATA_DIR: dataDir, ...env },
+    timeout: 60_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** With --json, stdout must be exactly one JSON object. */
+function json(stdout: string): Record<string, unknown> {
+  const value: unknown = JSON.parse(stdout);
+  expect(typeof value === 'object' && value !== null && !Array.isArray(value)).toBe(true);
+  expect(stdout.trim().split('\n')).toHaveLength(1);
+  return value as Record<string, unknown>;
+}
+
+describe.skipIf(!BUILT)(`pgml CLI${BUILT ? '' : ' — skipped: packages/sdk is not built (pnpm build)'}`, () => {
+  beforeAll(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'pgml-cli-'));
+  });
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('prints help and version', () => {
+    const help = pgml(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/Usage: pgml \[options\] COMMAND/);
+    expect(help.stdout).toContain('load-dataset');
+    const commandHelp = pgml(['load-dataset', '--help']);
+    expect(commandHelp.stdout).toMatch(/Usage: pgml load-dataset NAME/);
+    expect(json(pgml(['--version', '--json']).stdout).version).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('loads a dataset into the embedded database, as one JSON object', () => {
+    const result = pgml(['load-dataset', 'iris', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(json(result.stdout)).toMatchObject({ table: 'pgml.iris', rows: 150 });
+    const human = pgml(['load-dataset', 'linnerud']);
+    expect(human.stdout).toBe('loaded pgml.linnerud: 20 rows (6 columns)\n');
+  });
+
+  it('exits 1 with a JSON error for user errors', () => {
+    const unknown = pgml(['load-dataset', 'mnist', '--json']);
+    expect(unknown.code).toBe(1);
+    expect(json(unknown.stdout)).toEqual({
+      error: { code: 'UNKNOWN_DATASET', message: expect.stringContaining('valid names are breast_cancer') },
+    });
+    expect(unknown.stderr).toMatch(/unknown dataset "mnist"/);
+    const badFlag = pgml(['load-dataset', 'iris', '--nope', '--json']);
+    expect(badFlag.code).toBe(1);
+    expect(json(badFlag.stdout)).toMatchObject({ error: { code: 'INVALID_ARGUMENT' } });
+    expect(pgml(['frobnicate']).code).toBe(1);
+  });
+
+  it('masks the password of a bad database URL', () => {
+    for (const args of [
+      ['load-dataset', 'iris', '--json', '--database-url', 'postgres://u:secret@127.0.0.1:1/x'],
+      ['load-dataset', 'iris', '--json'],
+    ]) {
+      const result = pgml(args, { DATABASE_URL: 'postgres://u:secret@127.0.0.1:1/x' });
+      expect(result.code).toBe(1);
+      expect(json(result.stdout)).toMatchObject({ error: { code: 'DATABASE_ERROR' } });
+      expect(result.stdout + result.stderr).toContain('postgres://u:***@127.0.0.1:1/x');
+      expect(result.stdout + result.stderr).not.toContain('secret');
+    }
+  });
+
+  it('runs vector functions', () => {
+    const result = pgml(['vector', 'dot-product', '--a', '[1,2,3]', '--b', '[4,5,6]', '--json']);
+    if (result.code === 1 && result.stdout.includes('NATIVE_UNAVAILABLE')) return; // native not built here
+    expect(result.code, result.stderr).toBe(0);
+    expect(json(result.stdout)).toEqual({ function: 'dot-product', result: 32 });
+    expect(pgml(['vector', 'norm-l2', '--a', '[3,4]']).stdout).toBe('5\n');
+    const mismatch = pgml(['vector', 'add', '--a', '[1]', '--b', '[1,2]', '--json']);
+    expect(mismatch.code).toBe(1);
+    expect(json(mismatch.stdout)).toMatchObject({ error: { code: 'DIMENSION_MISMATCH' } });
+    expect(pgml(['vector', 'dot-product', '--a', 'nope', '--b', '[1]']).code).toBe(1);
+  });
+
+  it('bench outside a checkout explains where benchmarks run', () => {
+    const outside = mkdtempSync(join(tmpdir(), 'pgml-nocheckout-'));
+    try {
+      const result = spawnSync(process.execPath, [BIN, 'bench', '--json'], { cwd: outside, encoding: 'utf8' });
+      expect(result.status).toBe(1);
+      expect(json(result.stdout)).toMatchObject({
+        error: { message: 'benchmarks run from a pgml-ts checkout: pnpm bench' },
+      });
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+});
