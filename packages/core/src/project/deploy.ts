@@ -8,7 +8,7 @@ import type { Db } from '../db.js';
 import { InvalidArgument, PgmlError } from '../errors.js';
 import { ensureSchema } from '../schema/ensure-schema.js';
 import { STRATEGIES } from '../schema/migrations.js';
-import { keyMetricName } from './key-metric.js';
+import { keyMetric as keyMetricName } from '../ml/task-metrics.js';
 import { requireProject } from './projects.js';
 
 export type DeployStrategy = (typeof STRATEGIES)[number];

@@ -1,0 +1,196 @@
+/**
+ * Snapshots (PostgresML's `pgml.snapshots`): which relation, which y columns, how to split. The relation and every
+ * column are checked against the catalog first; features are all other columns in table order. A snapshot may be
+ * materialized: the relation is copied into `pgml."snapshot_<id>"` and later re-training reads that frozen copy.
+ * The split is recomputed from the stored test size, sampling and seed, so it is the same on every read.
+ */
+import type { Db } from '../db.js';
+import { quoteIdent, resolveColumn, resolveRelation, type RelationInfo } from '../db/index.js';
+import { EmptyInput, InvalidArgument, PgmlError, UnknownColumn } from '../errors.js';
+import { crc32 } from '../ml/model-format.js';
+import { testRowCount, trainTestSplit, type SplitIndices, type TestSampling } from '../ml/split.js';
+import type { Task } from '../runtime.js';
+import { classifyColumn, type SnapshotColumn } from './columns.js';
+import { readRelation, type RawData, type RawValues } from './read.js';
+
+export interface Snapshot {
+  id: number;
+  relationName: string;
+  yColumnNames: string[];
+  testSize: number;
+  testSampling: TestSampling;
+  seed: number;
+  materialized: boolean;
+  /** Every column of the relation, in table order; `label` marks the y columns. */
+  columns: SnapshotColumn[];
+  /** The `preprocess` argument the snapshot was taken with (column name → { encode, impute, scale }). */
+  preprocess: Record<string, unknown>;
+}
+
+export interface CreateSnapshotInput {
+  relationName: string;
+  yColumnNames: string[];
+  testSize: number;
+  testSampling: TestSampling;
+  preprocess: Record<string, unknown>;
+  materialize: boolean;
+}
+
+export async function createSnapshot(tx: Db, input: CreateSnapshotInput): Promise<Snapshot> {
+  const relation = await resolveRelation(tx, input.relationName);
+  const yNames = input.yColumnNames.map((name) => resolveColumn(relation, name).name);
+  if (new Set(yNames).size !== yNames.length) throw new InvalidArgument('yColumnName lists a column twice');
+  const columns = relation.columns.map((c, i) => classifyColumn(c, i, yNames.includes(c.name)));
+  if (!columns.some((c) => !c.label)) {
+    throw new InvalidArgument(`${input.relationName} has no feature columns besides ${yNames.join(', ')}`);
+  }
+  for (const name of Object.keys(input.preprocess)) {
+    const column = columns.find((c) => c.name === name);
+    if (!column) throw new UnknownColumn(`${relation.schema}.${relation.name}`, name);
+    if (column.label) throw new InvalidArgument(`preprocess names the y column ${JSON.stringify(name)}; only features are preprocessed`);
+  }
+  const seed = crc32(new TextEncoder().encode(`${relation.schema}.${relation.name}\0${yNames.join('\0')}`));
+  const inserted = await tx.query<{ id: string | number }>(
+    `INSERT INTO pgml.snapshots (relation_name, y_column_name, test_size, test_sampling, status, columns, materialized, seed)
+     VALUES ($1, $2, $3, $4, 'in_progress', $5, $6, $7) RETURNING id`,
+    [
+      canonicalName(relation),
+      yNames,
+      input.testSize,
+      input.testSampling,
+      JSON.stringify(columns.map((c) => ({ ...c, preprocessor: input.preprocess[c.name] ?? {} }))),
+      input.materialize,
+      seed,
+    ],
+  );
+  const id = Number(inserted.rows[0]!.id);
+  if (input.materialize) {
+    await tx.query(`CREATE TABLE pgml.${quoteIdent(snapshotTableName(id))} AS SELECT * FROM ${relation.qualified}`);
+  }
+  return {
+    id,
+    relationName: canonicalName(relation),
+    yColumnNames: yNames,
+    // Stored as FLOAT4 like PostgresML: read back what the database keeps, so re-reads split identically.
+    testSize: Math.fround(input.testSize),
+    testSampling: input.testSampling,
+    seed,
+    materialized: input.materialize,
+    columns,
+    preprocess: input.preprocess,
+  };
+}
+
+/** PostgresML's naming for a materialized snapshot. */
+export function snapshotTableName(id: number): string {
+  return `snapshot_${id}`;
+}
+
+/** The project's newest snapshot that a model was trained on (PostgresML's `Project::last_snapshot`). */
+export async function lastSnapshot(db: Db, projectId: number): Promise<Snapshot | undefined> {
+  const found = await db.query<Record<string, unknown>>(
+    `SELECT s.id, s.relation_name, s.y_column_name, s.test_size, s.test_sampling, s.seed, s.materialized, s.columns
+       FROM pgml.snapshots s JOIN pgml.models m ON m.snapshot_id = s.id AND m.project_id = $1
+      ORDER BY s.id DESC LIMIT 1`,
+    [projectId],
+  );
+  const row = found.rows[0];
+  if (!row) return undefined;
+  const stored = (typeof row.columns === 'string' ? JSON.parse(row.columns) : row.columns) as Array<
+    SnapshotColumn & { preprocessor?: Record<string, unknown> }
+  >;
+  const preprocess: Record<string, unknown> = {};
+  for (const c of stored) if (c.preprocessor && Object.keys(c.preprocessor).length > 0) preprocess[c.name] = c.preprocessor;
+  return {
+    id: Number(row.id),
+    relationName: row.relation_name as string,
+    yColumnNames: row.y_column_name as string[],
+    testSize: Number(row.test_size),
+    testSampling: row.test_sampling as TestSampling,
+    seed: Number(row.seed),
+    materialized: Boolean(row.materialized),
+    columns: stored.map(({ preprocessor: _preprocessor, ...column }) => column),
+    preprocess,
+  };
+}
+
+export interface SnapshotData {
+  raw: RawData;
+  features: SnapshotColumn[];
+  labels: SnapshotColumn[];
+  split: SplitIndices;
+}
+
+/**
+ * Reads the snapshot's rows and splits them. `classIndexOf` gives the class index of each row for stratified
+ * sampling (classification); other tasks cannot stratify.
+ */
+export async function readSnapshot(
+  db: Db,
+  snapshot: Snapshot,
+  task: Task | undefined,
+  classIndexOf: (labelValues: RawValues[], rows: number) => ArrayLike<number>,
+): Promise<SnapshotData> {
+  const relation = await snapshotRelation(db, snapshot);
+  // The relation may have changed since the snapshot (not materialized): the columns must still be there.
+  for (const column of snapshot.columns) {
+    const now = relation.columns.find((c) => c.name === column.name);
+    if (!now) throw new UnknownColumn(snapshot.relationName, column.name);
+    if (now.type !== column.pg_type) {
+      throw new PgmlError('DATA_ERROR', `column ${JSON.stringify(column.name)} changed type from ${column.pg_type} to ${now.type} since snapshot ${snapshot.id}`);
+    }
+  }
+  const raw = await readRelation(db, relation.qualified, snapshot.columns);
+  if (raw.rows === 0) throw new EmptyInput(`relation ${snapshot.relationName}`);
+  const features = snapshot.columns.filter((c) => !c.label).map((c) => withWidth(c, raw.values.get(c.name)!));
+  const labels = snapshot.yColumnNames.map((name) => snapshot.columns.find((c) => c.name === name)!);
+  for (const column of features) checkNotAllNull(column, raw.values.get(column.name)!, raw.rows);
+  let stratifyBy: ArrayLike<number> | undefined;
+  if (snapshot.testSampling === 'stratified') {
+    if (task !== undefined && task !== 'classification') {
+      throw new InvalidArgument(`testSampling "stratified" needs class labels; ${task} has none (use random or last)`);
+    }
+    stratifyBy = classIndexOf(labels.map((c) => raw.values.get(c.name)!), raw.rows);
+  }
+  testRowCount(raw.rows, snapshot.testSize);
+  const split = trainTestSplit({
+    rows: raw.rows,
+    testSize: snapshot.testSize,
+    sampling: snapshot.testSampling,
+    seed: snapshot.seed,
+    labels: stratifyBy,
+  });
+  return { raw, features, labels, split };
+}
+
+async function snapshotRelation(db: Db, snapshot: Snapshot): Promise<RelationInfo> {
+  return resolveRelation(db, snapshot.materialized ? `pgml.${snapshotTableName(snapshot.id)}` : snapshot.relationName);
+}
+
+/** `schema.name`, each part quoted only when PostgreSQL would not read it back unquoted (what `relation_name` stores). */
+function canonicalName(relation: RelationInfo): string {
+  const part = (p: string): string => (/^[a-z_][a-z0-9_$]*$/.test(p) ? p : quoteIdent(p));
+  return `${part(relation.schema)}.${part(relation.name)}`;
+}
+
+function withWidth(column: SnapshotColumn, values: RawValues): SnapshotColumn {
+  return values.kind === 'numbers' ? { ...column, size: values.width } : column;
+}
+
+function checkNotAllNull(column: SnapshotColumn, values: RawValues, rows: number): void {
+  const allNull =
+    values.kind === 'text' ? values.data.every((v) => v === null) : values.data.every((v) => Number.isNaN(v));
+  if (allNull) {
+    throw new PgmlError('DATA_ERROR', `column ${JSON.stringify(column.name)} is NULL in all ${rows} rows`, {
+      column: column.name,
+    });
+  }
+}
+
+/** Stores what the snapshot saw: row counts, the split, class balance and per-feature statistics. */
+export async function recordAnalysis(db: Db, snapshotId: number, analysis: Record<string, unknown>): Promise<void> {
+  await db.query(`UPDATE pgml.snapshots SET status = 'snapshotted', analysis = $2 WHERE id = $1`, [
+    snapshotId,
+    JSON.stringify(analysis),
+  ]);
+}

@@ -1,0 +1,280 @@
+/**
+ * `pgml.train`: snapshot (or reuse the last one), preprocess with training-row statistics, optionally search
+ * hyperparameters by k-fold cross-validation and refit the best on the whole training split, score on the test
+ * split, store the model, and deploy it when it is the project's first or strictly better on the key metric.
+ * Everything happens in ONE transaction: any failure leaves no project, snapshot, model, file or deployment.
+ */
+import type { Db } from '../db.js';
+import { InvalidArgument } from '../errors.js';
+import { runSearch, searchCandidates } from '../ml/search.js';
+import { kFold } from '../ml/split.js';
+import { isBetter, keyMetric, type Metrics } from '../ml/task-metrics.js';
+import { saveModelFile } from '../model-store.js';
+import { deployedModel, insertDeployment } from '../project/deploy.js';
+import { checkProjectName, createProject, findProject } from '../project/projects.js';
+import type { RuntimeRegistry } from '../registry.js';
+import type { FittedModel, Matrix, Runtime, RuntimeName, Task } from '../runtime.js';
+import { ensureSchema } from '../schema/ensure-schema.js';
+import type { RawValues } from '../snapshot/read.js';
+import { fitFeatures, snapshotMatrix, type FeatureLayout } from '../snapshot/features.js';
+import { createSnapshot, lastSnapshot, readSnapshot, recordAnalysis, type Snapshot, type SnapshotData } from '../snapshot/snapshot.js';
+import { evaluate, takeRows } from './evaluate.js';
+import { encodeTargets, type Label, type Targets } from './labels.js';
+import { resolveTrainOptions, type ResolvedTrainOptions, type TrainOptions, type TrainProgress } from './options.js';
+
+export interface TrainResult {
+  project: string;
+  task: Task;
+  algorithm: string;
+  runtime: RuntimeName;
+  deployed: boolean;
+  modelId: number;
+  snapshotId: number;
+  /** PostgresML's metric set for the task plus fit_time and score_time (seconds). NaN where undefined. */
+  metrics: Metrics;
+  fitTime: number;
+  scoreTime: number;
+  /** The hyperparameters of the stored model (the best candidate's, after a search). */
+  hyperparams: Record<string, unknown>;
+}
+
+/** What the model file's header meta carries besides the task: everything predict needs. */
+export interface StoredModelMeta {
+  numFeatures: number;
+  numOutputs: number;
+  numClasses?: number;
+  labels?: Label[];
+  yColumnNames: string[];
+  snapshotId: number;
+  features: FeatureLayout;
+}
+
+const SUPERVISED: readonly Task[] = ['regression', 'classification'];
+
+export async function train(db: Db, registry: RuntimeRegistry, projectName: string, options: TrainOptions = {}): Promise<TrainResult> {
+  checkProjectName(projectName);
+  const opts = resolveTrainOptions(options);
+  const progress = options.onProgress ?? (() => undefined);
+  await ensureSchema(db);
+  return db.transaction(async (tx) => {
+    const existing = await findProject(tx, projectName);
+    if (!existing && opts.task === undefined) {
+      throw new InvalidArgument(`project ${JSON.stringify(projectName)} does not exist: pass task to create it`, { project: projectName });
+    }
+    if (existing && opts.task !== undefined && opts.task !== existing.task) {
+      throw new InvalidArgument(
+        `project ${JSON.stringify(projectName)} already exists with task ${existing.task}, not ${opts.task}; create a new project instead`,
+      );
+    }
+    const task = existing?.task ?? opts.task!;
+    const runtime = registry.resolve(task, opts.algorithm, opts.runtime);
+    const hyperparams = runtime.validateHyperparams(task, opts.algorithm, opts.hyperparams);
+    const project = existing ?? (await createProject(tx, projectName, task));
+
+    progress({ stage: 'snapshot', message: opts.relationName ?? 'last snapshot' });
+    const snapshot = await takeSnapshot(tx, project.id, task, opts);
+    const data = await readSnapshot(tx, snapshot, task, (values, rows) => classIndices(snapshot, values, rows));
+    const targets = SUPERVISED.includes(task) ? encodeTargets(task, data.labels, labelValues(data), data.raw.rows) : undefined;
+    const layout = fitFeatures(data.features, data.raw, data.split.train, snapshot.preprocess, targets && firstColumn(targets.y));
+    const xTrain = snapshotMatrix(layout, data.raw, data.split.train);
+    const xTest = snapshotMatrix(layout, data.raw, data.split.test);
+    const yTrain = targets && takeRows(targets.y, data.split.train);
+    const yTest = targets && takeRows(targets.y, data.split.test);
+    const numClasses = targets?.labels?.length;
+    if (opts.relationName !== undefined) await recordAnalysis(tx, snapshot.id, analysis(data, layout, targets));
+
+    const fit = (params: Record<string, unknown>, x: Matrix, y: Matrix | undefined): Promise<FittedModel> =>
+      runtime.fit({ task, algorithm: opts.algorithm, hyperparams: params, x, ...(y ? { y } : {}), ...(numClasses ? { numClasses } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+
+    let params = hyperparams;
+    let searchResults: Record<string, unknown> | undefined;
+    if (opts.search) {
+      const outcome = await search(runtime, task, opts, hyperparams, snapshot.seed, xTrain, yTrain, fit, progress, options.signal);
+      params = outcome.bestParams;
+      searchResults = outcome.results;
+    }
+
+    progress({ stage: 'fit' });
+    const fitStart = performance.now();
+    const model = await fit(params, xTrain, yTrain);
+    const fitTime = (performance.now() - fitStart) / 1000;
+    progress({ stage: 'score' });
+    const scoreStart = performance.now();
+    const metrics = await evaluate(runtime, model, task, xTest, yTest, options.signal);
+    const scoreTime = (performance.now() - scoreStart) / 1000;
+    const allMetrics: Metrics = { ...metrics, fit_time: fitTime, score_time: scoreTime };
+
+    const modelId = await insertModel(tx, project.id, snapshot.id, runtime, opts, params, layout, allMetrics, searchResults);
+    const meta: StoredModelMeta = {
+      numFeatures: model.numFeatures,
+      numOutputs: model.numOutputs,
+      ...(numClasses ? { numClasses } : {}),
+      ...(targets?.labels ? { labels: targets.labels } : {}),
+      yColumnNames: snapshot.yColumnNames,
+      snapshotId: snapshot.id,
+      features: layout,
+    };
+    await saveModelFile(tx, modelId, {
+      runtime: runtime.name,
+      algorithm: opts.algorithm,
+      task,
+      payload: await runtime.serialize(model),
+      meta: meta as unknown as Record<string, unknown>,
+    });
+
+    let deployed = false;
+    if (opts.automaticDeploy) {
+      const current = await deployedModel(tx, project.id);
+      deployed = !current || isBetter(task, allMetrics, numericMetrics(current.metrics));
+      if (deployed) {
+        progress({ stage: 'deploy' });
+        await insertDeployment(tx, project.id, modelId, 'most_recent');
+      }
+    }
+    return {
+      project: project.name,
+      task,
+      algorithm: opts.algorithm,
+      runtime: runtime.name,
+      deployed,
+      modelId,
+      snapshotId: snapshot.id,
+      metrics: allMetrics,
+      fitTime,
+      scoreTime,
+      hyperparams: params,
+    };
+  });
+}
+
+async function takeSnapshot(tx: Db, projectId: number, task: Task, opts: ResolvedTrainOptions): Promise<Snapshot> {
+  if (opts.relationName !== undefined) {
+    if (opts.yColumnNames === undefined && SUPERVISED.includes(task)) {
+      throw new InvalidArgument(`${task} needs yColumnName with relationName`);
+    }
+    return createSnapshot(tx, {
+      relationName: opts.relationName,
+      yColumnNames: opts.yColumnNames ?? [],
+      testSize: opts.testSize,
+      testSampling: opts.testSampling,
+      preprocess: opts.preprocess,
+      materialize: opts.materializeSnapshot,
+    });
+  }
+  const snapshot = await lastSnapshot(tx, projectId);
+  if (!snapshot) {
+    throw new InvalidArgument('this project has no snapshot yet: pass relationName and yColumnName the first time you train');
+  }
+  return snapshot;
+}
+
+/** Stratification classes: the distinct values of the (single) y column. */
+function classIndices(snapshot: Snapshot, values: RawValues[], rows: number): ArrayLike<number> {
+  const columns = snapshot.yColumnNames.map((name) => snapshot.columns.find((c) => c.name === name)!);
+  if (columns.length !== 1) throw new InvalidArgument('stratified sampling needs exactly one y column');
+  return encodeTargets('classification', columns, values, rows).y.data;
+}
+
+function labelValues(data: SnapshotData): RawValues[] {
+  return data.labels.map((c) => data.raw.values.get(c.name)!);
+}
+
+function firstColumn(y: Matrix): Float64Array {
+  if (y.cols === 1) return y.data;
+  const out = new Float64Array(y.rows);
+  for (let i = 0; i < y.rows; i++) out[i] = y.data[i * y.cols]!;
+  return out;
+}
+
+async function search(
+  runtime: Runtime,
+  task: Task,
+  opts: ResolvedTrainOptions,
+  hyperparams: Record<string, unknown>,
+  seed: number,
+  x: Matrix,
+  y: Matrix | undefined,
+  fit: (params: Record<string, unknown>, x: Matrix, y: Matrix | undefined) => Promise<FittedModel>,
+  progress: (p: TrainProgress) => void,
+  signal: AbortSignal | undefined,
+) {
+  const args = opts.searchArgs;
+  const candidates = searchCandidates({ search: opts.search!, hyperparams, searchParams: opts.searchParams, searchArgs: args, seed });
+  for (const candidate of candidates) runtime.validateHyperparams(task, opts.algorithm, candidate);
+  const folds = kFold(x.rows, args.cv, seed, task === 'classification' ? y!.data : undefined);
+  const key = keyMetric(task);
+  progress({ stage: 'search', total: candidates.length * folds.length, message: `${candidates.length} candidates × ${folds.length} folds` });
+  return runSearch({
+    candidates,
+    folds,
+    ...(signal ? { signal } : {}),
+    onProgress: (p) => progress({ stage: 'fold', current: p.done, total: p.total }),
+    fitAndScore: async (params, trainIdx, validIdx) => {
+      const fitStart = performance.now();
+      const model = await fit(params, takeRows(x, trainIdx), y && takeRows(y, trainIdx));
+      const fitTime = (performance.now() - fitStart) / 1000;
+      const scoreStart = performance.now();
+      const metrics = await evaluate(runtime, model, task, takeRows(x, validIdx), y && takeRows(y, validIdx), signal);
+      return { score: metrics[key] ?? Number.NaN, fitTime, scoreTime: (performance.now() - scoreStart) / 1000 };
+    },
+  });
+}
+
+async function insertModel(
+  tx: Db,
+  projectId: number,
+  snapshotId: number,
+  runtime: Runtime,
+  opts: ResolvedTrainOptions,
+  params: Record<string, unknown>,
+  layout: FeatureLayout,
+  metrics: Metrics,
+  searchResults: Record<string, unknown> | undefined,
+): Promise<number> {
+  const stored = searchResults ? { ...metrics, search_results: searchResults } : metrics;
+  const inserted = await tx.query<{ id: string | number }>(
+    `INSERT INTO pgml.models (project_id, snapshot_id, num_features, algorithm, runtime, hyperparams, status, metrics,
+                              search, search_params, search_args)
+     VALUES ($1, $2, $3, $4, $5, $6, 'successful', $7, $8, $9, $10) RETURNING id`,
+    [
+      projectId,
+      snapshotId,
+      layout.preprocessor.numFeatures,
+      opts.algorithm,
+      runtime.name,
+      JSON.stringify(params),
+      // JSON has no NaN: an undefined metric is stored as null.
+      JSON.stringify(stored),
+      opts.search ?? null,
+      JSON.stringify(opts.searchParams),
+      JSON.stringify(opts.searchArgs),
+    ],
+  );
+  return Number(inserted.rows[0]!.id);
+}
+
+function numericMetrics(metrics: Record<string, unknown> | null): Metrics | undefined {
+  if (!metrics) return undefined;
+  const out: Metrics = {};
+  for (const [k, v] of Object.entries(metrics)) out[k] = typeof v === 'number' ? v : Number.NaN;
+  return out;
+}
+
+function analysis(data: SnapshotData, layout: FeatureLayout, targets: Targets | undefined): Record<string, unknown> {
+  const result: Record<string, unknown> = {
+    rows: data.raw.rows,
+    train_rows: data.split.train.length,
+    test_rows: data.split.test.length,
+    num_features: layout.preprocessor.numFeatures,
+    preprocessing: layout.preprocessor,
+  };
+  if (targets?.labels) {
+    const count = (rows: Uint32Array) => {
+      const counts = targets.labels!.map(() => 0);
+      for (const r of rows) counts[targets.y.data[r]!]!++;
+      return Object.fromEntries(targets.labels!.map((l, i) => [String(l), counts[i]]));
+    };
+    result.class_counts = { train: count(data.split.train), test: count(data.split.test) };
+  }
+  return result;
+}
