@@ -51,8 +51,15 @@ function abortError(signal) {
  */
 function withSignal(options, start) {
   const signal = options?.signal;
-  if (signal == null) return start(undefined);
-  if (signal.aborted) return Promise.reject(abortError(signal));
+  if (signal?.aborted) return Promise.reject(abortError(signal));
+  if (signal == null) {
+    try {
+      return start(undefined);
+    } catch (error) {
+      // A Promise-returning function reports every failure, argument errors included, by rejecting.
+      return Promise.reject(error);
+    }
+  }
   const token = binding.createCancelToken();
   return new Promise((resolve, reject) => {
     const onAbort = () => {

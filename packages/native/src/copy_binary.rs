@@ -237,6 +237,19 @@ fn parse_rows<T: Element>(mut cur: Cursor<'_>, cancel: Cancel<'_>) -> Result<(Ve
     Ok((out, row, dim.unwrap_or(0)))
 }
 
+/// Explains why a row's elements do not have the regular `n × (length, value)` layout.
+fn irregular_elements(mut bytes: &[u8], n: usize, size: usize, row: usize) -> Error {
+    for i in 0..n {
+        let Some(prefix) = bytes.get(..4) else { break };
+        match i32::from_be_bytes([prefix[0], prefix[1], prefix[2], prefix[3]]) {
+            -1 => return bad(format!("row {row}: element {i} is NULL")),
+            len if len as usize != size => return bad(format!("row {row}: element {i} has length {len}, expected {size}")),
+            _ => bytes = bytes.get(4 + size..).unwrap_or(&[]),
+        }
+    }
+    bad(format!("row {row}: the array value is truncated or has trailing bytes"))
+}
+
 /// Decodes one array value, appending its elements to `out`; returns the element count.
 fn parse_array<T: Element>(payload: &[u8], row: usize, out: &mut Vec<T>) -> Result<usize> {
     let mut cur = Cursor { buf: payload, pos: 0 };
@@ -258,21 +271,16 @@ fn parse_array<T: Element>(payload: &[u8], row: usize, out: &mut Vec<T>) -> Resu
         return Err(bad(format!("row {row} is an empty array")));
     }
     let n = n as usize;
-    let elements = cur.take(n * (4 + T::SIZE), "the array elements")?;
-    // Hot loop: one bounds check per row (above), then fixed-size chunks the compiler can unroll.
-    for (i, chunk) in elements.chunks_exact(4 + T::SIZE).enumerate() {
+    let elements = &payload[cur.pos..];
+    if elements.len() != n * (4 + T::SIZE) {
+        return Err(irregular_elements(elements, n, T::SIZE, row));
+    }
+    // Hot loop: the size check above is the only bounds check; fixed-size chunks let the compiler unroll.
+    for chunk in elements.chunks_exact(4 + T::SIZE) {
         if chunk[..4] != (T::SIZE as u32).to_be_bytes() {
-            let message = if chunk[..4] == [0xff; 4] {
-                format!("row {row}: element {i} is NULL")
-            } else {
-                format!("row {row}: element {i} has a bad length")
-            };
-            return Err(bad(message));
+            return Err(irregular_elements(elements, n, T::SIZE, row));
         }
         out.push(T::from_be(&chunk[4..]));
-    }
-    if cur.pos != payload.len() {
-        return Err(bad(format!("row {row}: array value has trailing bytes")));
     }
     Ok(n)
 }
