@@ -39,3 +39,14 @@ export { inputMatrix, rawWidth, type FeatureInput, type FeatureLayout, type Feat
 export { train, type StoredModelMeta, type TrainResult } from './train/train.js';
 export { resolveTrainOptions, type TrainOptions, type TrainProgress, type TrainStage } from './train/options.js';
 export { decodeLabel, type Label } from './train/labels.js';
+export { defaultModelCache, deployedModel, type LoadedModel, type ModelLookupOptions } from './predict/deployed-model.js';
+export {
+  predict,
+  predictBatch,
+  predictJoint,
+  predictProba,
+  predictProbaBatch,
+  type BatchPrediction,
+  type Prediction,
+  type PredictOptions,
+} from './predict/predict.js';

@@ -61,7 +61,7 @@ export async function insertDeployment(db: Db, projectId: number, modelId: numbe
 }
 
 /** The model deployed now for a project (its latest deployment), with that model's metrics. */
-export async function deployedModel(
+export async function currentDeployment(
   db: Db,
   projectId: number,
 ): Promise<{ modelId: number; metrics: Record<string, unknown> | null } | undefined> {

@@ -10,7 +10,7 @@ import { runSearch, searchCandidates } from '../ml/search.js';
 import { kFold } from '../ml/split.js';
 import { isBetter, keyMetric, type Metrics } from '../ml/task-metrics.js';
 import { saveModelFile } from '../model-store.js';
-import { deployedModel, insertDeployment } from '../project/deploy.js';
+import { currentDeployment, insertDeployment } from '../project/deploy.js';
 import { checkProjectName, createProject, findProject } from '../project/projects.js';
 import type { RuntimeRegistry } from '../registry.js';
 import type { FittedModel, Matrix, Runtime, RuntimeName, Task } from '../runtime.js';
@@ -124,7 +124,7 @@ export async function train(db: Db, registry: RuntimeRegistry, projectName: stri
 
     let deployed = false;
     if (opts.automaticDeploy) {
-      const current = await deployedModel(tx, project.id);
+      const current = await currentDeployment(tx, project.id);
       deployed = !current || isBetter(task, allMetrics, numericMetrics(current.metrics));
       if (deployed) {
         progress({ stage: 'deploy' });

@@ -1,0 +1,124 @@
+/**
+ * `pgml.predict` and friends. Features go through the model's stored preprocessing; class indices come back as the
+ * user's labels. Batches are one runtime call over one matrix: no per-row database round trips.
+ */
+import type { Db } from '../db.js';
+import { InvalidArgument } from '../errors.js';
+import type { RuntimeRegistry } from '../registry.js';
+import type { Matrix } from '../runtime.js';
+import { inputMatrix, type FeatureInput, type FeatureRows } from '../snapshot/features.js';
+import { decodeLabel, type Label } from '../train/labels.js';
+import { deployedModel, type LoadedModel, type ModelLookupOptions } from './deployed-model.js';
+
+export interface PredictOptions extends ModelLookupOptions {
+  signal?: AbortSignal;
+}
+
+/** One prediction: a number (regression, clustering) or the class label in the y column's type. */
+export type Prediction = Label;
+
+export async function predict(
+  db: Db,
+  registry: RuntimeRegistry,
+  projectOrModelId: string | number,
+  features: FeatureInput,
+  options: PredictOptions = {},
+): Promise<Prediction> {
+  const model = await deployedModel(db, registry, projectOrModelId, options);
+  if (model.numOutputs !== 1) {
+    throw new InvalidArgument(`this ${model.task} model has ${model.numOutputs} outputs: use predictJoint`, {
+      outputs: model.numOutputs,
+    });
+  }
+  const out = await run(model, inputMatrix(model.features, [features]), options.signal);
+  return toLabel(model, out[0]!);
+}
+
+/** Joint (multi-target) regression outputs, or a decomposition's components, for one row. */
+export async function predictJoint(
+  db: Db,
+  registry: RuntimeRegistry,
+  projectOrModelId: string | number,
+  features: FeatureInput,
+  options: PredictOptions = {},
+): Promise<number[]> {
+  const model = await deployedModel(db, registry, projectOrModelId, options);
+  if (model.task === 'classification') throw new InvalidArgument('predictJoint is for regression and decomposition models; use predict');
+  return Array.from(await run(model, inputMatrix(model.features, [features]), options.signal));
+}
+
+/** Class probabilities for one row, in the order of the model's labels (`labels` says which is which). */
+export async function predictProba(
+  db: Db,
+  registry: RuntimeRegistry,
+  projectOrModelId: string | number,
+  features: FeatureInput,
+  options: PredictOptions = {},
+): Promise<{ probabilities: number[]; labels: Label[] }> {
+  const model = await deployedModel(db, registry, projectOrModelId, options);
+  const probabilities = await proba(model, inputMatrix(model.features, [features]), options.signal);
+  return { probabilities: Array.from(probabilities), labels: labelsOf(model) };
+}
+
+export interface BatchPrediction {
+  /**
+   * rows × outputs, row-major. Numbers for regression, clustering, decomposition and numeric class labels;
+   * for text or boolean labels, the labels.
+   */
+  predictions: Float64Array | Label[];
+  rows: number;
+  outputs: number;
+}
+
+/** Many rows in one call: row arrays or objects, or `{ data, rows }` with numeric features row-major. */
+export async function predictBatch(
+  db: Db,
+  registry: RuntimeRegistry,
+  projectOrModelId: string | number,
+  rows: FeatureRows,
+  options: PredictOptions = {},
+): Promise<BatchPrediction> {
+  const model = await deployedModel(db, registry, projectOrModelId, options);
+  const x = inputMatrix(model.features, rows);
+  const out = await run(model, x, options.signal);
+  const outputs = x.rows === 0 ? model.numOutputs : out.length / x.rows;
+  if (model.task === 'classification' && model.labels && model.labels.some((l) => typeof l !== 'number')) {
+    return { predictions: Array.from(out, (i) => decodeLabel(model.labels, i)), rows: x.rows, outputs };
+  }
+  if (model.task === 'classification' && model.labels) {
+    return { predictions: Float64Array.from(out, (i) => decodeLabel(model.labels, i) as number), rows: x.rows, outputs };
+  }
+  return { predictions: out, rows: x.rows, outputs };
+}
+
+/** Probabilities for many rows: rows × classes, row-major. */
+export async function predictProbaBatch(
+  db: Db,
+  registry: RuntimeRegistry,
+  projectOrModelId: string | number,
+  rows: FeatureRows,
+  options: PredictOptions = {},
+): Promise<{ probabilities: Float64Array; rows: number; labels: Label[] }> {
+  const model = await deployedModel(db, registry, projectOrModelId, options);
+  const x = inputMatrix(model.features, rows);
+  return { probabilities: await proba(model, x, options.signal), rows: x.rows, labels: labelsOf(model) };
+}
+
+function run(model: LoadedModel, x: Matrix, signal?: AbortSignal): Promise<Float64Array> {
+  return x.rows === 0 ? Promise.resolve(new Float64Array(0)) : model.runtime.predict(model.fitted, x, signal);
+}
+
+function proba(model: LoadedModel, x: Matrix, signal?: AbortSignal): Promise<Float64Array> {
+  if (model.task !== 'classification' || !model.runtime.predictProba) {
+    throw new InvalidArgument(`predictProba needs a classification model with probabilities (this is ${model.task} ${model.algorithm})`);
+  }
+  return x.rows === 0 ? Promise.resolve(new Float64Array(0)) : model.runtime.predictProba(model.fitted, x, signal);
+}
+
+function toLabel(model: LoadedModel, value: number): Prediction {
+  return model.task === 'classification' ? decodeLabel(model.labels, value) : value;
+}
+
+function labelsOf(model: LoadedModel): Label[] {
+  return model.labels ?? [];
+}

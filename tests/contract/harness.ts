@@ -1,0 +1,109 @@
+/**
+ * The contract suite runs every case against each database: embedded PGlite (memory://) and, when DATABASE_URL is
+ * set, a fresh PostgreSQL database per test file (CREATE DATABASE, dropped afterwards). Without DATABASE_URL the
+ * PostgreSQL half is skipped visibly (`describe.skipIf`) rather than silently passing.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { describe } from 'vitest';
+import { createPgDb, createPgliteDb, type Db, RuntimeRegistry } from '@pgml-ts/sdk';
+import { PythonRuntime } from '@pgml-ts/python-compat';
+
+export interface Target {
+  name: 'pglite' | 'postgres';
+  /** Opens the test database (created on first call); every handle opened is closed by `dispose`. */
+  open(): Promise<Db>;
+  /** A second, independent handle on the same database (another pool), where the engine allows one. */
+  openAnother?(): Promise<Db>;
+  dispose(): Promise<void>;
+}
+
+const DATABASE_URL = process.env.DATABASE_URL;
+
+function pgliteTarget(): Target {
+  let db: Db | undefined;
+  return {
+    name: 'pglite',
+    async open() {
+      db ??= await createPgliteDb('memory://');
+      return db;
+    },
+    async dispose() {
+      await db?.close();
+    },
+  };
+}
+
+function postgresTarget(url: string): Target {
+  const name = `pgml_contract_${randomBytes(6).toString('hex')}`;
+  const handles: Db[] = [];
+  let created = false;
+  const dbUrl = (): string => {
+    const u = new URL(url);
+    u.pathname = `/${name}`;
+    return u.toString();
+  };
+  const admin = async (sql: string): Promise<void> => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  const connect = async (): Promise<Db> => {
+    if (!created) {
+      await admin(`CREATE DATABASE ${name}`);
+      created = true;
+    }
+    const db = createPgDb(dbUrl());
+    handles.push(db);
+    return db;
+  };
+  let first: Promise<Db> | undefined;
+  return {
+    name: 'postgres',
+    open: () => (first ??= connect()),
+    openAnother: connect,
+    async dispose() {
+      for (const db of handles) await db.close();
+      if (created) await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
+  };
+}
+
+/** Declares `suite` once per database; the PostgreSQL copy is skipped (and reported) without DATABASE_URL. */
+export function eachDatabase(suite: (target: () => Target) => void): void {
+  describe('pglite', () => {
+    const target = pgliteTarget();
+    suite(() => target);
+  });
+  describe.skipIf(!DATABASE_URL)(`postgres${DATABASE_URL ? '' : ' (skipped: DATABASE_URL is not set)'}`, () => {
+    const target = DATABASE_URL ? postgresTarget(DATABASE_URL) : pgliteTarget();
+    suite(() => target);
+  });
+}
+
+/** The runtimes under test. Until the native runtime's train path lands, the contract runs on scikit-learn. */
+export const python = new PythonRuntime();
+
+export function registry(): RuntimeRegistry {
+  return new RuntimeRegistry({ runtimes: [python] });
+}
+
+export const PGML_TABLES = ['projects', 'snapshots', 'models', 'deployments', 'files'] as const;
+
+/** Row counts of every pgml table plus the number of materialized snapshot tables. */
+export async function pgmlCounts(db: Db): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const table of PGML_TABLES) {
+    const r = await db.query<{ n: string | number }>(`SELECT count(*) AS n FROM pgml.${table}`);
+    counts[table] = Number(r.rows[0]!.n);
+  }
+  const t = await db.query<{ n: string | number }>(
+    `SELECT count(*) AS n FROM pg_tables WHERE schemaname = 'pgml' AND tablename LIKE 'snapshot\\_%'`,
+  );
+  counts.snapshot_tables = Number(t.rows[0]!.n);
+  return counts;
+}
