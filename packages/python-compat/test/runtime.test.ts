@@ -120,6 +120,19 @@ describe('python runtime behaviour', () => {
     expect(await runtime.predict(model, x)).toEqual(before);
   });
 
+  it('100 concurrent predicts on one model each get their own rows back', async () => {
+    const model = await runtime.fit({ task: 'regression', algorithm: 'linear', hyperparams: {}, x, y });
+    const rows = Array.from({ length: 100 }, (_, i) => matrix([i, i, i + 1, i + 1], 2, 2));
+    const expected = await Promise.all(rows.slice(0, 3).map((r) => runtime.predict(model, r)));
+    const answers = await Promise.all(rows.map((r) => runtime.predict(model, r)));
+    expect(answers.slice(0, 3)).toEqual(expected);
+    answers.forEach((answer, i) => {
+      expect(answer.length).toBe(2);
+      // Row i grows with i and the fitted slope is positive: answers must come back distinct and in call order.
+      if (i > 0) expect(answer[0]! - answers[i - 1]![0]!).toBeGreaterThan(0);
+    });
+  });
+
   it('v1-style estimators fitted on an n×1 target still predict one column', async () => {
     const model = await runtime.fit({ task: 'regression', algorithm: 'linear', hyperparams: {}, x, y });
     expect((await runtime.predict(model, x)).length).toBe(6);
