@@ -168,5 +168,94 @@ export class NativeMatrix {
   free(): void;
 }
 
+// ---- Models (src/ml): scikit-learn-equivalent estimators behind four generic operations ----
+
+/** Error codes of the model functions, in addition to `NativeErrorCode` (same names as core's `PgmlErrorCode`). */
+export type NativeModelErrorCode = 'ALGORITHM_UNAVAILABLE' | 'INVALID_HYPERPARAMETER' | 'DATA_ERROR' | 'CORRUPT_MODEL';
+export type NativeTask = 'regression' | 'classification';
+/** A hyperparameter value as JSON carries it. */
+export type HyperparamValue = number | boolean | string | null;
+
+/** One row of the native algorithm table. */
+export interface NativeAlgorithm {
+  task: NativeTask;
+  /** PostgresML's algorithm name (`linear`, `ridge`, …). */
+  algorithm: string;
+  /** The scikit-learn estimator it reproduces (`LinearRegression`, `Ridge`, `LogisticRegression`). */
+  estimator: string;
+  predictProba: boolean;
+  /** Fits several regression targets jointly. */
+  multiTarget: boolean;
+  /** Every accepted hyperparameter (sklearn names) with its default. */
+  hyperparams: Readonly<Record<string, HyperparamValue>>;
+}
+
+/** Everything the native runtime implements. */
+export function nativeAlgorithms(): readonly NativeAlgorithm[];
+
+/**
+ * Checks hyperparameters against the algorithm's sklearn spec and returns them with defaults filled in.
+ * Unknown names, wrong types, out-of-range values → `INVALID_HYPERPARAMETER` naming the key (and, for unknown names,
+ * the allowed ones); unknown task/algorithm → `ALGORITHM_UNAVAILABLE`.
+ */
+export function validateHyperparams(
+  task: NativeTask,
+  algorithm: string,
+  hyperparams?: Record<string, unknown>,
+): Record<string, HyperparamValue>;
+
+export interface NativeFitInput {
+  task: NativeTask;
+  algorithm: string;
+  hyperparams?: Record<string, unknown>;
+  /** `rows × cols`, row-major. NaN/±Infinity → `DATA_ERROR`. */
+  x: Float64Array | number[];
+  rows: number;
+  cols: number;
+  /** Regression: `rows × yCols` targets; classification: `rows` class indices `0..numClasses-1` (as numbers). */
+  y: Float64Array | number[];
+  /** Default 1. */
+  yCols?: number;
+  /** Classification only: the number of labels (`predictProba` has this many columns). */
+  numClasses?: number;
+}
+
+export interface NativeFitResult {
+  model: NativeModel;
+  /** Solver iterations for iterative estimators (sklearn `n_iter_`). */
+  nIter?: number;
+  /** False where sklearn would raise a ConvergenceWarning (iteration limit reached). */
+  converged: boolean;
+}
+
+/**
+ * A fitted model in native memory, released when garbage collected. Async methods run on the libuv threadpool,
+ * copy their inputs first, and honour `AbortSignal` (fit checks it between solver iterations).
+ */
+export class NativeModel {
+  private constructor(handle: unknown);
+  static fit(input: NativeFitInput): NativeFitResult;
+  static fitAsync(input: NativeFitInput, options?: AsyncOptions): Promise<NativeFitResult>;
+  /** Loads a payload made by `toBytes()`; foreign, truncated or inconsistent bytes → `CORRUPT_MODEL`. */
+  static fromBytes(bytes: Uint8Array): NativeModel;
+  readonly task: NativeTask;
+  readonly estimator: string;
+  readonly numFeatures: number;
+  /** Columns of `predict`: targets (regression) or 1 (class index, classification). */
+  readonly numOutputs: number;
+  readonly numClasses: number | undefined;
+  /** `rows × numOutputs`, row-major. `x` is `rows × numFeatures`. */
+  predict(x: Float64Array | number[], rows: number): Float64Array;
+  predictAsync(x: Float64Array | number[], rows: number, options?: AsyncOptions): Promise<Float64Array>;
+  /** `rows × numClasses`; estimators without probabilities → `ALGORITHM_UNAVAILABLE`. */
+  predictProba(x: Float64Array | number[], rows: number): Float64Array;
+  predictProbaAsync(x: Float64Array | number[], rows: number, options?: AsyncOptions): Promise<Float64Array>;
+  /**
+   * The little-endian payload documented in src/ml/codec.rs (magic `PGNM`, format version, algorithm id, then
+   * dimensions and f64 arrays); `fromBytes(toBytes())` predicts bit-identically.
+   */
+  toBytes(): Uint8Array;
+}
+
 /** @internal Panic-safety hooks for this package's tests: both throw/reject with code `'NATIVE_PANIC'`. */
 export const _testing: { panic(): never; panicAsync(): Promise<never> };

@@ -139,5 +139,93 @@ export class NativeMatrix {
   }
 }
 
+let algorithmTable;
+
+/** The native algorithm table, asked from Rust once (the single source of what the native runtime supports). */
+export function nativeAlgorithms() {
+  algorithmTable ??= Object.freeze(JSON.parse(binding.mlAlgorithms()).map((row) => Object.freeze(row)));
+  return algorithmTable;
+}
+
+/** Checks sklearn-named hyperparameters; returns them with every default filled in. */
+export function validateHyperparams(task, algorithm, hyperparams) {
+  return JSON.parse(binding.mlValidate(task, algorithm, JSON.stringify(hyperparams ?? {})));
+}
+
+function fitArgs(input) {
+  const { task, algorithm, hyperparams, x, rows, cols, y, yCols = 1, numClasses = 0 } = input ?? {};
+  return [task, algorithm, JSON.stringify(hyperparams ?? {}), x, y, [rows, cols, yCols, numClasses]];
+}
+
+function fitResult({ model, nIter, status }) {
+  return { model: new NativeModel(model), nIter, converged: status === 'converged' };
+}
+
+/** A fitted model held in native memory (released by the garbage collector); see index.d.ts. */
+export class NativeModel {
+  #handle;
+  #info;
+
+  constructor(handle) {
+    if (typeof handle !== 'object' || handle === null) {
+      throw new TypeError('NativeModel: use NativeModel.fit(), NativeModel.fitAsync() or NativeModel.fromBytes()');
+    }
+    this.#info = Object.freeze(binding.mlModelInfo(handle));
+    this.#handle = handle;
+  }
+
+  static fit(input) {
+    return fitResult(binding.mlFit(...fitArgs(input)));
+  }
+
+  static fitAsync(input, options) {
+    return withSignal(options, (token) => binding.mlFitAsync(...fitArgs(input), token)).then(fitResult);
+  }
+
+  static fromBytes(bytes) {
+    return new NativeModel(binding.mlDeserialize(bytes));
+  }
+
+  get task() {
+    return this.#info.task;
+  }
+
+  get estimator() {
+    return this.#info.estimator;
+  }
+
+  get numFeatures() {
+    return this.#info.numFeatures;
+  }
+
+  get numOutputs() {
+    return this.#info.numOutputs;
+  }
+
+  get numClasses() {
+    return this.#info.numClasses;
+  }
+
+  predict(x, rows) {
+    return binding.mlPredict(this.#handle, x, rows);
+  }
+
+  predictAsync(x, rows, options) {
+    return withSignal(options, (token) => binding.mlPredictAsync(this.#handle, x, rows, token));
+  }
+
+  predictProba(x, rows) {
+    return binding.mlPredictProba(this.#handle, x, rows);
+  }
+
+  predictProbaAsync(x, rows, options) {
+    return withSignal(options, (token) => binding.mlPredictProbaAsync(this.#handle, x, rows, token));
+  }
+
+  toBytes() {
+    return binding.mlSerialize(this.#handle);
+  }
+}
+
 /** @internal For the panic-safety tests only. */
 export const _testing = { panic: binding._testPanic, panicAsync: binding._testPanicAsync };

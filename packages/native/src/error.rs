@@ -11,6 +11,11 @@ pub enum ErrorCode {
     Aborted,
     /// A Rust panic caught at the N-API boundary: a bug in this crate, never the caller's fault.
     NativePanic,
+    // Model codes (src/ml), same names as core's PgmlErrorCode.
+    AlgorithmUnavailable,
+    InvalidHyperparameter,
+    DataError,
+    CorruptModel,
 }
 
 impl ErrorCode {
@@ -21,6 +26,10 @@ impl ErrorCode {
             ErrorCode::InvalidArgument => "INVALID_ARGUMENT",
             ErrorCode::Aborted => "ABORTED",
             ErrorCode::NativePanic => "NATIVE_PANIC",
+            ErrorCode::AlgorithmUnavailable => "ALGORITHM_UNAVAILABLE",
+            ErrorCode::InvalidHyperparameter => "INVALID_HYPERPARAMETER",
+            ErrorCode::DataError => "DATA_ERROR",
+            ErrorCode::CorruptModel => "CORRUPT_MODEL",
         }
     }
 }

@@ -6,6 +6,7 @@ mod cancel;
 mod copy_binary;
 mod error;
 mod exports;
+mod ml;
 mod napi;
 mod vector;
 

@@ -4,6 +4,7 @@
 mod args;
 mod batch;
 mod matrix;
+mod models;
 mod results;
 mod vector_fns;
 
@@ -52,6 +53,17 @@ pub static EXPORTS: &[Export] = &[
     Export { name: "matrixTopK", callback: matrix::top_k },
     Export { name: "matrixScoresAsync", callback: matrix::scores_async },
     Export { name: "matrixTopKAsync", callback: matrix::top_k_async },
+    Export { name: "mlAlgorithms", callback: models::algorithms },
+    Export { name: "mlValidate", callback: models::validate },
+    Export { name: "mlFit", callback: models::fit },
+    Export { name: "mlFitAsync", callback: models::fit_async },
+    Export { name: "mlModelInfo", callback: models::info },
+    Export { name: "mlPredict", callback: models::predict },
+    Export { name: "mlPredictAsync", callback: models::predict_async },
+    Export { name: "mlPredictProba", callback: models::predict_proba },
+    Export { name: "mlPredictProbaAsync", callback: models::predict_proba_async },
+    Export { name: "mlSerialize", callback: models::serialize },
+    Export { name: "mlDeserialize", callback: models::deserialize },
     Export { name: "_testPanic", callback: batch::test_panic },
     Export { name: "_testPanicAsync", callback: batch::test_panic_async },
 ];

@@ -46,9 +46,9 @@ pub struct Reader<'a> {
     pos: usize,
 }
 
-/// The payload's header fields.
+/// The payload's header fields. (Version 1 is the only format so far; a reader for an older layout would branch
+/// on the version here.)
 pub struct Header {
-    pub version: u16,
     pub algorithm_id: u16,
 }
 
@@ -62,7 +62,7 @@ impl<'a> Reader<'a> {
             return Err(Error::corrupt(format!("format version {version} is not supported (newest is {FORMAT_VERSION})")));
         }
         let algorithm_id = u16::from_le_bytes([bytes[6], bytes[7]]);
-        Ok((Reader { bytes, pos: 8 }, Header { version, algorithm_id }))
+        Ok((Reader { bytes, pos: 8 }, Header { algorithm_id }))
     }
 
     fn take(&mut self, what: &str, n: usize) -> Result<&'a [u8]> {

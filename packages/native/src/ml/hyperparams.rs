@@ -13,6 +13,8 @@ pub enum Value {
     Bool(bool),
     Number(f64),
     Str(String),
+    /// An array or object (the text names which): no hyperparameter of ours accepts one.
+    Nested(&'static str),
 }
 
 impl fmt::Display for Value {
@@ -22,6 +24,7 @@ impl fmt::Display for Value {
             Value::Bool(b) => write!(f, "boolean {b}"),
             Value::Number(n) => write!(f, "number {n}"),
             Value::Str(s) => write!(f, "string {s:?}"),
+            Value::Nested(kind) => write!(f, "{kind}"),
         }
     }
 }
@@ -132,8 +135,10 @@ pub fn resolve(estimator: &str, specs: &[ParamSpec], given: &Hyperparams) -> Res
 }
 
 impl Params {
-    pub fn entries(&self) -> &[(&'static str, Value)] {
-        &self.0
+    /// `{"name": value, …}` with every declared parameter.
+    pub fn to_json(&self) -> String {
+        let fields: Vec<String> = self.0.iter().map(|(k, v)| format!("{}:{}", super::json::quote(k), super::json::value(v))).collect();
+        format!("{{{}}}", fields.join(","))
     }
 
     fn get(&self, name: &str) -> &Value {
@@ -190,7 +195,7 @@ mod tests {
         assert_eq!(p.usize("max_iter"), 100);
         assert!(p.bool("fit_intercept"));
         assert_eq!(p.str("solver"), "auto");
-        assert_eq!(p.entries()[4], ("n_jobs", Value::Null));
+        assert_eq!(p.to_json(), r#"{"alpha":0.5,"max_iter":100,"fit_intercept":true,"solver":"auto","n_jobs":null}"#);
     }
 
     #[test]

@@ -41,7 +41,6 @@ pub enum Termination {
 #[derive(Clone, Debug)]
 pub struct Outcome {
     pub x: Vec<f64>,
-    pub f: f64,
     pub n_iter: usize,
     pub termination: Termination,
 }
@@ -92,7 +91,7 @@ where
         return Err(Error::data("the objective is not finite at the starting point"));
     }
     if max_abs(&g) <= options.pgtol {
-        return Ok(Outcome { x, f, n_iter: 0, termination: Termination::Gradient });
+        return Ok(Outcome { x, n_iter: 0, termination: Termination::Gradient });
     }
     let mut history: VecDeque<Pair> = VecDeque::with_capacity(options.memory);
     let mut n_iter = 0;
@@ -131,20 +130,20 @@ where
             g.copy_from_slice(&g_old);
             f = f_old;
             if history.is_empty() {
-                return Ok(Outcome { x, f, n_iter: n_iter + 1, termination: Termination::LineSearch });
+                return Ok(Outcome { x, n_iter: n_iter + 1, termination: Termination::LineSearch });
             }
             history.clear();
             continue;
         }
         n_iter += 1;
         if n_iter >= options.max_iter {
-            return Ok(Outcome { x, f, n_iter, termination: Termination::MaxIter });
+            return Ok(Outcome { x, n_iter, termination: Termination::MaxIter });
         }
         if max_abs(&g) <= options.pgtol {
-            return Ok(Outcome { x, f, n_iter, termination: Termination::Gradient });
+            return Ok(Outcome { x, n_iter, termination: Termination::Gradient });
         }
         if f_old - f <= options.ftol * f_old.abs().max(f.abs()).max(1.0) {
-            return Ok(Outcome { x, f, n_iter, termination: Termination::RelativeReduction });
+            return Ok(Outcome { x, n_iter, termination: Termination::RelativeReduction });
         }
         let s: Vec<f64> = x.iter().zip(&x_old).map(|(a, b)| a - b).collect();
         let y: Vec<f64> = g.iter().zip(&g_old).map(|(a, b)| a - b).collect();

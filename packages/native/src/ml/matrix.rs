@@ -48,9 +48,6 @@ impl<'a> MatrixView<'a> {
     pub fn cols(&self) -> usize {
         self.cols
     }
-    pub fn row(&self, i: usize) -> &'a [f64] {
-        &self.data[i * self.cols..(i + 1) * self.cols]
-    }
 
     pub fn column_means(&self) -> Vec<f64> {
         let mut sums = vec![0.0; self.cols];

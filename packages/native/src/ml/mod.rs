@@ -5,6 +5,7 @@
 pub mod codec;
 pub mod error;
 pub mod hyperparams;
+pub mod json;
 pub mod lapack;
 pub mod lbfgs;
 pub mod linear;
@@ -14,6 +15,6 @@ pub mod matrix;
 pub mod model;
 
 pub use error::{Error, ErrorKind, Result};
-pub use hyperparams::{Hyperparams, Params, Value};
+pub use hyperparams::Hyperparams;
 pub use matrix::MatrixView;
-pub use model::{fit, validate, Algorithm, FitInfo, Model, Task, ALGORITHMS};
+pub use model::{algorithms_json, fit, validate, FitInfo, Model, Task};

@@ -101,6 +101,29 @@ pub fn validate(task: Task, name: &str, hyperparams: &Hyperparams) -> Result<Par
     resolve(algorithm.estimator.sklearn_name(), algorithm.estimator.params(), hyperparams)
 }
 
+/// The algorithm table as JSON for the JS side (which keeps no second list):
+/// `[{"task","algorithm","estimator","predictProba","multiTarget","hyperparams":{name: default}}]`.
+pub fn algorithms_json() -> String {
+    let rows: Vec<String> = ALGORITHMS
+        .iter()
+        .map(|a| {
+            let defaults = resolve(a.estimator.sklearn_name(), a.estimator.params(), &Hyperparams::default())
+                .map(|p| p.to_json())
+                .unwrap_or_else(|_| "{}".to_string());
+            format!(
+                r#"{{"task":"{}","algorithm":"{}","estimator":"{}","predictProba":{},"multiTarget":{},"hyperparams":{}}}"#,
+                a.task.name(),
+                a.name,
+                a.estimator.sklearn_name(),
+                a.predict_proba,
+                a.multi_target,
+                defaults
+            )
+        })
+        .collect();
+    format!("[{}]", rows.join(","))
+}
+
 /// What a fit reports besides the model (sklearn's `n_iter_` and whether it warned about convergence).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FitInfo {
@@ -279,6 +302,14 @@ mod tests {
         huge.u32(u32::MAX);
         huge.u32(u32::MAX);
         assert_eq!(Model::from_bytes(&huge.finish()).unwrap_err().kind, ErrorKind::CorruptModel);
+    }
+
+    #[test]
+    fn algorithm_table_as_json() {
+        let json = algorithms_json();
+        assert!(json.starts_with(r#"[{"task":"regression","algorithm":"linear","estimator":"LinearRegression""#), "{json}");
+        assert!(json.contains(r#""hyperparams":{"alpha":1,"fit_intercept":true"#), "{json}");
+        assert!(json.contains(r#""C":1,"tol":0.0001,"max_iter":100"#), "{json}");
     }
 
     #[test]

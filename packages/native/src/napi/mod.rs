@@ -79,6 +79,9 @@ impl TypedElement for f64 {
 impl TypedElement for u32 {
     const KIND: sys::napi_typedarray_type = sys::NAPI_UINT32_ARRAY;
 }
+impl TypedElement for u8 {
+    const KIND: sys::napi_typedarray_type = sys::NAPI_UINT8_ARRAY;
+}
 
 /// Results that know how to become a JS value; async work returns one of these from the worker thread.
 pub trait IntoJs {
