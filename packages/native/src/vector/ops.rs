@@ -1,7 +1,7 @@
 //! PostgresML's per-vector functions (pgml.add … pgml.cosine_similarity). Inputs are validated by the caller
 //! (`validate_one` / `validate_pair`); NaN and ±Inf flow through the arithmetic exactly as IEEE 754 says.
 
-use super::{fold2, Float, Separate, Mac};
+use super::{fold2, Float, Mac, Separate};
 use crate::error::{check_same_len, Error, Result};
 
 pub fn validate_one(what: &str, len: usize) -> Result<()> {
