@@ -62,8 +62,9 @@ export async function runBenchCommand(argv: string[]): Promise<number> {
   let server: { stop(): void } | undefined;
   if (!databaseUrl) {
     const { startPostgres } = await import('../../scripts/lib/postgres-server.mjs');
-    server = await startPostgres({ log: (m) => progress?.(m) });
-    databaseUrl = (server as { url: string }).url;
+    const started = await startPostgres({ log: (m) => progress?.(m) });
+    server = started;
+    databaseUrl = started.url;
   }
   try {
     const report = await runVectorBenchmark({ databaseUrl, rows, runs, ...(progress ? { progress } : {}) });

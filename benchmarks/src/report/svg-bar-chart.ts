@@ -47,7 +47,7 @@ export function logBarChart(bars: readonly Bar[], { title, unit, colors }: BarCh
   for (let e = minExp; e <= maxExp; e++) {
     const gx = x(10 ** e);
     parts.push(`<line x1="${gx}" y1="${top - 6}" x2="${gx}" y2="${axisBottom}" stroke="#e3e3e3"/>`);
-    parts.push(`<text x="${gx}" y="${axisBottom + 16}" text-anchor="middle" fill="#555">${formatValue(10 ** e)}</text>`);
+    parts.push(`<text x="${gx}" y="${axisBottom + 16}" text-anchor="middle" fill="#555">${e < 0 ? (10 ** e).toFixed(-e) : String(10 ** e)}</text>`);
   }
   parts.push(`<text x="${labelWidth + plotWidth / 2}" y="${axisBottom + 34}" text-anchor="middle" fill="#333">${escapeXml(unit)} (log scale, lower is faster)</text>`);
   positive.forEach((bar, i) => {

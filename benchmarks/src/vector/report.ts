@@ -22,7 +22,7 @@ export function vectorMarkdown(report: VectorReport): string {
     '| path | group | median ms | min–max ms | vs SQL |',
     '|---|---|---:|---:|---:|',
     ...report.results.map((r) =>
-      `| ${r.label} | ${r.group} | ${formatValue(r.medianMs)} | ${formatValue(r.minMs)}–${formatValue(r.maxMs)} | ${r.speedupVsSql ? `${formatSpeedup(r.speedupVsSql)}` : '—'} |`),
+      `| ${r.label} | ${r.group} | ${formatValue(r.medianMs)} | ${formatValue(r.minMs)}–${formatValue(r.maxMs)} | ${r.id === 'sql' ? 'baseline' : r.speedupVsSql ? formatSpeedup(r.speedupVsSql) : '—'} |`),
     '',
     '## Targets',
     '',

@@ -64,7 +64,7 @@ export async function runVectorBenchmark(options: VectorOptions): Promise<Vector
     const unavailable = Object.fromEntries(await installVariants(client));
     const query = queryVector(dim);
     const queryParam = Array.from(query);
-    const postgres = (await client.query<{ v: string }>('SHOW server_version')).rows[0]?.v ?? 'unknown';
+    const postgres = (await client.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]?.v ?? 'unknown';
 
     // In-database rows are slow (~100 ms each): fewer warm-ups, the same number of timed runs.
     for (const variant of IN_DATABASE_VARIANTS) {
@@ -76,20 +76,17 @@ export async function runVectorBenchmark(options: VectorOptions): Promise<Vector
     const copySql = `SELECT vector FROM ${EMBEDDINGS_TABLE}`;
     const copy = await db.copyBinary(copySql);
     const parsedInJs = parseCopyInJs(copy);
-    const parsedInRust = native.parseCopyFloatArrays(copy);
-    const matrix = parsedInRust.data;
+    const matrix = float4Data(native.parseCopyFloatArrays(copy));
     checkSameMatrix(parsedInJs.data, matrix);
 
     add('fetch', 'binary COPY fetch (pg)', 'cold parts', await measure(() => db.copyBinary(copySql), { runs }));
     add('parse-js', 'parse COPY in JS', 'cold parts', await measure(() => parseCopyInJs(copy), { runs }));
     add('parse-rust', 'parse COPY in Rust', 'cold parts', await measure(() => native.parseCopyFloatArrays(copy), { runs }));
     add('cold-js-parse', 'fetch + JS parse + top-1', 'cold (fetch + compute)', await measure(async () => {
-      const m = parseCopyInJs(await db.copyBinary(copySql));
-      return native.topK(query, m.data as Float32Array, m.dim, 1, 'dot');
+      return native.topK(query, float4Data(parseCopyInJs(await db.copyBinary(copySql))), dim, 1, 'dot');
     }, { runs }));
     add('cold-rust-parse', 'fetch + Rust parse + top-1', 'cold (fetch + compute)', await measure(async () => {
-      const m = native.parseCopyFloatArrays(await db.copyBinary(copySql));
-      return native.topK(query, m.data, m.dim, 1, 'dot');
+      return native.topK(query, float4Data(native.parseCopyFloatArrays(await db.copyBinary(copySql))), dim, 1, 'dot');
     }, { runs }));
 
     const warm = native.NativeMatrix.fromCopy(copy);
@@ -130,6 +127,12 @@ export async function runVectorBenchmark(options: VectorOptions): Promise<Vector
     await client.end();
     await db.close();
   }
+}
+
+/** The seed table is FLOAT4[], so both parsers must hand back a Float32Array. */
+function float4Data(parsed: { data: Float32Array | Float64Array }): Float32Array {
+  if (!(parsed.data instanceof Float32Array)) throw new Error('expected a FLOAT4[] column to parse into a Float32Array');
+  return parsed.data;
 }
 
 function checkSameMatrix(a: Float32Array | Float64Array, b: Float32Array): void {
