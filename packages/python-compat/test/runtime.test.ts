@@ -133,9 +133,24 @@ describe('python runtime behaviour', () => {
     });
   });
 
-  it('v1-style estimators fitted on an n×1 target still predict one column', async () => {
-    const model = await runtime.fit({ task: 'regression', algorithm: 'linear', hyperparams: {}, x, y });
-    expect((await runtime.predict(model, x)).length).toBe(6);
+  it('PostgresML 1.0 pickles (n×1 targets, raw labels) load and predict one column per row', async () => {
+    const v1 = await runFixture<{
+      x: number[];
+      models: Record<string, { pickle: string; predictions: number[]; shape: number[] }>;
+    }>('v1_pickles.py');
+    const x1 = matrix(v1.x, 20, 3);
+    expect(v1.models.linear!.shape).toEqual([20, 1]);
+    for (const [algorithm, stored] of Object.entries(v1.models)) {
+      const task = algorithm === 'logistic' ? 'classification' : 'regression';
+      const model = await runtime.deserialize(Buffer.from(stored.pickle, 'base64'), {
+        task,
+        algorithm,
+        numFeatures: 3,
+        numOutputs: 1,
+      });
+      expect(maxAbsDiff(await runtime.predict(model, x1), stored.predictions), algorithm).toBe(0);
+      if (task === 'classification') expect((model.handle as { classes: number[] }).classes).toEqual([3, 7]);
+    }
   });
 
   it('fails fast on malformed inputs', async () => {
