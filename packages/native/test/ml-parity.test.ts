@@ -1,0 +1,209 @@
+// Parity of the native linear models with scikit-learn 1.2.1, against references committed by
+// scripts/make-ml-references.py (no Python at test time).
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+import { NativeModel, type NativeTask } from '../index.js';
+
+const FIXTURES = new URL('./fixtures/ml/', import.meta.url);
+
+interface DatasetInfo {
+  file: string;
+  task: NativeTask;
+  rows: number;
+  features: number;
+  targets: number;
+  trainRows: number;
+  numClasses?: number;
+}
+interface Case {
+  dataset: string;
+  task: NativeTask;
+  algorithm: string;
+  estimator: string;
+  hyperparams: Record<string, number>;
+  coef: number[][];
+  intercept: number[];
+  testPredictions: number[] | number[][];
+  testProba?: number[][];
+  converged?: boolean;
+  /** sklearn's lbfgs objective (sum of log-losses + ‖W‖²/2C) at its fitted coefficients. */
+  objective?: number;
+  nIter?: number;
+  metrics: Record<string, number>;
+}
+const refs = JSON.parse(readFileSync(new URL('references.json', FIXTURES), 'utf8')) as {
+  datasets: Record<string, DatasetInfo>;
+  cases: Case[];
+};
+
+export interface Split {
+  info: DatasetInfo;
+  xTrain: Float64Array;
+  yTrain: Float64Array;
+  xTest: Float64Array;
+  yTest: Float64Array;
+  testRows: number;
+}
+
+/** The committed permuted data, split at `trainRows` (same split as the reference script). */
+export function loadSplit(name: string): Split {
+  const info = refs.datasets[name]!;
+  const buf = readFileSync(new URL(info.file, FIXTURES));
+  const all = new Float64Array(buf.buffer, buf.byteOffset, buf.byteLength / 8);
+  const width = info.features + info.targets;
+  const x = new Float64Array(info.rows * info.features);
+  const y = new Float64Array(info.rows * info.targets);
+  for (let i = 0; i < info.rows; i++) {
+    x.set(all.subarray(i * width, i * width + info.features), i * info.features);
+    y.set(all.subarray(i * width + info.features, (i + 1) * width), i * info.targets);
+  }
+  const n = info.trainRows;
+  return {
+    info,
+    xTrain: x.slice(0, n * info.features),
+    yTrain: y.slice(0, n * info.targets),
+    xTest: x.slice(n * info.features),
+    yTest: y.slice(n * info.targets),
+    testRows: info.rows - n,
+  };
+}
+
+function r2(yTrue: Float64Array, yPred: Float64Array, targets: number): number {
+  // sklearn's r2_score with multioutput='uniform_average'.
+  const rows = yTrue.length / targets;
+  let total = 0;
+  for (let t = 0; t < targets; t++) {
+    let mean = 0;
+    for (let i = 0; i < rows; i++) mean += yTrue[i * targets + t]!;
+    mean /= rows;
+    let ssRes = 0;
+    let ssTot = 0;
+    for (let i = 0; i < rows; i++) {
+      ssRes += (yTrue[i * targets + t]! - yPred[i * targets + t]!) ** 2;
+      ssTot += (yTrue[i * targets + t]! - mean) ** 2;
+    }
+    total += 1 - ssRes / ssTot;
+  }
+  return total / targets;
+}
+
+function macroF1(yTrue: Float64Array, yPred: Float64Array, classes: number): number {
+  let sum = 0;
+  let present = 0;
+  for (let k = 0; k < classes; k++) {
+    let tp = 0;
+    let fp = 0;
+    let fn = 0;
+    for (let i = 0; i < yTrue.length; i++) {
+      if (yPred[i] === k && yTrue[i] === k) tp++;
+      else if (yPred[i] === k) fp++;
+      else if (yTrue[i] === k) fn++;
+    }
+    if (tp + fp + fn === 0) continue;
+    present++;
+    sum += tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn);
+  }
+  return sum / present;
+}
+
+/** Coefficients and intercepts read back from the documented payload layout (src/ml/codec.rs). */
+function parameters(model: NativeModel, task: NativeTask): { coef: number[]; intercept: number[] } {
+  const bytes = model.toBytes();
+  // Payload: 8-byte header, then (logistic: n_classes, n_trained, classes[]) u32s, n_features, n_outputs, coef, intercept.
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let at = 8;
+  if (task === 'classification') at += 8 + 4 * view.getUint32(12, true);
+  const features = view.getUint32(at, true);
+  const outputs = view.getUint32(at + 4, true);
+  at += 8;
+  const read = (n: number) => Array.from({ length: n }, (_, i) => view.getFloat64(at + 8 * i, true));
+  const coef = read(outputs * features);
+  at += 8 * outputs * features;
+  const intercept = read(outputs);
+  return { coef, intercept };
+}
+
+/** max |a − b| / max(|b|, floor) over all coefficients and intercepts. */
+function maxRelDiff(model: NativeModel, ref: Case, floor: number): number {
+  const { coef, intercept } = parameters(model, ref.task);
+  const expected = [...ref.coef.flat(), ...ref.intercept];
+  const got = [...coef, ...intercept];
+  expect(got.length).toBe(expected.length);
+  return Math.max(...got.map((v, i) => Math.abs(v - expected[i]!) / Math.max(Math.abs(expected[i]!), floor)));
+}
+
+const label = (c: Case) => `${c.dataset} ${c.estimator}(${JSON.stringify(c.hyperparams)})`;
+
+describe('regression parity with scikit-learn', () => {
+  for (const ref of refs.cases.filter((c) => c.task === 'regression')) {
+    it(label(ref), async () => {
+      const s = loadSplit(ref.dataset);
+      const { model } = await NativeModel.fitAsync({
+        task: 'regression',
+        algorithm: ref.algorithm,
+        hyperparams: ref.hyperparams,
+        x: s.xTrain,
+        rows: s.info.trainRows,
+        cols: s.info.features,
+        y: s.yTrain,
+        yCols: s.info.targets,
+      });
+      const diff = maxRelDiff(model, ref, 1e-3);
+      console.info(`${label(ref)}: max relative coefficient diff ${diff.toExponential(2)}`);
+      expect(diff).toBeLessThan(1e-6);
+      const pred = await model.predictAsync(s.xTest, s.testRows);
+      expect(r2(s.yTest, pred, s.info.targets)).toBeCloseTo(ref.metrics.r2!, 9);
+      const expected = ref.testPredictions.flat();
+      pred.forEach((v, i) => expect(Math.abs(v - expected[i]!)).toBeLessThan(1e-6 * Math.max(1, Math.abs(expected[i]!))));
+    });
+  }
+});
+
+describe('classification parity with scikit-learn (lbfgs, to solver tolerance)', () => {
+  for (const ref of refs.cases.filter((c) => c.task === 'classification')) {
+    it(label(ref), async () => {
+      const s = loadSplit(ref.dataset);
+      const k = s.info.numClasses!;
+      const fitted = await NativeModel.fitAsync({
+        task: 'classification',
+        algorithm: ref.algorithm,
+        hyperparams: ref.hyperparams,
+        x: s.xTrain,
+        rows: s.info.trainRows,
+        cols: s.info.features,
+        y: s.yTrain,
+        numClasses: k,
+      });
+      const { model } = fitted;
+      const pred = model.predict(s.xTest, s.testRows);
+      const f1 = macroF1(s.yTest, pred, k);
+      const proba = model.predictProba(s.xTest, s.testRows);
+      const expectedProba = ref.testProba!.flat();
+      const probaDiff = Math.max(...Array.from(proba, (p, i) => Math.abs(p - expectedProba[i]!)));
+      const agree = pred.filter((p, i) => p === ref.testPredictions[i]).length / pred.length;
+      const diff = maxRelDiff(model, ref, 1e-2);
+      const trainProba = model.predictProba(s.xTrain, s.info.trainRows);
+      let objective = 0.5 * parameters(model, 'classification').coef.reduce((a, w) => a + w * w, 0) / (ref.hyperparams.C ?? 1);
+      s.yTrain.forEach((label, i) => (objective -= Math.log(trainProba[i * k + label]!)));
+      const objectiveGap = (objective - ref.objective!) / ref.objective!;
+      console.info(
+        `${label(ref)}: coef max rel diff ${diff.toExponential(2)}, proba max abs diff ${probaDiff.toExponential(2)}, ` +
+          `f1 ${f1.toFixed(6)} vs ${ref.metrics.f1!.toFixed(6)}, predictions agree ${(agree * 100).toFixed(1)}%, ` +
+          `iterations ${fitted.nIter} (sklearn ${ref.nIter}), converged ${fitted.converged} (sklearn ${ref.converged}), ` +
+          `objective relative gap ${objectiveGap.toExponential(2)}`,
+      );
+      expect(fitted.converged).toBe(ref.converged);
+      expect(Math.abs(f1 - ref.metrics.f1!)).toBeLessThanOrEqual(0.01);
+      // Same iteration rules as scipy, but on the unscaled, ill-conditioned datasets (wine, breast_cancer) the
+      // paths drift apart and the relative-reduction stop fires at different points of a flat valley: coefficients
+      // differ there while the objective stays within ~1% and the key metric agrees (see the log line).
+      expect(objectiveGap).toBeLessThan(ref.dataset === 'iris' || (ref.dataset === 'digits' && !ref.converged) ? 1e-6 : 0.02);
+      if (ref.converged) expect(f1).toBeCloseTo(ref.metrics.f1!, 12);
+      for (let i = 0; i < s.testRows; i++) {
+        const row = proba.subarray(i * k, (i + 1) * k);
+        expect(Math.abs(row.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-12);
+      }
+    });
+  }
+});
