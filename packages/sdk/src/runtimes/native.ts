@@ -1,0 +1,152 @@
+/**
+ * The `native` runtime (DESIGN §5): core's `Runtime` over `@pgml-ts/native`'s models. What it supports is asked
+ * from the Rust algorithm table (`nativeAlgorithms()`), so TypeScript keeps no second list; every heavy call uses
+ * the async twins (libuv threadpool, AbortSignal).
+ */
+import {
+  AlgorithmUnavailable,
+  CorruptModel,
+  DimensionMismatch,
+  PgmlError,
+  type FitInput,
+  type FittedModel,
+  type Matrix,
+  type Runtime,
+  type Task,
+} from '@pgml-ts/core';
+import type { NativeModel, NativeTask } from '@pgml-ts/native';
+import { fromNativeError } from '../native-errors.js';
+import { loadNative, type NativeModule } from '../vector.js';
+
+const MODEL_CODES = new Set(['INVALID_HYPERPARAMETER', 'DATA_ERROR']);
+
+/** Native model errors → core's typed errors; the vector codes go through the shared mapping. */
+function typed(error: unknown): unknown {
+  if (error instanceof PgmlError || !(error instanceof Error)) return error;
+  const code = (error as Error & { code?: unknown }).code;
+  if (code === 'CORRUPT_MODEL') return new CorruptModel(error.message);
+  if (typeof code === 'string' && MODEL_CODES.has(code)) {
+    return new PgmlError(code as 'INVALID_HYPERPARAMETER' | 'DATA_ERROR', error.message);
+  }
+  if (code === 'ALGORITHM_UNAVAILABLE') return new PgmlError('ALGORITHM_UNAVAILABLE', error.message);
+  return fromNativeError(error);
+}
+
+async function mapped<T>(run: () => T | Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw typed(error);
+  }
+}
+
+function checkFeatures(model: FittedModel, x: Matrix): void {
+  if (x.cols !== model.numFeatures) throw new DimensionMismatch(model.numFeatures, x.cols, 'feature');
+  if (x.data.length !== x.rows * x.cols) throw new DimensionMismatch(x.rows * x.cols, x.data.length, 'matrix');
+}
+
+export class NativeRuntime implements Runtime {
+  readonly name = 'native' as const;
+  readonly #native: NativeModule;
+
+  constructor(native: NativeModule) {
+    this.#native = native;
+  }
+
+  /** Loads `@pgml-ts/native` (NATIVE_UNAVAILABLE if its binary is missing). */
+  static async load(): Promise<NativeRuntime> {
+    return new NativeRuntime(await loadNative());
+  }
+
+  supports(task: Task, algorithm: string): boolean {
+    return this.#native.nativeAlgorithms().some((a) => a.task === task && a.algorithm === algorithm);
+  }
+
+  #nativeTask(task: Task, algorithm: string): NativeTask {
+    if (!this.supports(task, algorithm)) {
+      throw new AlgorithmUnavailable(algorithm, `the native runtime has no ${task} implementation`, { task });
+    }
+    return task as NativeTask;
+  }
+
+  validateHyperparams(task: Task, algorithm: string, hyperparams: Record<string, unknown>): Record<string, unknown> {
+    const nativeTask = this.#nativeTask(task, algorithm);
+    try {
+      return this.#native.validateHyperparams(nativeTask, algorithm, hyperparams);
+    } catch (error) {
+      throw typed(error);
+    }
+  }
+
+  async fit(input: FitInput): Promise<FittedModel> {
+    const task = this.#nativeTask(input.task, input.algorithm);
+    if (!input.y) throw new PgmlError('INVALID_ARGUMENT', `${input.task} needs targets (y)`);
+    const { model } = await mapped(() =>
+      this.#native.NativeModel.fitAsync(
+        {
+          task,
+          algorithm: input.algorithm,
+          hyperparams: input.hyperparams,
+          x: input.x.data,
+          rows: input.x.rows,
+          cols: input.x.cols,
+          y: input.y!.data,
+          yCols: input.y!.cols,
+          numClasses: input.numClasses ?? 0,
+        },
+        { signal: input.signal },
+      ),
+    );
+    return this.#wrap(model, input.task, input.algorithm);
+  }
+
+  #wrap(model: NativeModel, task: Task, algorithm: string): FittedModel {
+    return {
+      runtime: 'native',
+      task,
+      algorithm,
+      numFeatures: model.numFeatures,
+      numOutputs: model.numOutputs,
+      ...(model.numClasses === undefined ? {} : { numClasses: model.numClasses }),
+      handle: model,
+    };
+  }
+
+  #handle(model: FittedModel): NativeModel {
+    if (model.runtime !== 'native' || !(model.handle instanceof this.#native.NativeModel)) {
+      throw new PgmlError('INVALID_ARGUMENT', `model of runtime ${model.runtime} passed to the native runtime`);
+    }
+    return model.handle;
+  }
+
+  predict(model: FittedModel, x: Matrix, signal?: AbortSignal): Promise<Float64Array> {
+    return mapped(() => {
+      checkFeatures(model, x);
+      return this.#handle(model).predictAsync(x.data, x.rows, { signal });
+    });
+  }
+
+  predictProba(model: FittedModel, x: Matrix, signal?: AbortSignal): Promise<Float64Array> {
+    return mapped(() => {
+      checkFeatures(model, x);
+      return this.#handle(model).predictProbaAsync(x.data, x.rows, { signal });
+    });
+  }
+
+  serialize(model: FittedModel): Promise<Uint8Array> {
+    return mapped(() => this.#handle(model).toBytes());
+  }
+
+  deserialize(payload: Uint8Array, meta: Omit<FittedModel, 'handle' | 'runtime'>): Promise<FittedModel> {
+    return mapped(() => {
+      const model = this.#native.NativeModel.fromBytes(payload);
+      if (model.numFeatures !== meta.numFeatures || model.task !== meta.task) {
+        throw new CorruptModel(
+          `payload is a ${model.task} model over ${model.numFeatures} features, the model record says ` +
+            `${meta.task} over ${meta.numFeatures}`,
+        );
+      }
+      return this.#wrap(model, meta.task, meta.algorithm);
+    });
+  }
+}
