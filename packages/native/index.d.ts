@@ -168,11 +168,11 @@ export class NativeMatrix {
   free(): void;
 }
 
-// ---- Models (src/ml): scikit-learn-equivalent estimators behind four generic operations ----
+// ---- Models (crates/ml-*, src/registry.rs): scikit-learn-equivalent estimators behind four generic operations ----
 
 /** Error codes of the model functions, in addition to `NativeErrorCode` (same names as core's `PgmlErrorCode`). */
 export type NativeModelErrorCode = 'ALGORITHM_UNAVAILABLE' | 'INVALID_HYPERPARAMETER' | 'DATA_ERROR' | 'CORRUPT_MODEL';
-export type NativeTask = 'regression' | 'classification';
+export type NativeTask = 'regression' | 'classification' | 'clustering' | 'decomposition';
 /** A hyperparameter value as JSON carries it. */
 export type HyperparamValue = number | boolean | string | null;
 
@@ -184,7 +184,7 @@ export interface NativeAlgorithm {
   /** The scikit-learn estimator it reproduces (`LinearRegression`, `Ridge`, `LogisticRegression`). */
   estimator: string;
   predictProba: boolean;
-  /** Fits several regression targets jointly. */
+  /** Accepts several regression targets (fitted jointly, or one model per target). */
   multiTarget: boolean;
   /** Every accepted hyperparameter (sklearn names) with its default. */
   hyperparams: Readonly<Record<string, HyperparamValue>>;
@@ -212,8 +212,11 @@ export interface NativeFitInput {
   x: Float64Array | number[];
   rows: number;
   cols: number;
-  /** Regression: `rows × yCols` targets; classification: `rows` class indices `0..numClasses-1` (as numbers). */
-  y: Float64Array | number[];
+  /**
+   * Regression: `rows × yCols` targets; classification: `rows` class indices `0..numClasses-1` (as numbers).
+   * Clustering and decomposition take none (omit it); regression/classification without it → `INVALID_ARGUMENT`.
+   */
+  y?: Float64Array | number[];
   /** Default 1. */
   yCols?: number;
   /** Classification only: the number of labels (`predictProba` has this many columns). */
@@ -241,7 +244,10 @@ export class NativeModel {
   readonly task: NativeTask;
   readonly estimator: string;
   readonly numFeatures: number;
-  /** Columns of `predict`: targets (regression) or 1 (class index, classification). */
+  /**
+   * Columns of `predict`: targets (regression), 1 (class index for classification, cluster for clustering) or
+   * components (decomposition).
+   */
   readonly numOutputs: number;
   readonly numClasses: number | undefined;
   /** `rows × numOutputs`, row-major. `x` is `rows × numFeatures`. */
@@ -251,8 +257,8 @@ export class NativeModel {
   predictProba(x: Float64Array | number[], rows: number): Float64Array;
   predictProbaAsync(x: Float64Array | number[], rows: number, options?: AsyncOptions): Promise<Float64Array>;
   /**
-   * The little-endian payload documented in src/ml/codec.rs (magic `PGNM`, format version, algorithm id, then
-   * dimensions and f64 arrays); `fromBytes(toBytes())` predicts bit-identically.
+   * The little-endian payload documented in crates/ml-core/src/codec.rs (magic `PGNM`, format version, algorithm
+   * id, then the algorithm's body); `fromBytes(toBytes())` predicts bit-identically.
    */
   toBytes(): Uint8Array;
 }

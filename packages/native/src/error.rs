@@ -11,7 +11,7 @@ pub enum ErrorCode {
     Aborted,
     /// A Rust panic caught at the N-API boundary: a bug in this crate, never the caller's fault.
     NativePanic,
-    // Model codes (src/ml), same names as core's PgmlErrorCode.
+    // Model codes (crates/ml-core ErrorKind), same names as core's PgmlErrorCode.
     AlgorithmUnavailable,
     InvalidHyperparameter,
     DataError,

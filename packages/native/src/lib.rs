@@ -6,8 +6,8 @@ mod cancel;
 mod copy_binary;
 mod error;
 mod exports;
-mod ml;
 mod napi;
+mod registry;
 mod vector;
 
 use std::ffi::c_void;

@@ -107,7 +107,7 @@ function macroF1(yTrue: Float64Array, yPred: Float64Array, classes: number): num
   return sum / present;
 }
 
-/** Coefficients and intercepts read back from the documented payload layout (src/ml/codec.rs). */
+/** Coefficients and intercepts read back from the documented payload layout (crates/ml-linear/src/linear_model.rs, logistic.rs). */
 function parameters(model: NativeModel, task: NativeTask): { coef: number[]; intercept: number[] } {
   const bytes = model.toBytes();
   // Payload: 8-byte header, then (logistic: n_classes, n_trained, classes[]) u32s, n_features, n_outputs, coef, intercept.

@@ -1,25 +1,28 @@
 //! The model exports: four generic operations (validate, fit, predict/predict_proba, serialize) over every
-//! algorithm in `ml::ALGORITHMS`, so a new algorithm needs no FFI code. A fitted model lives in Rust behind a JS
+//! algorithm in the registry, so a new algorithm needs no FFI code. A fitted model lives in Rust behind a JS
 //! external holding an `Arc`, which async work clones — the GC finalizer can never free a model mid-predict.
 
 use std::sync::Arc;
 
+use pgml_ml_core::json::parse_hyperparams;
+use pgml_ml_core::{ErrorKind, FitInfo, Hyperparams, MatrixView, Task};
+
 use super::args::{bytes, cancel_flag, count, floats};
 use crate::cancel::CancelFlag;
 use crate::error::{Error, ErrorCode, Result};
-use crate::ml::{self, FitInfo, Model, MatrixView, Task};
 use crate::napi::async_work::spawn;
-use crate::napi::{Args, Env, IntoJs, JsValue};
+use crate::napi::{Args, Env, IntoJs, JsType, JsValue};
+use crate::registry::{self, Model};
 
-impl From<ml::Error> for Error {
-    fn from(e: ml::Error) -> Self {
+impl From<pgml_ml_core::Error> for Error {
+    fn from(e: pgml_ml_core::Error) -> Self {
         let code = match e.kind {
-            ml::ErrorKind::InvalidArgument => ErrorCode::InvalidArgument,
-            ml::ErrorKind::AlgorithmUnavailable => ErrorCode::AlgorithmUnavailable,
-            ml::ErrorKind::InvalidHyperparameter => ErrorCode::InvalidHyperparameter,
-            ml::ErrorKind::DataError => ErrorCode::DataError,
-            ml::ErrorKind::CorruptModel => ErrorCode::CorruptModel,
-            ml::ErrorKind::Aborted => ErrorCode::Aborted,
+            ErrorKind::InvalidArgument => ErrorCode::InvalidArgument,
+            ErrorKind::AlgorithmUnavailable => ErrorCode::AlgorithmUnavailable,
+            ErrorKind::InvalidHyperparameter => ErrorCode::InvalidHyperparameter,
+            ErrorKind::DataError => ErrorCode::DataError,
+            ErrorKind::CorruptModel => ErrorCode::CorruptModel,
+            ErrorKind::Aborted => ErrorCode::Aborted,
         };
         Error::new(code, e.message)
     }
@@ -46,7 +49,7 @@ struct Owned {
 }
 
 impl Owned {
-    fn view(&self, what: &str) -> ml::Result<MatrixView<'_>> {
+    fn view(&self, what: &str) -> pgml_ml_core::Result<MatrixView<'_>> {
         MatrixView::finite(what, &self.data, self.rows, self.cols)
     }
 }
@@ -60,18 +63,20 @@ fn matrix(args: &Args<'_>, data_at: usize, rows_at: usize, cols: usize, what: &s
 struct FitArgs {
     task: Task,
     algorithm: String,
-    hyperparams: ml::Hyperparams,
+    hyperparams: Hyperparams,
     x: Owned,
-    y: Owned,
+    /// None when JS passed undefined/null (clustering, decomposition).
+    y: Option<Owned>,
     num_classes: usize,
 }
 
 /// (task, algorithm, hyperparamsJson, x, y, [rows, cols, yCols, numClasses]) — the shape travels as one array
-/// to stay within the FFI layer's argument limit.
+/// to stay within the FFI layer's argument limit. y may be undefined or null; the registry decides whether the
+/// algorithm needs it.
 fn fit_args(args: &Args<'_>) -> Result<FitArgs> {
     let task = Task::parse(&string(args, 0, "task")?)?;
     let algorithm = string(args, 1, "algorithm")?;
-    let hyperparams = ml::json::parse_hyperparams(&string(args, 2, "hyperparams")?)?;
+    let hyperparams = parse_hyperparams(&string(args, 2, "hyperparams")?)?;
     let shape = floats(args, 5, "shape")?.to_f64().into_owned();
     let dims: Vec<usize> = shape
         .iter()
@@ -85,7 +90,10 @@ fn fit_args(args: &Args<'_>) -> Result<FitArgs> {
         )));
     };
     let x = Owned { data: floats(args, 3, "X")?.to_f64().into_owned(), rows, cols };
-    let y = Owned { data: floats(args, 4, "y")?.to_f64().into_owned(), rows, cols: y_cols };
+    let y = match args.env.type_of(args.get(4)?) {
+        JsType::Undefined | JsType::Null => None,
+        _ => Some(Owned { data: floats(args, 4, "y")?.to_f64().into_owned(), rows, cols: y_cols }),
+    };
     Ok(FitArgs { task, algorithm, hyperparams, x, y, num_classes })
 }
 
@@ -96,8 +104,9 @@ struct Fitted {
 
 fn run_fit(a: &FitArgs, flag: Option<&CancelFlag>) -> Result<Fitted> {
     let cancelled = || flag.is_some_and(|f| f.is_cancelled());
-    let (x, y) = (a.x.view("X")?, a.y.view("y")?);
-    let (model, info) = ml::fit(a.task, &a.algorithm, &a.hyperparams, &x, &y, a.num_classes, &cancelled)?;
+    let x = a.x.view("X")?;
+    let y = a.y.as_ref().map(|y| y.view("y")).transpose()?;
+    let (model, info) = registry::fit(a.task, &a.algorithm, &a.hyperparams, &x, y.as_ref(), a.num_classes, &cancelled)?;
     Ok(Fitted { model, info })
 }
 
@@ -121,14 +130,14 @@ impl IntoJs for Fitted {
 }
 
 pub fn algorithms<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
-    args.env.string_value(&ml::algorithms_json())
+    args.env.string_value(&registry::algorithms_json())
 }
 
 /// (task, algorithm, hyperparamsJson) → the resolved hyperparameters as JSON (defaults filled in).
 pub fn validate<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
     let task = Task::parse(&string(args, 0, "task")?)?;
-    let hyperparams = ml::json::parse_hyperparams(&string(args, 2, "hyperparams")?)?;
-    let params = ml::validate(task, &string(args, 1, "algorithm")?, &hyperparams)?;
+    let hyperparams = parse_hyperparams(&string(args, 2, "hyperparams")?)?;
+    let params = registry::validate(task, &string(args, 1, "algorithm")?, &hyperparams)?;
     args.env.string_value(&params.to_json())
 }
 
@@ -146,7 +155,7 @@ pub fn info<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
     let env = args.env;
     let out = env.object()?;
     env.set(out, "task", env.string_value(m.task().name())?)?;
-    env.set(out, "estimator", env.string_value(m.estimator().sklearn_name())?)?;
+    env.set(out, "estimator", env.string_value(m.estimator())?)?;
     env.set(out, "numFeatures", env.number_value(m.n_features() as f64)?)?;
     env.set(out, "numOutputs", env.number_value(m.n_outputs() as f64)?)?;
     let classes = match m.n_classes() {

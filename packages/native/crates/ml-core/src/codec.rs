@@ -4,17 +4,17 @@
 //! offset  size  field
 //! 0       4     magic "PGNM"
 //! 4       2     format version (u16), currently 1
-//! 6       2     algorithm id (u16): 1 LinearRegression, 2 Ridge, 3 LogisticRegression
-//! 8       …     the algorithm's body, then nothing: trailing bytes are an error
+//! 6       2     algorithm id (u16): the `AlgorithmDef::id` (1 LinearRegression, 2 Ridge, 3 LogisticRegression;
+//!               the ranges per family are in README.md)
+//! 8       …     the algorithm's body (`Fitted::write`), then nothing: trailing bytes are an error
 //! ```
-//! Bodies are sequences of u32 dimensions and f64 arrays (IEEE-754 bit patterns, so round trips are bit-exact).
-//! Linear models (ids 1, 2): `u32 n_features, u32 n_outputs, f64 coef[n_outputs × n_features] (row-major),
-//! f64 intercept[n_outputs]`. LogisticRegression (3): `u32 n_classes, u32 n_trained, u32 classes[n_trained]`
-//! then the linear body (n_outputs = 1 for two trained classes, else n_trained).
+//! Bodies are sequences of u32 dimensions and f64 arrays (IEEE-754 bit patterns, so round trips are bit-exact);
+//! each algorithm documents its own body next to its `write`. Ids are never reused and a body layout never changes
+//! under an existing id and version: test/fixtures/ml/format-v*.bin must keep loading.
 //! The reader checks every length against the bytes left before allocating, so no input can over-read or
 //! request a huge allocation.
 
-use super::error::{Error, Result};
+use crate::error::{Error, Result};
 
 pub const MAGIC: &[u8; 4] = b"PGNM";
 pub const FORMAT_VERSION: u16 = 1;

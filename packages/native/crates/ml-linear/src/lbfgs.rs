@@ -6,7 +6,7 @@
 
 use std::collections::VecDeque;
 
-use super::error::{Error, ErrorKind, Result};
+use pgml_ml_core::error::{Error, Result};
 
 #[derive(Clone, Copy, Debug)]
 pub struct Options {
@@ -98,7 +98,7 @@ where
     let (mut x_old, mut g_old) = (vec![0.0; n], vec![0.0; n]);
     loop {
         if cancelled() {
-            return Err(Error::new(ErrorKind::Aborted, "fit was aborted"));
+            return Err(Error::aborted());
         }
         let d = direction(&g, &history);
         let gd_old = dot(&g, &d);
@@ -373,6 +373,7 @@ fn step(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use pgml_ml_core::ErrorKind;
 
     fn rosenbrock(x: &[f64], g: &mut [f64]) -> Result<f64> {
         let mut f = 0.0;

@@ -2,14 +2,34 @@
 //! plus ½‖W‖²/C (intercepts not penalised) minimised from zero by `lbfgs` with scipy's defaults and sklearn's
 //! `gtol = tol`. Two classes → one coefficient row and the sigmoid (`multi_class="auto"` picks OvR there); more →
 //! the over-parametrised multinomial softmax, one row per class.
+//!
+//! Payload body (id 3): `u32 n_classes, u32 n_trained, u32 classes[n_trained]`, then the `LinearModel` body
+//! (n_outputs = 1 for two trained classes, else n_trained).
 
-use super::codec::{Reader, Writer};
-use super::error::{Error, Result};
-use super::hyperparams::{Default, Kind, ParamSpec, Params};
-use super::lapack;
-use super::lbfgs::{self, Termination};
-use super::linear_model::LinearModel;
-use super::matrix::MatrixView;
+use pgml_ml_core::codec::{Reader, Writer};
+use pgml_ml_core::error::{Error, Result};
+use pgml_ml_core::estimator::{AlgorithmDef, Fit, FitInfo, FitInput, Fitted, Task};
+use pgml_ml_core::hyperparams::{Default, Kind, ParamSpec, Params};
+use pgml_ml_core::labels::encode_labels;
+use pgml_ml_core::lapack;
+use pgml_ml_core::matrix::MatrixView;
+use pgml_ml_core::numeric::{sigmoid, softmax, softplus};
+
+use crate::lbfgs::{self, Termination};
+use crate::linear_model::LinearModel;
+
+/// PostgresML calls logistic regression `linear` for classification; `logistic` is accepted too.
+pub const LOGISTIC_REGRESSION: AlgorithmDef = AlgorithmDef {
+    names: &["linear", "logistic"],
+    task: Task::Classification,
+    estimator: "LogisticRegression",
+    id: 3,
+    params: LOGISTIC_REGRESSION_PARAMS,
+    predict_proba: true,
+    multi_target: false,
+    fit,
+    read: |r| Ok(Box::new(LogisticModel::read(r)?)),
+};
 
 pub const LOGISTIC_REGRESSION_PARAMS: &[ParamSpec] = &[
     ParamSpec::new("C", Kind::Float { min: 0.0, exclusive: true }, Default::Number(1.0)),
@@ -39,27 +59,6 @@ pub struct FitReport {
     pub converged: bool,
 }
 
-/// The classes present in `y` (labels 0..n_classes−1 as f64) and each row's position among them.
-fn encode_labels(y: &[f64], n_classes: usize) -> Result<(Vec<u32>, Vec<usize>)> {
-    let mut seen = vec![false; n_classes];
-    for (i, &label) in y.iter().enumerate() {
-        if label.fract() != 0.0 || label < 0.0 || label >= n_classes as f64 {
-            return Err(Error::data(format!("label {label} at row {i} is not a class index in 0..{n_classes}")));
-        }
-        seen[label as usize] = true;
-    }
-    let classes: Vec<u32> = (0..n_classes as u32).filter(|&k| seen[k as usize]).collect();
-    if classes.len() < 2 {
-        return Err(Error::data(format!(
-            "classification needs at least 2 classes in the training data, got {}",
-            classes.len()
-        )));
-    }
-    let mut position = vec![0; n_classes];
-    classes.iter().enumerate().for_each(|(pos, &k)| position[k as usize] = pos);
-    Ok((classes, y.iter().map(|&label| position[label as usize]).collect()))
-}
-
 /// Loss and gradient over parameters laid out as [W (outputs × p, row-major), b (outputs) if fitted].
 struct Objective<'a> {
     x: &'a MatrixView<'a>,
@@ -67,30 +66,6 @@ struct Objective<'a> {
     outputs: usize,
     fit_intercept: bool,
     inv_c: f64,
-}
-
-fn softplus(z: f64) -> f64 {
-    if z > 0.0 {
-        z + (-z).exp().ln_1p()
-    } else {
-        z.exp().ln_1p()
-    }
-}
-
-fn sigmoid(z: f64) -> f64 {
-    1.0 / (1.0 + (-z).exp())
-}
-
-/// In place: max-shifted exp normalised to sum 1; returns log Σ exp.
-fn softmax(row: &mut [f64]) -> f64 {
-    let max = row.iter().fold(f64::NEG_INFINITY, |m, v| m.max(*v));
-    let mut sum = 0.0;
-    row.iter_mut().for_each(|v| {
-        *v = (*v - max).exp();
-        sum += *v;
-    });
-    row.iter_mut().for_each(|v| *v /= sum);
-    max + sum.ln()
 }
 
 impl Objective<'_> {
@@ -157,9 +132,24 @@ pub fn fit_logistic_regression(
     Ok((LogisticModel { n_classes, classes, linear: objective.model(&outcome.x) }, report))
 }
 
-impl LogisticModel {
+fn fit(input: &FitInput) -> Result<Fit> {
+    let (model, report) = fit_logistic_regression(input.x, input.y()?.data(), input.n_classes, input.params, input.cancelled)?;
+    Ok((Box::new(model), FitInfo { n_iter: Some(report.n_iter), converged: report.converged }))
+}
+
+impl Fitted for LogisticModel {
+    fn n_features(&self) -> usize {
+        self.linear.n_features
+    }
+    fn n_outputs(&self) -> usize {
+        1
+    }
+    fn n_classes(&self) -> Option<usize> {
+        Some(self.n_classes)
+    }
+
     /// One class label (as f64) per row.
-    pub fn predict(&self, x: &MatrixView) -> Result<Vec<f64>> {
+    fn predict(&self, x: &MatrixView) -> Result<Vec<f64>> {
         let decision = self.linear.decision(x)?;
         let k = self.linear.n_outputs();
         Ok(if k == 1 {
@@ -175,7 +165,7 @@ impl LogisticModel {
     }
 
     /// rows × n_classes; classes absent from training get probability 0.
-    pub fn predict_proba(&self, x: &MatrixView) -> Result<Vec<f64>> {
+    fn predict_proba(&self, x: &MatrixView) -> Result<Vec<f64>> {
         let decision = self.linear.decision(x)?;
         let k = self.linear.n_outputs();
         let mut out = vec![0.0; x.rows() * self.n_classes];
@@ -194,12 +184,15 @@ impl LogisticModel {
         Ok(out)
     }
 
-    pub fn write(&self, w: &mut Writer) {
+    fn write(&self, w: &mut Writer) {
         w.u32(self.n_classes as u32);
         w.u32(self.classes.len() as u32);
         self.classes.iter().for_each(|&c| w.u32(c));
         self.linear.write(w);
     }
+}
+
+impl LogisticModel {
 
     pub fn read(r: &mut Reader) -> Result<Self> {
         let n_classes = r.dim("n_classes")?;
@@ -223,7 +216,7 @@ impl LogisticModel {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ml::hyperparams::{resolve, Hyperparams, Value};
+    use pgml_ml_core::hyperparams::{resolve, Hyperparams, Value};
 
     fn params(pairs: &[(&str, Value)]) -> Params {
         resolve("LogisticRegression", LOGISTIC_REGRESSION_PARAMS, &Hyperparams(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())).unwrap()
@@ -273,7 +266,7 @@ mod tests {
         let x = MatrixView::new("X", &[1.0, 2.0, 3.0], 3, 1).unwrap();
         for (y, n) in [(vec![0.0, 0.0, 0.0], 2), (vec![0.0, 1.5, 1.0], 2), (vec![0.0, 2.0, 1.0], 2), (vec![0.0, -1.0, 1.0], 2)] {
             let err = fit_logistic_regression(&x, &y, n, &params(&[]), &|| false).unwrap_err();
-            assert_eq!(err.kind, crate::ml::error::ErrorKind::DataError, "{y:?}");
+            assert_eq!(err.kind, pgml_ml_core::ErrorKind::DataError, "{y:?}");
         }
     }
 }

@@ -1,11 +1,37 @@
 //! Least squares regression: scikit-learn's `LinearRegression` and `Ridge` (dense input, solver "auto"). Both fit
 //! on centered X and y, so the intercept is never penalised, and both solve all targets jointly.
 
-use super::error::{Error, Result};
-use super::hyperparams::{Default, Kind, ParamSpec, Params};
-use super::lapack;
-use super::linear_model::LinearModel;
-use super::matrix::MatrixView;
+use pgml_ml_core::error::{Error, Result};
+use pgml_ml_core::estimator::{AlgorithmDef, FitInfo, Task};
+use pgml_ml_core::hyperparams::{Default, Kind, ParamSpec, Params};
+use pgml_ml_core::lapack;
+use pgml_ml_core::matrix::MatrixView;
+
+use crate::linear_model::LinearModel;
+
+pub const LINEAR_REGRESSION: AlgorithmDef = AlgorithmDef {
+    names: &["linear"],
+    task: Task::Regression,
+    estimator: "LinearRegression",
+    id: 1,
+    params: LINEAR_REGRESSION_PARAMS,
+    predict_proba: false,
+    multi_target: true,
+    fit: |input| Ok((Box::new(fit_linear_regression(input.x, input.y()?, input.params)?), FitInfo::CLOSED_FORM)),
+    read: LinearModel::read_boxed,
+};
+
+pub const RIDGE: AlgorithmDef = AlgorithmDef {
+    names: &["ridge"],
+    task: Task::Regression,
+    estimator: "Ridge",
+    id: 2,
+    params: RIDGE_PARAMS,
+    predict_proba: false,
+    multi_target: true,
+    fit: |input| Ok((Box::new(fit_ridge(input.x, input.y()?, input.params)?), FitInfo::CLOSED_FORM)),
+    read: LinearModel::read_boxed,
+};
 
 pub const LINEAR_REGRESSION_PARAMS: &[ParamSpec] = &[
     ParamSpec::new("fit_intercept", Kind::Bool, Default::Bool(true)),
@@ -122,7 +148,7 @@ fn solve_ridge_svd(x: &[f64], y: &[f64], n: usize, p: usize, t: usize, alpha: f6
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ml::hyperparams::{resolve, Hyperparams, Value};
+    use pgml_ml_core::hyperparams::{resolve, Hyperparams, Value};
 
     fn params(specs: &[ParamSpec], pairs: &[(&str, Value)]) -> Params {
         resolve("test", specs, &Hyperparams(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())).unwrap()

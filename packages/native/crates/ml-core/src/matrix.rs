@@ -1,7 +1,7 @@
 //! Row-major f64 matrices as the algorithms see them: a borrowed view with its shape checked once, plus the few
 //! column statistics every linear model needs.
 
-use super::error::{Error, Result};
+use crate::error::{Error, Result};
 
 #[derive(Clone, Copy, Debug)]
 pub struct MatrixView<'a> {
@@ -76,7 +76,7 @@ impl<'a> MatrixView<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ml::error::ErrorKind;
+    use crate::error::ErrorKind;
 
     #[test]
     fn shape_and_finiteness_are_checked() {

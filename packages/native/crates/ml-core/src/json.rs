@@ -4,8 +4,8 @@
 
 use std::fmt::Write;
 
-use super::error::{Error, Result};
-use super::hyperparams::{Hyperparams, Value};
+use crate::error::{Error, Result};
+use crate::hyperparams::{Hyperparams, Value};
 
 /// Parses a JSON object of hyperparameters. `null`/empty input means no hyperparameters.
 pub fn parse_hyperparams(text: &str) -> Result<Hyperparams> {

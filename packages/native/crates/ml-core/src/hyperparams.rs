@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use super::error::{Error, Result};
+use crate::error::{Error, Result};
 
 /// A JS value as the FFI layer hands it over. Numbers are JS numbers, so integers arrive as f64.
 #[derive(Clone, Debug, PartialEq)]
@@ -137,7 +137,7 @@ pub fn resolve(estimator: &str, specs: &[ParamSpec], given: &Hyperparams) -> Res
 impl Params {
     /// `{"name": value, …}` with every declared parameter.
     pub fn to_json(&self) -> String {
-        let fields: Vec<String> = self.0.iter().map(|(k, v)| format!("{}:{}", super::json::quote(k), super::json::value(v))).collect();
+        let fields: Vec<String> = self.0.iter().map(|(k, v)| format!("{}:{}", crate::json::quote(k), crate::json::value(v))).collect();
         format!("{{{}}}", fields.join(","))
     }
 
@@ -174,7 +174,7 @@ impl Params {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ml::error::ErrorKind;
+    use crate::error::ErrorKind;
 
     const SPECS: &[ParamSpec] = &[
         ParamSpec::new("alpha", Kind::Float { min: 0.0, exclusive: false }, Default::Number(1.0)),

@@ -1,15 +1,17 @@
-//! The only place the algorithms touch OpenBLAS/LAPACK (libopenblas exports both; build.rs links it). Every
-//! wrapper takes and returns row-major data and hides LAPACK's column-major layout, workspace queries and `info`.
+//! The only place the algorithms touch OpenBLAS/LAPACK. libopenblas exports both and is linked by `#[link]` here, so
+//! every crate and test binary that uses ml-core gets it without a build script. Every wrapper takes and returns
+//! row-major data and hides LAPACK's column-major layout, workspace queries and `info`.
 //! Fortran CHARACTER arguments get their hidden length argument appended (gfortran ABI).
 
 use std::os::raw::{c_char, c_int};
 
-use super::error::{Error, Result};
+use crate::error::{Error, Result};
 
 const CBLAS_ROW_MAJOR: c_int = 101;
 const CBLAS_NO_TRANS: c_int = 111;
 const CBLAS_TRANS: c_int = 112;
 
+#[link(name = "openblas")]
 extern "C" {
     fn cblas_dgemm(
         order: c_int,

@@ -53,6 +53,10 @@ impl Error {
     pub fn data(message: impl Into<String>) -> Self {
         Error::new(ErrorKind::DataError, message)
     }
+    /// The caller's cancellation flag fired during fit.
+    pub fn aborted() -> Self {
+        Error::new(ErrorKind::Aborted, "fit was aborted")
+    }
     pub fn corrupt(message: impl Into<String>) -> Self {
         Error::new(ErrorKind::CorruptModel, format!("corrupt native model payload: {}", message.into()))
     }

@@ -1,10 +1,14 @@
 //! The fitted state every linear estimator shares: `decision = X · coefᵀ + intercept`, one row of `coef` per output
 //! (target for regression, class — or the single positive class of a binary problem — for classification).
+//!
+//! Payload body (LinearRegression id 1, Ridge id 2, and the tail of LogisticRegression's): `u32 n_features,
+//! u32 n_outputs, f64 coef[n_outputs × n_features] (row-major), f64 intercept[n_outputs]`.
 
-use super::codec::{Reader, Writer};
-use super::error::{Error, Result};
-use super::lapack;
-use super::matrix::MatrixView;
+use pgml_ml_core::codec::{Reader, Writer};
+use pgml_ml_core::error::{Error, Result};
+use pgml_ml_core::estimator::{check_features, Fitted};
+use pgml_ml_core::lapack;
+use pgml_ml_core::matrix::MatrixView;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct LinearModel {
@@ -16,24 +20,9 @@ pub struct LinearModel {
 }
 
 impl LinearModel {
-    pub fn n_outputs(&self) -> usize {
-        self.intercept.len()
-    }
-
-    pub fn check_features(&self, x: &MatrixView) -> Result<()> {
-        if x.cols() != self.n_features {
-            return Err(Error::invalid(format!(
-                "the model was fitted on {} features, X has {}",
-                self.n_features,
-                x.cols()
-            )));
-        }
-        Ok(())
-    }
-
     /// rows × outputs, row-major.
     pub fn decision(&self, x: &MatrixView) -> Result<Vec<f64>> {
-        self.check_features(x)?;
+        check_features(self.n_features, x)?;
         let outputs = self.n_outputs();
         let mut out: Vec<f64> = (0..x.rows()).flat_map(|_| self.intercept.iter().copied()).collect();
         lapack::gemm(false, true, x.rows(), outputs, self.n_features, 1.0, x.data(), &self.coef, 1.0, &mut out)?;
@@ -50,18 +39,38 @@ impl LinearModel {
         LinearModel { n_features, coef, intercept }
     }
 
-    pub fn write(&self, w: &mut Writer) {
-        w.u32(self.n_features as u32);
-        w.u32(self.n_outputs() as u32);
-        w.f64s(&self.coef);
-        w.f64s(&self.intercept);
-    }
-
     pub fn read(r: &mut Reader) -> Result<Self> {
         let n_features = r.dim("n_features")?;
         let n_outputs = r.dim("n_outputs")?;
         let coef = r.f64s("coef", n_outputs.checked_mul(n_features).ok_or_else(|| Error::corrupt("coef size overflows"))?)?;
         let intercept = r.f64s("intercept", n_outputs)?;
         Ok(LinearModel { n_features, coef, intercept })
+    }
+
+    /// `AlgorithmDef::read` of LinearRegression and Ridge.
+    pub fn read_boxed(r: &mut Reader) -> Result<Box<dyn Fitted>> {
+        Ok(Box::new(LinearModel::read(r)?))
+    }
+}
+
+/// Regression: `predict` is the decision function, one column per target.
+impl Fitted for LinearModel {
+    fn n_features(&self) -> usize {
+        self.n_features
+    }
+    fn n_outputs(&self) -> usize {
+        self.intercept.len()
+    }
+    fn n_classes(&self) -> Option<usize> {
+        None
+    }
+    fn predict(&self, x: &MatrixView) -> Result<Vec<f64>> {
+        self.decision(x)
+    }
+    fn write(&self, w: &mut Writer) {
+        w.u32(self.n_features as u32);
+        w.u32(self.n_outputs() as u32);
+        w.f64s(&self.coef);
+        w.f64s(&self.intercept);
     }
 }

@@ -1,0 +1,21 @@
+//! Shared ground for the native algorithms (no N-API here): matrix views, the error type, sklearn-named
+//! hyperparameters, the payload codec, LAPACK/BLAS wrappers, label and numeric helpers — and the estimator contract
+//! (`AlgorithmDef`, `Fitted`, `FitInput`) that every algorithm crate implements. See README.md for how to add one.
+
+pub mod codec;
+pub mod error;
+pub mod estimator;
+pub mod hyperparams;
+pub mod json;
+pub mod labels;
+pub mod lapack;
+pub mod matrix;
+pub mod multi_target;
+pub mod numeric;
+
+pub use codec::{Reader, Writer};
+pub use error::{Error, ErrorKind, Result};
+pub use estimator::{check_features, AlgorithmDef, Fit, FitInfo, FitInput, Fitted, Task};
+pub use hyperparams::{Hyperparams, ParamSpec, Params};
+pub use matrix::MatrixView;
+pub use multi_target::wrap_multi_target;

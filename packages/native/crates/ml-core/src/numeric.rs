@@ -1,0 +1,42 @@
+//! Scalar link functions shared by probabilistic models, written to stay finite for any finite input.
+
+pub fn softplus(z: f64) -> f64 {
+    if z > 0.0 {
+        z + (-z).exp().ln_1p()
+    } else {
+        z.exp().ln_1p()
+    }
+}
+
+pub fn sigmoid(z: f64) -> f64 {
+    1.0 / (1.0 + (-z).exp())
+}
+
+/// In place: max-shifted exp normalised to sum 1; returns log Σ exp.
+pub fn softmax(row: &mut [f64]) -> f64 {
+    let max = row.iter().fold(f64::NEG_INFINITY, |m, v| m.max(*v));
+    let mut sum = 0.0;
+    row.iter_mut().for_each(|v| {
+        *v = (*v - max).exp();
+        sum += *v;
+    });
+    row.iter_mut().for_each(|v| *v /= sum);
+    max + sum.ln()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stable_at_extremes() {
+        assert_eq!(softplus(-1000.0), 0.0);
+        assert_eq!(softplus(1000.0), 1000.0);
+        assert!((softplus(0.0) - 2f64.ln()).abs() < 1e-15);
+        assert_eq!((sigmoid(-1000.0), sigmoid(1000.0)), (0.0, 1.0));
+        let mut row = [1000.0, 1000.0, -1000.0];
+        let lse = softmax(&mut row);
+        assert!((lse - (1000.0 + 2f64.ln())).abs() < 1e-12);
+        assert_eq!(row, [0.5, 0.5, 0.0]);
+    }
+}
