@@ -18,4 +18,4 @@ pub use error::{Error, ErrorKind, Result};
 pub use estimator::{check_features, AlgorithmDef, Fit, FitInfo, FitInput, Fitted, Task};
 pub use hyperparams::{Hyperparams, ParamSpec, Params};
 pub use matrix::MatrixView;
-pub use multi_target::wrap_multi_target;
+pub use multi_target::{read_multi_target, wrap_multi_target};

@@ -90,7 +90,21 @@ impl Fitted for MultiTarget {
 mod tests {
     use super::*;
     use crate::codec::Reader;
+    use crate::estimator::{AlgorithmDef, Task};
     use crate::hyperparams::{resolve, Hyperparams};
+
+    /// How an algorithm row opts in (the shape crates/ml-core/README.md shows).
+    const MEAN: AlgorithmDef = AlgorithmDef {
+        names: &["mean"],
+        task: Task::Regression,
+        estimator: "Mean",
+        id: 65535,
+        params: &[],
+        predict_proba: false,
+        multi_target: true,
+        fit: |input| wrap_multi_target(input, fit_mean),
+        read: |r| read_multi_target(r, read_mean),
+    };
 
     /// Predicts a constant: the mean of its target column.
     #[derive(Debug)]
@@ -136,7 +150,7 @@ mod tests {
         let y = MatrixView::new("y", &[1.0, 10.0, 2.0, 20.0, 3.0, 30.0], 3, 2).unwrap();
         let params = resolve("Mean", &[], &Hyperparams::default()).unwrap();
         let input = FitInput { x: &x, y: Some(&y), n_classes: 0, params: &params, cancelled: &|| false };
-        let (model, info) = wrap_multi_target(&input, fit_mean).unwrap();
+        let (model, info) = (MEAN.fit)(&input).unwrap();
         assert_eq!(info, FitInfo { n_iter: Some(3), converged: true });
         assert_eq!((model.n_outputs(), model.n_features()), (2, 1));
         assert_eq!(model.predict(&x).unwrap(), vec![2.0, 20.0, 2.0, 20.0, 2.0, 20.0]);
@@ -145,7 +159,7 @@ mod tests {
         model.write(&mut w);
         let bytes = w.finish();
         let (mut r, _) = Reader::open(&bytes).unwrap();
-        let back = read_multi_target(&mut r, read_mean).unwrap();
+        let back = (MEAN.read)(&mut r).unwrap();
         r.finish().unwrap();
         assert_eq!(back.predict(&x).unwrap(), model.predict(&x).unwrap());
         for len in 8..bytes.len() {
