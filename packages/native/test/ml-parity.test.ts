@@ -1,21 +1,11 @@
 // Parity of the native linear models with scikit-learn 1.2.1, against references committed by
 // scripts/make-ml-references.py (no Python at test time).
-import { readFileSync } from 'node:fs';
+import { f1, r2 as r2Score } from '@pgml-ts/core';
 import { describe, expect, it } from 'vitest';
 
 import { NativeModel, type NativeTask } from '../index.js';
+import { loadSplit, readReferences } from './ml-fixtures.js';
 
-const FIXTURES = new URL('./fixtures/ml/', import.meta.url);
-
-interface DatasetInfo {
-  file: string;
-  task: NativeTask;
-  rows: number;
-  features: number;
-  targets: number;
-  trainRows: number;
-  numClasses?: number;
-}
 interface Case {
   dataset: string;
   task: NativeTask;
@@ -32,80 +22,13 @@ interface Case {
   nIter?: number;
   metrics: Record<string, number>;
 }
-const refs = JSON.parse(readFileSync(new URL('references.json', FIXTURES), 'utf8')) as {
-  datasets: Record<string, DatasetInfo>;
-  cases: Case[];
-};
+const refs = readReferences<{ cases: Case[] }>('references.json');
 
-export interface Split {
-  info: DatasetInfo;
-  xTrain: Float64Array;
-  yTrain: Float64Array;
-  xTest: Float64Array;
-  yTest: Float64Array;
-  testRows: number;
-}
-
-/** The committed permuted data, split at `trainRows` (same split as the reference script). */
-export function loadSplit(name: string): Split {
-  const info = refs.datasets[name]!;
-  const buf = readFileSync(new URL(info.file, FIXTURES));
-  const all = new Float64Array(buf.buffer, buf.byteOffset, buf.byteLength / 8);
-  const width = info.features + info.targets;
-  const x = new Float64Array(info.rows * info.features);
-  const y = new Float64Array(info.rows * info.targets);
-  for (let i = 0; i < info.rows; i++) {
-    x.set(all.subarray(i * width, i * width + info.features), i * info.features);
-    y.set(all.subarray(i * width + info.features, (i + 1) * width), i * info.targets);
-  }
-  const n = info.trainRows;
-  return {
-    info,
-    xTrain: x.slice(0, n * info.features),
-    yTrain: y.slice(0, n * info.targets),
-    xTest: x.slice(n * info.features),
-    yTest: y.slice(n * info.targets),
-    testRows: info.rows - n,
-  };
-}
-
-function r2(yTrue: Float64Array, yPred: Float64Array, targets: number): number {
-  // sklearn's r2_score with multioutput='uniform_average'.
+const r2 = (yTrue: Float64Array, yPred: Float64Array, targets: number): number => {
   const rows = yTrue.length / targets;
-  let total = 0;
-  for (let t = 0; t < targets; t++) {
-    let mean = 0;
-    for (let i = 0; i < rows; i++) mean += yTrue[i * targets + t]!;
-    mean /= rows;
-    let ssRes = 0;
-    let ssTot = 0;
-    for (let i = 0; i < rows; i++) {
-      ssRes += (yTrue[i * targets + t]! - yPred[i * targets + t]!) ** 2;
-      ssTot += (yTrue[i * targets + t]! - mean) ** 2;
-    }
-    total += 1 - ssRes / ssTot;
-  }
-  return total / targets;
-}
-
-function macroF1(yTrue: Float64Array, yPred: Float64Array, classes: number): number {
-  let sum = 0;
-  let present = 0;
-  for (let k = 0; k < classes; k++) {
-    let tp = 0;
-    let fp = 0;
-    let fn = 0;
-    for (let i = 0; i < yTrue.length; i++) {
-      if (yPred[i] === k && yTrue[i] === k) tp++;
-      else if (yPred[i] === k) fp++;
-      else if (yTrue[i] === k) fn++;
-    }
-    if (tp + fp + fn === 0) continue;
-    present++;
-    sum += tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn);
-  }
-  return sum / present;
-}
+  return r2Score({ data: yTrue, rows, cols: targets }, { data: yPred, rows, cols: targets });
+};
+const macroF1 = (yTrue: Float64Array, yPred: Float64Array): number => f1(yTrue, yPred);
 
 /** Coefficients and intercepts read back from the documented payload layout (crates/ml-linear/src/linear_model.rs, logistic.rs). */
 function parameters(model: NativeModel, task: NativeTask): { coef: number[]; intercept: number[] } {
@@ -177,7 +100,7 @@ describe('classification parity with scikit-learn (lbfgs, to solver tolerance)',
       });
       const { model } = fitted;
       const pred = model.predict(s.xTest, s.testRows);
-      const f1 = macroF1(s.yTest, pred, k);
+      const f1 = macroF1(s.yTest, pred);
       const proba = model.predictProba(s.xTest, s.testRows);
       const expectedProba = ref.testProba!.flat();
       const probaDiff = Math.max(...Array.from(proba, (p, i) => Math.abs(p - expectedProba[i]!)));

@@ -1,0 +1,58 @@
+"""Shared by every scripts/references/<family>.py: the committed split and the reference-case file format.
+
+The split (permuted rows of the six bundled datasets, first `trainRows` train) is written ONCE by
+scripts/make-ml-references.py into test/fixtures/ml/<dataset>.f64 + references.json["datasets"]; family scripts read
+it back from there so every family is compared on exactly the same rows. Run family scripts with /usr/bin/python3.
+"""
+import json
+import os
+import sys
+
+import numpy as np
+import scipy
+import sklearn
+from sklearn.metrics import (accuracy_score, f1_score, mean_absolute_error, mean_squared_error, r2_score,
+                             silhouette_score)
+
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "test", "fixtures", "ml")
+
+
+def datasets():
+    with open(os.path.join(FIXTURES, "references.json")) as f:
+        return json.load(f)["datasets"]
+
+
+def load_split(name):
+    """(x_train, y_train, x_test, y_test, info) exactly as the TS tests' loadSplit() sees them."""
+    info = datasets()[name]
+    width = info["features"] + info["targets"]
+    data = np.fromfile(os.path.join(FIXTURES, info["file"]), dtype="<f8").reshape(info["rows"], width)
+    x, y = data[:, :info["features"]], data[:, info["features"]:]
+    n = info["trainRows"]
+    return x[:n], y[:n], x[n:], y[n:], info
+
+
+def key_metrics(task, y_true, pred, x=None):
+    """The metrics PostgresML stores per task, as scikit-learn defines them."""
+    if task == "classification":
+        return {"f1": f1_score(y_true, pred, average="macro"), "accuracy": accuracy_score(y_true, pred)}
+    if task == "regression":
+        return {"r2": r2_score(y_true, pred), "mean_absolute_error": mean_absolute_error(y_true, pred),
+                "mean_squared_error": mean_squared_error(y_true, pred)}
+    if task == "clustering":
+        return {"silhouette": silhouette_score(x, pred)}
+    raise ValueError(task)
+
+
+def write_cases(family, cases, generator):
+    """Writes test/fixtures/ml/<family>.json: {generator, versions, cases}."""
+    out = {
+        "generator": generator,
+        "versions": {"sklearn": sklearn.__version__, "numpy": np.__version__, "scipy": scipy.__version__},
+        "cases": cases,
+    }
+    path = os.path.join(FIXTURES, family + ".json")
+    with open(path, "w") as f:
+        json.dump(out, f, separators=(",", ":"))
+        f.write("\n")
+    print(f"wrote {len(cases)} cases to {os.path.relpath(path)}", file=sys.stderr)
