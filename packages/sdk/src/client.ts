@@ -1,7 +1,38 @@
-import type { Db, LoadedDataset } from '@pgml-ts/core';
-import { loadDataset } from '@pgml-ts/core';
+import {
+  deploy,
+  deployedModel,
+  listDeployments,
+  listModels,
+  listProjects,
+  loadDataset,
+  predict,
+  predictBatch,
+  predictJoint,
+  predictProba,
+  predictProbaBatch,
+  train,
+  type BatchPrediction,
+  type Db,
+  type DeploymentSummary,
+  type DeployOptions,
+  type DeployResult,
+  type FeatureInput,
+  type FeatureRows,
+  type Label,
+  type LoadedDataset,
+  type ModelSummary,
+  type ParityTable,
+  type Prediction,
+  type PredictOptions,
+  type ProjectSummary,
+  type TrainOptions,
+  type TrainResult,
+} from '@pgml-ts/core';
 import { createPgDb } from './drivers/pg.js';
 import { createPgliteDb, defaultDataDir } from './drivers/pglite.js';
+import { modelInfo, type ModelInfo } from './model-info.js';
+import { ClientRuntimes, type RuntimesReport } from './runtimes/client-runtimes.js';
+import { loadParity } from './runtimes/parity.js';
 import { createVectorApi, loadNative, type NativeModule, type VectorApi } from './vector.js';
 
 export interface ConnectOptions {
@@ -11,6 +42,12 @@ export interface ConnectOptions {
   dataDir?: string;
   /** An existing `Db`; `close()` then leaves it open. */
   db?: Db;
+  /**
+   * The parity table `runtime: 'auto'` follows, or the path of its JSON file. Default: the file named by
+   * `PGML_PARITY_FILE`, else the `parity.json` shipped with this package, else none (auto then prefers native
+   * wherever it implements the algorithm).
+   */
+  parity?: ParityTable | string;
 }
 
 function isDb(value: unknown): value is Db {
@@ -18,18 +55,23 @@ function isDb(value: unknown): value is Db {
   return typeof v?.query === 'function' && typeof v.transaction === 'function' && typeof v.copyBinary === 'function';
 }
 
-/** PostgresML's API next to your data: in PostgreSQL via `pg`, or embedded via PGlite. */
+/**
+ * PostgresML's API next to your data: in PostgreSQL via `pg`, or embedded via PGlite. Method names and options are
+ * PostgresML's SQL functions and arguments in camelCase, with PostgresML's defaults.
+ */
 export class PostgresML {
   #vector: VectorApi | undefined;
   readonly #db: Db;
   readonly #ownsDb: boolean;
   /** The native module, or why it could not be loaded (reported when `vector` is first used). */
   readonly #native: NativeModule | Error;
+  readonly #runtimes: ClientRuntimes;
 
-  private constructor(db: Db, ownsDb: boolean, native: NativeModule | Error) {
+  private constructor(db: Db, ownsDb: boolean, native: NativeModule | Error, runtimes: ClientRuntimes) {
     this.#db = db;
     this.#ownsDb = ownsDb;
     this.#native = native;
+    this.#runtimes = runtimes;
   }
 
   /** The database handle, for queries of your own. */
@@ -42,18 +84,82 @@ export class PostgresML {
    * A `Db`: used as is.
    */
   static async connect(target?: string | ConnectOptions | Db): Promise<PostgresML> {
+    const options: ConnectOptions = isDb(target) ? { db: target } : typeof target === 'string' ? { url: target } : (target ?? {});
     // A missing native build must not stop connect, loadDataset or train on the python runtime.
     const native = await loadNative().catch((error: Error) => error);
-    if (isDb(target)) return new PostgresML(target, false, native);
-    const options: ConnectOptions = typeof target === 'string' ? { url: target } : (target ?? {});
-    if (options.db) return new PostgresML(options.db, false, native);
-    const db = options.url ? createPgDb(options.url) : await createPgliteDb(options.dataDir ?? defaultDataDir());
-    return new PostgresML(db, true, native);
+    const parity = await loadParity(options.parity);
+    const db = options.db ?? (options.url ? createPgDb(options.url) : await createPgliteDb(options.dataDir ?? defaultDataDir()));
+    return new PostgresML(db, !options.db, native, new ClientRuntimes(native, parity));
   }
 
   /** PostgresML's `pgml.load_dataset(name)`: one of breast_cancer, diabetes, digits, iris, linnerud, wine. */
   loadDataset(name: string): Promise<LoadedDataset> {
     return loadDataset(this.#db, name);
+  }
+
+  /** `pgml.train`: snapshot, fit, score, store and (when better) deploy, in one transaction. */
+  train(project: string, options: TrainOptions = {}): Promise<TrainResult> {
+    return train(this.#db, this.#runtimes.registry, project, options);
+  }
+
+  /** `pgml.predict` with the project's deployed model (or a model id): a number, or the class label. */
+  predict(projectOrModelId: string | number, features: FeatureInput, options?: PredictOptions): Promise<Prediction> {
+    return predict(this.#db, this.#runtimes.registry, projectOrModelId, features, options);
+  }
+
+  /** `pgml.predict_proba`: class probabilities in the order of `labels`. */
+  predictProba(
+    projectOrModelId: string | number,
+    features: FeatureInput,
+    options?: PredictOptions,
+  ): Promise<{ probabilities: number[]; labels: Label[] }> {
+    return predictProba(this.#db, this.#runtimes.registry, projectOrModelId, features, options);
+  }
+
+  /** `pgml.predict_joint`: every output of a multi-target regression (or a decomposition) for one row. */
+  predictJoint(projectOrModelId: string | number, features: FeatureInput, options?: PredictOptions): Promise<number[]> {
+    return predictJoint(this.#db, this.#runtimes.registry, projectOrModelId, features, options);
+  }
+
+  /** `pgml.predict_batch`: many rows in one runtime call. */
+  predictBatch(projectOrModelId: string | number, rows: FeatureRows, options?: PredictOptions): Promise<BatchPrediction> {
+    return predictBatch(this.#db, this.#runtimes.registry, projectOrModelId, rows, options);
+  }
+
+  /** Probabilities for many rows: rows × classes, row-major. */
+  predictProbaBatch(
+    projectOrModelId: string | number,
+    rows: FeatureRows,
+    options?: PredictOptions,
+  ): Promise<{ probabilities: Float64Array; rows: number; labels: Label[] }> {
+    return predictProbaBatch(this.#db, this.#runtimes.registry, projectOrModelId, rows, options);
+  }
+
+  /** `pgml.deploy(project, strategy, algorithm)`; strategy defaults to best_score. */
+  deploy(project: string, options?: DeployOptions): Promise<DeployResult> {
+    return deploy(this.#db, project, options);
+  }
+
+  /** The model predict would use for a project (its deployed model) or a model id, and the features it takes. */
+  async model(projectOrModelId: string | number): Promise<ModelInfo> {
+    return modelInfo(await deployedModel(this.#db, this.#runtimes.registry, projectOrModelId));
+  }
+
+  projects(): Promise<ProjectSummary[]> {
+    return listProjects(this.#db);
+  }
+
+  models(options: { project?: string } = {}): Promise<ModelSummary[]> {
+    return listModels(this.#db, options);
+  }
+
+  deployments(options: { project?: string } = {}): Promise<DeploymentSummary[]> {
+    return listDeployments(this.#db, options);
+  }
+
+  /** Which runtime `runtime: 'auto'` uses for every algorithm, and why; starts nothing. */
+  runtimes(): RuntimesReport {
+    return this.#runtimes.report();
   }
 
   /** PostgresML's vector functions over the native kernels; `NATIVE_UNAVAILABLE` when the native build is missing. */
@@ -63,8 +169,9 @@ export class PostgresML {
     return this.#vector;
   }
 
-  /** Closes the database when `connect` opened it. Idempotent. */
+  /** Closes the database when `connect` opened it, and the python worker when no other client uses it. Idempotent. */
   async close(): Promise<void> {
+    await this.#runtimes.close();
     if (this.#ownsDb) await this.#db.close();
   }
 }
