@@ -42,6 +42,8 @@ pub enum Kind {
     Bool,
     /// One of the listed strings: the values of sklearn's option that this implementation computes.
     Choice(&'static [&'static str]),
+    /// A real number as in `Float`, or one of the listed strings (SVC's `gamma`: "scale" | "auto" | float > 0).
+    FloatOrChoice { min: f64, exclusive: bool, choices: &'static [&'static str] },
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -77,6 +79,11 @@ impl ParamSpec {
             Kind::Int { min } => format!("an integer >= {min}"),
             Kind::Bool => "a boolean".to_string(),
             Kind::Choice(options) => format!("one of {}", options.iter().map(|o| format!("{o:?}")).collect::<Vec<_>>().join(", ")),
+            Kind::FloatOrChoice { min, exclusive, choices } => format!(
+                "a number {} {min} or one of {}",
+                if exclusive { ">" } else { ">=" },
+                choices.iter().map(|o| format!("{o:?}")).collect::<Vec<_>>().join(", ")
+            ),
         };
         if self.nullable {
             format!("{base} or null")
@@ -92,6 +99,8 @@ impl ParamSpec {
             (Kind::Int { min }, Value::Number(n)) => n.is_finite() && n.fract() == 0.0 && *n >= min as f64,
             (Kind::Bool, Value::Bool(_)) => true,
             (Kind::Choice(options), Value::Str(s)) => options.contains(&s.as_str()),
+            (Kind::FloatOrChoice { min, exclusive, .. }, Value::Number(_)) => ParamSpec::new(self.name, Kind::Float { min, exclusive }, self.default).accepts(value),
+            (Kind::FloatOrChoice { choices, .. }, Value::Str(s)) => choices.contains(&s.as_str()),
             _ => false,
         }
     }
@@ -139,6 +148,11 @@ impl Params {
     pub fn to_json(&self) -> String {
         let fields: Vec<String> = self.0.iter().map(|(k, v)| format!("{}:{}", crate::json::quote(k), crate::json::value(v))).collect();
         format!("{{{}}}", fields.join(","))
+    }
+
+    /// The raw value, for parameters that take a number or a string (`Kind::FloatOrChoice`).
+    pub fn value(&self, name: &str) -> &Value {
+        self.get(name)
     }
 
     fn get(&self, name: &str) -> &Value {
@@ -217,5 +231,20 @@ mod tests {
             assert!(err.message.contains(bad.0), "{}", err.message);
         }
         assert!(resolve("Ridge", SPECS, &given(&[("n_jobs", Value::Number(4.0))])).is_ok());
+    }
+
+    #[test]
+    fn float_or_choice_takes_either() {
+        const GAMMA: &[ParamSpec] = &[ParamSpec::new(
+            "gamma",
+            Kind::FloatOrChoice { min: 0.0, exclusive: true, choices: &["scale", "auto"] },
+            Default::Str("scale"),
+        )];
+        assert_eq!(resolve("SVC", GAMMA, &given(&[])).unwrap().value("gamma"), &Value::Str("scale".into()));
+        assert_eq!(resolve("SVC", GAMMA, &given(&[("gamma", Value::Number(0.5))])).unwrap().value("gamma"), &Value::Number(0.5));
+        for bad in [Value::Number(0.0), Value::Str("big".into()), Value::Bool(true), Value::Null] {
+            let err = resolve("SVC", GAMMA, &given(&[("gamma", bad.clone())])).unwrap_err();
+            assert!(err.message.contains("a number > 0 or one of \"scale\", \"auto\""), "{bad:?}: {}", err.message);
+        }
     }
 }
