@@ -93,6 +93,8 @@ export class ClientRuntimes {
     const other: RuntimeName = runtime === 'native' ? 'python' : 'native';
     if (parity?.choice === runtime) {
       if (!implementedBy.includes(other)) return `parity table: ${runtime}; only ${runtime} implements it here`;
+      // The benchmarks say why in words (`why`: quality gap, speed-ups); a hand-written table may not.
+      if (typeof parity.why === 'string') return `parity table: ${runtime} — ${parity.why}`;
       return runtime === 'native'
         ? 'parity table: native meets scikit-learn quality and is faster'
         : 'parity table: native is not at parity with scikit-learn or not faster';
