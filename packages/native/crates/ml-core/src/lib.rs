@@ -12,6 +12,7 @@ pub mod lapack;
 pub mod matrix;
 pub mod multi_target;
 pub mod numeric;
+pub mod rng;
 
 pub use codec::{Reader, Writer};
 pub use error::{Error, ErrorKind, Result};
