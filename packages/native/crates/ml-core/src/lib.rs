@@ -11,6 +11,7 @@ pub mod labels;
 pub mod lapack;
 pub mod matrix;
 pub mod multi_target;
+pub mod mt19937;
 pub mod numeric;
 pub mod rng;
 

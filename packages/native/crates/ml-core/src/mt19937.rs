@@ -1,0 +1,105 @@
+//! numpy's legacy `RandomState` (MT19937) for algorithms whose result depends on sklearn's exact random draws: with
+//! the same integer `random_state`, k-means++ seeding or coordinate-descent feature order pick the same rows/features
+//! as scikit-learn, so fits can be compared exactly rather than only statistically. Use `Rng` (rng.rs) when only
+//! reproducibility matters. Only the draws those algorithms make are here: `randint`, `random_sample`, `permutation`.
+
+const N: usize = 624;
+const M: usize = 397;
+
+#[derive(Clone, Debug)]
+pub struct NumpyRandomState {
+    key: Box<[u32; N]>,
+    pos: usize,
+}
+
+impl NumpyRandomState {
+    /// `np.random.RandomState(seed)` for an integer seed (numpy's `mt19937_seed`, Knuth's initialisation).
+    pub fn new(seed: u32) -> Self {
+        let mut key = Box::new([0u32; N]);
+        key[0] = seed;
+        for i in 1..N {
+            key[i] = 1_812_433_253u32.wrapping_mul(key[i - 1] ^ (key[i - 1] >> 30)).wrapping_add(i as u32);
+        }
+        NumpyRandomState { key, pos: N }
+    }
+
+    fn regenerate(&mut self) {
+        const UPPER: u32 = 0x8000_0000;
+        const LOWER: u32 = 0x7fff_ffff;
+        const MATRIX_A: u32 = 0x9908_b0df;
+        for i in 0..N {
+            let y = (self.key[i] & UPPER) | (self.key[(i + 1) % N] & LOWER);
+            self.key[i] = self.key[(i + M) % N] ^ (y >> 1) ^ if y & 1 == 1 { MATRIX_A } else { 0 };
+        }
+        self.pos = 0;
+    }
+
+    pub fn next_u32(&mut self) -> u32 {
+        if self.pos == N {
+            self.regenerate();
+        }
+        let mut y = self.key[self.pos];
+        self.pos += 1;
+        y ^= y >> 11;
+        y ^= (y << 7) & 0x9d2c_5680;
+        y ^= (y << 15) & 0xefc6_0000;
+        y ^ (y >> 18)
+    }
+
+    /// `random_sample()` / `uniform()`: 53 bits from two draws, in [0, 1).
+    pub fn random_sample(&mut self) -> f64 {
+        let a = (self.next_u32() >> 5) as f64;
+        let b = (self.next_u32() >> 6) as f64;
+        (a * 67_108_864.0 + b) / 9_007_199_254_740_992.0
+    }
+
+    /// A uniform integer in 0..=max by masked rejection (numpy's `random_interval` / legacy bounded draws).
+    fn masked(&mut self, max: u32) -> u32 {
+        if max == 0 {
+            return 0;
+        }
+        let mask = u32::MAX >> max.leading_zeros();
+        loop {
+            let v = self.next_u32() & mask;
+            if v <= max {
+                return v;
+            }
+        }
+    }
+
+    /// `randint(n)` (also each element of `randint(0, n, size)`): uniform in 0..n, n ≥ 1 and < 2³².
+    pub fn randint(&mut self, n: usize) -> usize {
+        debug_assert!(n >= 1 && n <= 1 << 32);
+        self.masked((n - 1) as u32) as usize
+    }
+
+    /// `permutation(n)` (legacy Fisher–Yates from the back); `choice(n, size, replace=False)` is its prefix.
+    pub fn permutation(&mut self, n: usize) -> Vec<usize> {
+        let mut items: Vec<usize> = (0..n).collect();
+        for i in (1..n).rev() {
+            let j = self.masked(i as u32) as usize;
+            items.swap(i, j);
+        }
+        items
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Values printed by numpy 1.24 (`np.random.RandomState(seed)`), the version sklearn 1.2.1 runs on here.
+    #[test]
+    fn draws_match_numpy() {
+        let mut r = NumpyRandomState::new(0);
+        assert_eq!(r.next_u32(), 2_357_136_044);
+        let mut r = NumpyRandomState::new(42);
+        assert_eq!((0..5).map(|_| r.randint(100)).collect::<Vec<_>>(), vec![51, 92, 14, 71, 60]);
+        let mut r = NumpyRandomState::new(0);
+        assert_eq!(r.random_sample(), 0.5488135039273248);
+        let mut r = NumpyRandomState::new(3);
+        assert_eq!(r.permutation(10), vec![5, 4, 1, 2, 9, 6, 7, 0, 3, 8]);
+        let mut r = NumpyRandomState::new(7);
+        assert_eq!(r.randint(2_147_483_647), 327_741_615);
+    }
+}
