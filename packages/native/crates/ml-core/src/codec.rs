@@ -36,6 +36,11 @@ impl Writer {
         self.0.reserve(values.len() * 8);
         values.iter().for_each(|v| self.0.extend_from_slice(&v.to_le_bytes()));
     }
+    /// Opaque bytes (a foreign library's own model format, say), written as they are: the body layout records
+    /// their length before them.
+    pub fn bytes(&mut self, bytes: &[u8]) {
+        self.0.extend_from_slice(bytes);
+    }
     pub fn finish(self) -> Vec<u8> {
         self.0
     }
@@ -93,10 +98,36 @@ impl<'a> Reader<'a> {
         Ok(bytes.chunks_exact(8).map(|c| f64::from_le_bytes(c.try_into().expect("chunks of 8"))).collect())
     }
 
+    /// `n` opaque bytes, borrowed from the payload (checked against the bytes left, like every read).
+    pub fn bytes(&mut self, what: &str, n: usize) -> Result<&'a [u8]> {
+        self.take(what, n)
+    }
+
     pub fn finish(self) -> Result<()> {
         match self.bytes.len() - self.pos {
             0 => Ok(()),
             extra => Err(Error::corrupt(format!("{extra} unexpected trailing bytes"))),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opaque_bytes_round_trip_and_truncation_is_an_error() {
+        let mut w = Writer::new(7);
+        w.u32(3);
+        w.bytes(b"abc");
+        let payload = w.finish();
+        let (mut r, header) = Reader::open(&payload).unwrap();
+        assert_eq!(header.algorithm_id, 7);
+        let n = r.u32().unwrap() as usize;
+        assert_eq!(r.bytes("blob", n).unwrap(), b"abc");
+        r.finish().unwrap();
+        let (mut r, _) = Reader::open(&payload[..payload.len() - 1]).unwrap();
+        let n = r.u32().unwrap() as usize;
+        assert!(r.bytes("blob", n).is_err());
     }
 }
