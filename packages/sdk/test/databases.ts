@@ -20,7 +20,8 @@ export interface TestDatabase {
 
 const SERVER_URL = process.env.DATABASE_URL;
 
-async function createPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+/** A fresh database on the DATABASE_URL server; `drop()` removes it. */
+export async function createPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `pgml_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: SERVER_URL });
   await admin.connect();

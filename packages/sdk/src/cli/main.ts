@@ -7,11 +7,27 @@ import { InvalidArgument, maskSecrets } from '@pgml-ts/core';
 import { PostgresML } from '../client.js';
 import type { Command, GlobalOptions } from './command.js';
 import { benchCommand } from './commands/bench.js';
+import { deployCommand } from './commands/deploy.js';
 import { loadDatasetCommand } from './commands/load-dataset.js';
+import { modelsCommand } from './commands/models.js';
+import { predictCommand } from './commands/predict.js';
+import { projectsCommand } from './commands/projects.js';
+import { runtimesCommand } from './commands/runtimes.js';
+import { trainCommand } from './commands/train.js';
 import { vectorCommand } from './commands/vector.js';
 import { Output, type Streams } from './output.js';
 
-const COMMANDS: readonly Command[] = [loadDatasetCommand, vectorCommand, benchCommand];
+const COMMANDS: readonly Command[] = [
+  loadDatasetCommand,
+  trainCommand,
+  predictCommand,
+  deployCommand,
+  modelsCommand,
+  projectsCommand,
+  runtimesCommand,
+  vectorCommand,
+  benchCommand,
+];
 
 const GLOBAL_OPTIONS = {
   'database-url': { type: 'string' },

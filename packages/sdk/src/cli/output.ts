@@ -1,6 +1,7 @@
 /**
  * The CLI's only writer. Human text or exactly one JSON object on stdout; errors and progress on stderr, progress
- * only on a TTY and never with --quiet. Every message passes through `maskSecrets`.
+ * only on a TTY and never with --quiet: one status line that each step rewrites and the result erases. Every
+ * message passes through `maskSecrets`.
  */
 import { PgmlError, maskSecrets } from '@pgml-ts/core';
 
@@ -19,6 +20,9 @@ export const EXIT_USER_ERROR = 1;
 export const EXIT_INTERNAL = 2;
 
 export class Output {
+  /** A progress status line is on the terminal and must be erased before other output. */
+  #status = false;
+
   constructor(
     readonly options: OutputOptions,
     private readonly streams: Streams = { stdout: process.stdout, stderr: process.stderr },
@@ -26,22 +30,39 @@ export class Output {
 
   /** The command's result: `value` as JSON with --json, else the `human` text. */
   result(value: Record<string, unknown>, human: string): void {
+    this.#clearStatus();
     if (this.options.json) this.streams.stdout.write(`${JSON.stringify(value)}\n`);
     else this.streams.stdout.write(`${maskSecrets(human)}\n`);
   }
 
   /** Plain text to stdout (help, version); with --json wrapped in one object so stdout stays one JSON value. */
   text(text: string, key = 'text'): void {
+    this.#clearStatus();
     if (this.options.json) this.streams.stdout.write(`${JSON.stringify({ [key]: text })}\n`);
     else this.streams.stdout.write(`${text}\n`);
   }
 
+  /** The current step (`fitting…`), replacing the previous one. */
   progress(message: string): void {
-    if (!this.options.quiet && this.streams.stderr.isTTY) this.streams.stderr.write(`${maskSecrets(message)}\n`);
+    if (this.options.quiet || !this.streams.stderr.isTTY) return;
+    this.streams.stderr.write(`\r\x1b[K${maskSecrets(message)}`);
+    this.#status = true;
+  }
+
+  /** A step with a counter (`cross-validation folds 3/15`). */
+  progressCount(label: string, current: number, total: number): void {
+    this.progress(`${label} ${current}/${total}`);
+  }
+
+  #clearStatus(): void {
+    if (!this.#status) return;
+    this.streams.stderr.write('\r\x1b[K');
+    this.#status = false;
   }
 
   /** Reports an error and returns the exit code: 1 for `PgmlError` (user error), 2 for anything else. */
   error(error: unknown): number {
+    this.#clearStatus();
     const user = error instanceof PgmlError;
     const code = user ? error.code : 'INTERNAL';
     const message = maskSecrets(error instanceof Error ? error.message : String(error));

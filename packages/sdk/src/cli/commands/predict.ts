@@ -1,0 +1,104 @@
+import { InvalidArgument, type FeatureInput, type Label } from '@pgml-ts/core';
+import type { PostgresML } from '../../client.js';
+import type { ModelInfo } from '../../model-info.js';
+import { readFeatureRows } from '../../relation-features.js';
+import type { Command } from '../command.js';
+import { integerFlag, jsonFlag, noPositionals, stringFlag } from '../flags.js';
+import { formatCell, formatTable } from '../format.js';
+
+/** rows × width row-major → one entry per row (a bare value when width is 1). */
+function byRow<T>(values: ArrayLike<T>, rows: number): Array<T | T[]> {
+  const width = rows === 0 ? 0 : values.length / rows;
+  const out: Array<T | T[]> = [];
+  for (let r = 0; r < rows; r++) {
+    const row = Array.from({ length: width }, (_, i) => values[r * width + i]!);
+    out.push(width === 1 ? row[0]! : row);
+  }
+  return out;
+}
+
+function probabilityTable(labels: Label[], probabilities: number[]): string {
+  return formatTable(['label', 'probability'], labels.map((label, i) => [String(label), probabilities[i]]));
+}
+
+async function predictRows(pgml: PostgresML, model: ModelInfo, relation: string, limit: number | undefined, proba: boolean) {
+  const { modelId } = model;
+  const rows = await readFeatureRows(pgml.db, relation, model.features, limit);
+  if (proba) {
+    const { probabilities, labels } = await pgml.predictProbaBatch(modelId, rows);
+    const perRow = byRow(probabilities, rows.length) as number[][];
+    return { value: { probabilities: perRow, labels }, human: formatTable(labels.map(String), perRow) };
+  }
+  const { predictions } = await pgml.predictBatch(modelId, rows);
+  const perRow = byRow<Label>(predictions as ArrayLike<Label>, rows.length);
+  return { value: { predictions: perRow }, human: perRow.map((p) => (Array.isArray(p) ? JSON.stringify(p) : formatCell(p))).join('\n') };
+}
+
+export const predictCommand: Command = {
+  name: 'predict',
+  summary: "predict with a project's deployed model (pgml.predict)",
+  help: `Usage: pgml predict --project P --features JSON [--proba]
+       pgml predict --project P --relation R [--limit N] [--proba]
+
+Predicts with the project's deployed model (or, with --model ID, that model), applying the preprocessing it was
+trained with. Regression gives numbers, classification the class label, joint regression one value per target.
+
+Options:
+  --project P        the project whose deployed model predicts
+  --model ID         a model id instead of --project (deployed or not)
+  --features JSON    one row: an array of the feature values in column order (array columns expanded), or an
+                     object keyed by column name (needed for text columns)
+  --relation R       every row of a table or view that has the model's feature columns (batch, one runtime call)
+  --limit N          with --relation: the first N rows
+  --proba            class probabilities instead of the class (classification)
+
+Prints the prediction; with --json {"prediction": …}, {"predictions": […]} for --relation, or
+{"probabilities": […], "labels": […]} with --proba.
+
+Examples:
+  pgml predict --project iris --features '[5.1, 3.5, 1.4, 0.2]'
+  pgml predict --project iris --features '{"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4, "petal_width": 0.2}' --proba
+  pgml predict --project 'Handwritten Digits' --relation pgml.digits --limit 5 --json`,
+  options: {
+    project: { type: 'string' },
+    model: { type: 'string' },
+    features: { type: 'string' },
+    relation: { type: 'string' },
+    limit: { type: 'string' },
+    proba: { type: 'boolean' },
+  },
+  async run({ values, positionals, output, connect }) {
+    noPositionals('predict', positionals);
+    const project = stringFlag(values, 'project');
+    const modelId = integerFlag(values, 'model', 1);
+    if ((project === undefined) === (modelId === undefined)) throw new InvalidArgument('give one of --project P or --model ID');
+    const features = jsonFlag(values, 'features', 'array or object');
+    const relation = stringFlag(values, 'relation');
+    if ((features === undefined) === (relation === undefined)) {
+      throw new InvalidArgument('give one of --features JSON (one row) or --relation R (every row of a table)');
+    }
+    const limit = integerFlag(values, 'limit', 0);
+    if (limit !== undefined && relation === undefined) throw new InvalidArgument('--limit goes with --relation');
+    const proba = values.proba === true;
+    // The JSON's values are checked by core against the model's columns (count, types), naming what is wrong.
+    const row = features as FeatureInput | undefined;
+
+    const pgml = await connect();
+    // Resolve the deployed model once, so the layout and the predictions come from the same model.
+    const model = await pgml.model(modelId ?? project!);
+    if (relation !== undefined) {
+      const { value, human } = await predictRows(pgml, model, relation, limit, proba);
+      output.result(value, human);
+    } else if (proba) {
+      const result = await pgml.predictProba(model.modelId, row!);
+      output.result(result, probabilityTable(result.labels, result.probabilities));
+    } else if (model.numOutputs > 1) {
+      const prediction = await pgml.predictJoint(model.modelId, row!);
+      output.result({ prediction }, JSON.stringify(prediction));
+    } else {
+      const prediction = await pgml.predict(model.modelId, row!);
+      output.result({ prediction }, formatCell(prediction));
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,109 @@
+import { TEST_SAMPLINGS, type TrainOptions, type TrainProgress, type TrainResult } from '@pgml-ts/core';
+import type { Command } from '../command.js';
+import { jsonFlag, noPositionals, numberFlag, oneOfFlag, requiredFlag, stringFlag } from '../flags.js';
+import { formatMetrics } from '../format.js';
+import type { Output } from '../output.js';
+
+const TASKS = ['regression', 'classification', 'clustering', 'decomposition'] as const;
+
+const STEP: Partial<Record<TrainProgress['stage'], string>> = {
+  fit: 'fitting…',
+  score: 'scoring on the test split…',
+  deploy: 'deploying…',
+};
+
+function reportProgress(output: Output): (p: TrainProgress) => void {
+  return (p) => {
+    if (p.stage === 'fold') output.progressCount('cross-validation folds', p.current ?? 0, p.total ?? 0);
+    else if (p.stage === 'snapshot') output.progress(`reading ${p.message}…`);
+    else if (p.stage === 'search') output.progress(`search: ${p.message}`);
+    else output.progress(STEP[p.stage] ?? `${p.stage}…`);
+  };
+}
+
+function summary(r: TrainResult, automaticDeploy: boolean): string {
+  const deployed = r.deployed
+    ? 'deployed'
+    : automaticDeploy
+      ? 'not deployed (the deployed model scores at least as well)'
+      : 'not deployed (--no-deploy)';
+  return `trained ${JSON.stringify(r.project)}: ${r.task} ${r.algorithm} on the ${r.runtime} runtime — model ${r.modelId}, ${deployed}`;
+}
+
+export const trainCommand: Command = {
+  name: 'train',
+  summary: "train a model (PostgresML's pgml.train)",
+  help: `Usage: pgml train --project P [--task T --relation R --y COL[,COL…]] [--algorithm A] [options]
+
+Snapshots the relation, fits the algorithm on the training split, scores it on the test split, stores the model
+and deploys it when the project has no deployed model or the new one scores strictly better — in one
+transaction. Re-training an existing project may omit --task, and without --relation reuses its last snapshot.
+
+Options (PostgresML's pgml.train arguments; defaults are PostgresML's):
+  --project P               project name (created on first train)
+  --task T                  regression | classification | clustering | decomposition
+  --relation R              table or view to train on (schema.table)
+  --y COL[,COL…]            label column(s); several → joint (multi-target) regression
+  --algorithm A             default linear (logistic regression for classification)
+  --hyperparams JSON        scikit-learn names, e.g. '{"alpha": 0.5}'
+  --search grid|random      hyperparameter search by k-fold cross-validation, best refit on the training split
+  --search-params JSON      candidate values, e.g. '{"alpha": [0.1, 1, 10]}'
+  --search-args JSON        '{"cv": 5, "n_iter": 10}'
+  --test-size N             fraction of rows held out (default 0.25), or a row count when > 1
+  --test-sampling S         ${TEST_SAMPLINGS.join(' | ')} (default random)
+  --runtime R               native | python | auto (default auto: see pgml runtimes)
+  --preprocess JSON         per column: '{"col": {"encode": "one_hot", "impute": "mean", "scale": "standard"}}'
+  --materialize-snapshot    copy the relation into pgml."snapshot_<id>" so re-training reads frozen data
+  --no-deploy               never deploy automatically
+
+Prints the metrics; with --json, the object train() returns:
+  {"project","task","algorithm","runtime","deployed","modelId","snapshotId","metrics","fitTime","scoreTime","hyperparams"}
+
+Examples:
+  pgml train --project 'Handwritten Digits' --task classification --relation pgml.digits --y target
+  pgml train --project 'Handwritten Digits' --algorithm svm --search grid --search-params '{"C": [0.1, 1, 10]}'
+  pgml train --project diabetes --task regression --relation pgml.diabetes --y target --algorithm ridge --json`,
+  options: {
+    project: { type: 'string' },
+    task: { type: 'string' },
+    relation: { type: 'string' },
+    y: { type: 'string' },
+    algorithm: { type: 'string' },
+    hyperparams: { type: 'string' },
+    search: { type: 'string' },
+    'search-params': { type: 'string' },
+    'search-args': { type: 'string' },
+    'test-size': { type: 'string' },
+    'test-sampling': { type: 'string' },
+    runtime: { type: 'string' },
+    preprocess: { type: 'string' },
+    'materialize-snapshot': { type: 'boolean' },
+    'no-deploy': { type: 'boolean' },
+  },
+  async run({ values, positionals, output, connect }) {
+    noPositionals('train', positionals);
+    const project = requiredFlag(values, 'project', 'P');
+    const y = stringFlag(values, 'y');
+    const options: TrainOptions = {
+      task: oneOfFlag(values, 'task', TASKS),
+      relationName: stringFlag(values, 'relation'),
+      yColumnName: y === undefined ? undefined : y.includes(',') ? y.split(',').map((c) => c.trim()) : y,
+      algorithm: stringFlag(values, 'algorithm'),
+      hyperparams: jsonFlag(values, 'hyperparams', 'object'),
+      search: oneOfFlag(values, 'search', ['grid', 'random'] as const),
+      searchParams: jsonFlag(values, 'search-params', 'object') as Record<string, unknown[]> | undefined,
+      searchArgs: jsonFlag(values, 'search-args', 'object'),
+      testSize: numberFlag(values, 'test-size'),
+      testSampling: oneOfFlag(values, 'test-sampling', TEST_SAMPLINGS),
+      runtime: oneOfFlag(values, 'runtime', ['native', 'python', 'auto'] as const),
+      preprocess: jsonFlag(values, 'preprocess', 'object'),
+      materializeSnapshot: values['materialize-snapshot'] === true ? true : undefined,
+      automaticDeploy: values['no-deploy'] === true ? false : undefined,
+      onProgress: reportProgress(output),
+    };
+    const pgml = await connect();
+    const result = await pgml.train(project, options);
+    output.result({ ...result }, `${summary(result, options.automaticDeploy !== false)}\n\n${formatMetrics(result.metrics)}`);
+    return 0;
+  },
+};
