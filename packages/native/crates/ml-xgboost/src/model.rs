@@ -1,0 +1,183 @@
+//! A fitted XGBoost model: XGBoost's own UBJSON model bytes plus the few facts predict needs (feature count,
+//! targets, which classes were trained), and a booster loaded from exactly those bytes. A freshly fitted model is
+//! also loaded back from its saved bytes, so a fitted and a deserialized model are the same thing.
+//!
+//! Payload body (ids 60–63, one layout):
+//! ```text
+//! u32 n_features
+//! u32 n_targets            regression: columns of y; classification: 1
+//! u32 n_classes            classification: the declared label count (predict_proba's columns); regression: 0
+//! u32 n_trained            classes present in training (0 for regression), then u32 trained[n_trained] ascending
+//! u32 format               1 = UBJSON (XGBoosterSaveModelToBuffer {"format":"ubj"}, XGBoost 1.7)
+//! u32 checksum_lo, checksum_hi   FNV-1a 64 of the model bytes
+//! u32 model_len, then model_len bytes
+//! ```
+//! The checksum keeps damaged bytes away from XGBoost's parser (which trusts its input more than we do); a load
+//! is then verified against the header by the feature count and the width of a one-row prediction.
+
+use pgml_ml_core::codec::{Reader, Writer};
+use pgml_ml_core::{Error, Fitted, MatrixView, Result, Task};
+
+use crate::handle::Booster;
+
+const FORMAT_UBJSON: u32 = 1;
+/// More predict_proba columns than this is a damaged header, not a model (it would size allocations).
+const MAX_CLASSES: usize = 1 << 24;
+
+#[derive(Debug)]
+pub struct Classes {
+    /// Columns of predict_proba: the caller's label count.
+    pub n_classes: usize,
+    /// Labels present in training, ascending; XGBoost's class k is `trained[k]`.
+    pub trained: Vec<u32>,
+}
+
+#[derive(Debug)]
+pub struct XgbModel {
+    booster: Booster,
+    model: Vec<u8>,
+    n_features: usize,
+    n_targets: usize,
+    classes: Option<Classes>,
+}
+
+fn fnv1a64(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3))
+}
+
+impl XgbModel {
+    /// Loads `model` (UBJSON) and checks that it predicts what the header says; a mismatch → CORRUPT_MODEL.
+    pub fn new(model: Vec<u8>, n_features: usize, n_targets: usize, classes: Option<Classes>) -> Result<XgbModel> {
+        let booster = Booster::load(&model)?;
+        let fitted = XgbModel { booster, model, n_features, n_targets, classes };
+        if fitted.booster.num_features()? != n_features {
+            return Err(Error::corrupt(format!("the XGBoost model has {} features, the header {n_features}", fitted.booster.num_features()?)));
+        }
+        let zeros = vec![0.0; n_features];
+        let (_, width) = fitted.booster.predict(&MatrixView::new("X", &zeros, 1, n_features)?)?;
+        if width != fitted.outputs_per_row() {
+            return Err(Error::corrupt(format!("the XGBoost model predicts {width} values per row, the header {}", fitted.outputs_per_row())));
+        }
+        Ok(fitted)
+    }
+
+    /// What XGBoost returns per row: one value per target; for two classes binary:logistic's P(class 1), else one
+    /// probability per trained class.
+    fn outputs_per_row(&self) -> usize {
+        match &self.classes {
+            None => self.n_targets,
+            Some(c) if c.trained.len() == 2 => 1,
+            Some(c) => c.trained.len(),
+        }
+    }
+
+    /// Probabilities over the trained classes, rows × n_trained, as XGBoost's f32 (binary expanded as python's
+    /// `_cls_predict_proba` does: `1 - p` in f32, then `p`).
+    fn trained_proba(&self, x: &MatrixView, classes: &Classes) -> Result<Vec<f32>> {
+        let (values, _) = self.booster.predict(x)?;
+        if classes.trained.len() == 2 {
+            Ok(values.iter().flat_map(|&p| [1.0f32 - p, p]).collect())
+        } else {
+            Ok(values)
+        }
+    }
+
+    /// Reads the body `write` wrote, for a model of `task`.
+    pub fn read(r: &mut Reader, task: Task) -> Result<Box<dyn Fitted>> {
+        let n_features = r.dim("n_features")?;
+        let n_targets = r.dim("n_targets")?;
+        let n_classes = r.u32()? as usize;
+        let n_trained = r.u32()? as usize;
+        let classes = match task {
+            Task::Classification => {
+                if n_targets != 1 || n_classes > MAX_CLASSES || n_trained < 2 || n_trained > n_classes {
+                    return Err(Error::corrupt(format!("classifier with {n_targets} targets, {n_trained} of {n_classes} classes")));
+                }
+                let mut trained = Vec::with_capacity(n_trained);
+                for _ in 0..n_trained {
+                    let k = r.u32()?;
+                    if k as usize >= n_classes || trained.last().is_some_and(|&prev| prev >= k) {
+                        return Err(Error::corrupt("trained classes are not ascending class indices"));
+                    }
+                    trained.push(k);
+                }
+                Some(Classes { n_classes, trained })
+            }
+            _ if n_classes != 0 || n_trained != 0 => return Err(Error::corrupt("a regressor with classes")),
+            _ => None,
+        };
+        let format = r.u32()?;
+        if format != FORMAT_UBJSON {
+            return Err(Error::corrupt(format!("unknown XGBoost model format {format}")));
+        }
+        let checksum = r.u32()? as u64 | (r.u32()? as u64) << 32;
+        let len = r.dim("XGBoost model length")?;
+        let model = r.bytes("XGBoost model", len)?;
+        if fnv1a64(model) != checksum {
+            return Err(Error::corrupt("XGBoost model bytes fail their checksum"));
+        }
+        Ok(Box::new(XgbModel::new(model.to_vec(), n_features, n_targets, classes)?))
+    }
+}
+
+impl Fitted for XgbModel {
+    fn n_features(&self) -> usize {
+        self.n_features
+    }
+    fn n_outputs(&self) -> usize {
+        self.n_targets
+    }
+    fn n_classes(&self) -> Option<usize> {
+        self.classes.as_ref().map(|c| c.n_classes)
+    }
+
+    /// Regression: XGBoost's values. Classification: python's XGBClassifier.predict — argmax of the
+    /// probabilities (first on ties), binary: class 1 when p > 0.5 — mapped back to the caller's labels.
+    fn predict(&self, x: &MatrixView) -> Result<Vec<f64>> {
+        let Some(classes) = &self.classes else {
+            return Ok(self.booster.predict(x)?.0.into_iter().map(f64::from).collect());
+        };
+        let k = classes.trained.len();
+        let proba = self.trained_proba(x, classes)?;
+        Ok(proba
+            .chunks(k)
+            .map(|row| {
+                let best = if k == 2 {
+                    usize::from(row[1] > 0.5)
+                } else {
+                    row.iter().enumerate().fold(0, |best, (j, &p)| if p > row[best] { j } else { best })
+                };
+                classes.trained[best] as f64
+            })
+            .collect())
+    }
+
+    /// rows × n_classes; classes absent from training get probability 0.
+    fn predict_proba(&self, x: &MatrixView) -> Result<Vec<f64>> {
+        let Some(classes) = &self.classes else {
+            return Err(Error::invalid("a regressor has no predict_proba"));
+        };
+        let k = classes.trained.len();
+        let proba = self.trained_proba(x, classes)?;
+        let mut out = vec![0.0; x.rows() * classes.n_classes];
+        for (row, dest) in proba.chunks(k).zip(out.chunks_mut(classes.n_classes)) {
+            classes.trained.iter().zip(row).for_each(|(&label, &p)| dest[label as usize] = p as f64);
+        }
+        Ok(out)
+    }
+
+    fn write(&self, w: &mut Writer) {
+        w.u32(self.n_features as u32);
+        w.u32(self.n_targets as u32);
+        let (n_classes, trained) = self.classes.as_ref().map_or((0, &[][..]), |c| (c.n_classes, &c.trained[..]));
+        w.u32(n_classes as u32);
+        w.u32(trained.len() as u32);
+        trained.iter().for_each(|&k| w.u32(k));
+        w.u32(FORMAT_UBJSON);
+        let checksum = fnv1a64(&self.model);
+        w.u32(checksum as u32);
+        w.u32((checksum >> 32) as u32);
+        w.u32(self.model.len() as u32);
+        w.bytes(&self.model);
+    }
+}

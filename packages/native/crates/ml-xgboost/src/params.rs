@@ -1,0 +1,220 @@
+//! The sklearn wrapper's hyperparameters (xgboost/sklearn.py, 1.7.4) and their translation into booster parameters
+//! the way `XGBModel.get_xgb_params` + `Booster.set_param` do it: every constructor argument that is not `None`
+//! and not wrapper-only goes to `XGBoosterSetParam` under its sklearn name (the library knows `learning_rate`,
+//! `reg_alpha`, `random_state`, `n_jobs`, … as aliases), its value as Python's `str()` prints it. `None` means
+//! "XGBoost's own default", so almost every spec here defaults to null.
+
+use pgml_ml_core::hyperparams::{Default, Kind, Value};
+use pgml_ml_core::{Error, ParamSpec, Params, Result};
+
+const fn number(name: &'static str, min: f64, exclusive: bool) -> ParamSpec {
+    ParamSpec::new(name, Kind::Float { min, exclusive }, Default::Null).nullable()
+}
+const fn integer(name: &'static str, min: i64) -> ParamSpec {
+    ParamSpec::new(name, Kind::Int { min }, Default::Null).nullable()
+}
+const fn choice(name: &'static str, options: &'static [&'static str]) -> ParamSpec {
+    ParamSpec::new(name, Kind::Choice(options), Default::Null).nullable()
+}
+/// XGBRF*'s non-null defaults (learning_rate 1, subsample 0.8, colsample_bynode 0.8, reg_lambda 1e-5).
+const fn forest_default(name: &'static str, min: f64, exclusive: bool, value: f64) -> ParamSpec {
+    ParamSpec::new(name, Kind::Float { min, exclusive }, Default::Number(value)).nullable()
+}
+
+/// Every table: the shared arguments of `XGBModel.__init__`, then the estimator's own.
+macro_rules! xgb_params {
+    ($($own:expr),* $(,)?) => {
+        &[
+            ParamSpec::new("n_estimators", Kind::Int { min: 1 }, Default::Number(100.0)),
+            integer("max_depth", 0),
+            integer("max_leaves", 0),
+            integer("max_bin", 2),
+            choice("grow_policy", &["depthwise", "lossguide"]),
+            choice("booster", &["gbtree", "dart"]),
+            choice("tree_method", &["auto", "exact", "approx", "hist"]),
+            integer("n_jobs", -1),
+            number("gamma", 0.0, false),
+            number("min_child_weight", 0.0, false),
+            number("max_delta_step", 0.0, false),
+            number("colsample_bytree", 0.0, true),
+            number("colsample_bylevel", 0.0, true),
+            number("reg_alpha", 0.0, false),
+            number("scale_pos_weight", 0.0, true),
+            number("base_score", f64::NEG_INFINITY, false),
+            integer("random_state", 0),
+            // dart's dropout (kwargs the wrapper passes through; ignored by gbtree).
+            number("rate_drop", 0.0, false),
+            number("skip_drop", 0.0, false),
+            $($own),*
+        ]
+    };
+}
+
+const REGRESSION_OBJECTIVES: &[&str] = &[
+    "reg:squarederror",
+    "reg:squaredlogerror",
+    "reg:pseudohubererror",
+    "reg:absoluteerror",
+    "count:poisson",
+    "reg:gamma",
+    "reg:tweedie",
+];
+/// Objectives whose "value" predictions are probabilities, which predict/predict_proba rely on.
+const CLASSIFICATION_OBJECTIVES: &[&str] = &["binary:logistic", "multi:softprob"];
+
+pub const XGB_REGRESSOR: &[ParamSpec] = xgb_params!(
+    ParamSpec::new("objective", Kind::Choice(REGRESSION_OBJECTIVES), Default::Str("reg:squarederror")),
+    number("learning_rate", 0.0, false),
+    number("subsample", 0.0, true),
+    number("colsample_bynode", 0.0, true),
+    number("reg_lambda", 0.0, false),
+    integer("num_parallel_tree", 1),
+);
+pub const XGB_CLASSIFIER: &[ParamSpec] = xgb_params!(
+    ParamSpec::new("objective", Kind::Choice(CLASSIFICATION_OBJECTIVES), Default::Str("binary:logistic")),
+    number("learning_rate", 0.0, false),
+    number("subsample", 0.0, true),
+    number("colsample_bynode", 0.0, true),
+    number("reg_lambda", 0.0, false),
+    integer("num_parallel_tree", 1),
+);
+// The random forests set num_parallel_tree = n_estimators themselves and boost one round.
+pub const XGB_RF_REGRESSOR: &[ParamSpec] = xgb_params!(
+    ParamSpec::new("objective", Kind::Choice(REGRESSION_OBJECTIVES), Default::Str("reg:squarederror")),
+    forest_default("learning_rate", 0.0, false, 1.0),
+    forest_default("subsample", 0.0, true, 0.8),
+    forest_default("colsample_bynode", 0.0, true, 0.8),
+    forest_default("reg_lambda", 0.0, false, 1e-5),
+);
+pub const XGB_RF_CLASSIFIER: &[ParamSpec] = xgb_params!(
+    ParamSpec::new("objective", Kind::Choice(CLASSIFICATION_OBJECTIVES), Default::Str("binary:logistic")),
+    forest_default("learning_rate", 0.0, false, 1.0),
+    forest_default("subsample", 0.0, true, 0.8),
+    forest_default("colsample_bynode", 0.0, true, 0.8),
+    forest_default("reg_lambda", 0.0, false, 1e-5),
+);
+
+/// Upper bounds `Kind` cannot express; XGBoost would reject these only once training starts.
+const AT_MOST: &[(&str, f64)] = &[
+    ("subsample", 1.0),
+    ("colsample_bytree", 1.0),
+    ("colsample_bylevel", 1.0),
+    ("colsample_bynode", 1.0),
+    ("rate_drop", 1.0),
+    ("skip_drop", 1.0),
+    // XGBoost 1.7's seed is a C int.
+    ("random_state", i32::MAX as f64),
+];
+
+/// How a value reaches `XGBoosterSetParam`: Python's `str(value)`. Whole numbers print as ints (JSON numbers
+/// without a fraction arrive in Python as ints), others as `repr(float)` — shortest round-trip digits, scientific
+/// below 1e-4 or from 1e16 with a two-digit exponent (`1e-05`).
+pub fn python_str(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e16 {
+        return format!("{}", v as i64);
+    }
+    let scientific = format!("{v:e}");
+    let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
+    let exponent: i32 = exponent.parse().unwrap_or(0);
+    if (-4..16).contains(&exponent) {
+        format!("{v}")
+    } else {
+        format!("{mantissa}e{}{:02}", if exponent < 0 { '-' } else { '+' }, exponent.abs())
+    }
+}
+
+/// The booster parameters python's sklearn wrapper would set for these hyperparameters (sorted by name, then
+/// `num_class` and `validate_parameters`; the order is immaterial, the learner reads them all when it configures). `n_estimators` is wrapper-only: it is
+/// the round count, or `num_parallel_tree` for the forests. `classes` is the number of classes trained on
+/// (0 for regression).
+pub fn booster_params(specs: &[ParamSpec], params: &Params, forest: bool, classes: usize) -> Result<Vec<(&'static str, String)>> {
+    for (name, max) in AT_MOST {
+        if let Some(Value::Number(v)) = specs.iter().any(|s| s.name == *name).then(|| params.value(name)) {
+            if v > max {
+                return Err(Error::hyperparameter(format!("hyperparameter {name:?} must be at most {max}, got {v}")));
+            }
+        }
+    }
+    let mut out: Vec<(&'static str, String)> = Vec::new();
+    for spec in specs.iter().filter(|s| s.name != "n_estimators") {
+        match params.value(spec.name) {
+            Value::Number(v) => out.push((spec.name, python_str(*v))),
+            Value::Str(s) => out.push((spec.name, s.clone())),
+            Value::Bool(b) => out.push((spec.name, if *b { "True" } else { "False" }.to_string())),
+            Value::Null | Value::Nested(_) => {}
+        }
+    }
+    if forest {
+        out.push(("num_parallel_tree", params.usize("n_estimators").to_string()));
+    }
+    out.sort_by_key(|(name, _)| *name);
+    if classes > 2 {
+        // XGBClassifier.fit: anything but multi:softmax becomes multi:softprob with num_class.
+        if let Some(objective) = out.iter_mut().find(|(name, _)| *name == "objective") {
+            objective.1 = "multi:softprob".to_string();
+        }
+        out.push(("num_class", classes.to_string()));
+    }
+    out.push(("validate_parameters", "True".to_string()));
+    Ok(out)
+}
+
+/// Boosting rounds: `n_estimators` for the boosters, one round of `n_estimators` parallel trees for the forests.
+pub fn rounds(params: &Params, forest: bool) -> usize {
+    if forest {
+        1
+    } else {
+        params.usize("n_estimators")
+    }
+}
+
+/// `nthread` for building the DMatrix: python's `DMatrix(nthread=n_jobs)`, with `None` → -1 (all cores).
+pub fn dmatrix_threads(params: &Params) -> i64 {
+    match params.value("n_jobs") {
+        Value::Number(n) => *n as i64,
+        _ => -1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pgml_ml_core::hyperparams::{resolve, Hyperparams};
+
+    #[test]
+    fn numbers_print_as_python_prints_them() {
+        for (v, text) in [(100.0, "100"), (0.3, "0.3"), (1e-5, "1e-05"), (0.8, "0.8"), (1.5e-7, "1.5e-07"), (0.0001, "0.0001"), (1e16, "1e+16"), (-2.5, "-2.5"), (123.456, "123.456")] {
+            assert_eq!(python_str(v), text);
+        }
+    }
+
+    fn given(pairs: &[(&str, Value)]) -> Hyperparams {
+        Hyperparams(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
+    }
+
+    #[test]
+    fn defaults_set_only_what_python_sets() {
+        let p = resolve("XGBRegressor", XGB_REGRESSOR, &Hyperparams::default()).unwrap();
+        let set = booster_params(XGB_REGRESSOR, &p, false, 0).unwrap();
+        assert_eq!(set, vec![("objective", "reg:squarederror".to_string()), ("validate_parameters", "True".to_string())]);
+        assert_eq!(rounds(&p, false), 100);
+
+        let p = resolve("XGBRFClassifier", XGB_RF_CLASSIFIER, &given(&[("n_estimators", Value::Number(7.0)), ("max_depth", Value::Number(3.0))])).unwrap();
+        let set = booster_params(XGB_RF_CLASSIFIER, &p, true, 3).unwrap();
+        let names: Vec<&str> = set.iter().map(|(n, _)| *n).collect();
+        assert_eq!(names, ["colsample_bynode", "learning_rate", "max_depth", "num_parallel_tree", "objective", "reg_lambda", "subsample", "num_class", "validate_parameters"]);
+        assert!(set.contains(&("reg_lambda", "1e-05".to_string())) && set.contains(&("objective", "multi:softprob".to_string())));
+        assert!(set.contains(&("num_parallel_tree", "7".to_string())) && set.contains(&("num_class", "3".to_string())));
+        assert_eq!(rounds(&p, true), 1);
+    }
+
+    #[test]
+    fn out_of_range_values_are_hyperparameter_errors() {
+        let p = resolve("XGBRegressor", XGB_REGRESSOR, &given(&[("subsample", Value::Number(1.5))])).unwrap();
+        assert_eq!(booster_params(XGB_REGRESSOR, &p, false, 0).unwrap_err().code(), "INVALID_HYPERPARAMETER");
+        for bad in [("subsample", Value::Number(0.0)), ("max_depth", Value::Number(2.5)), ("objective", Value::Str("binary:logistic".into())), ("eta", Value::Number(0.1))] {
+            assert!(resolve("XGBRegressor", XGB_REGRESSOR, &given(std::slice::from_ref(&bad))).is_err(), "{bad:?}");
+        }
+        assert!(resolve("XGBRFRegressor", XGB_RF_REGRESSOR, &given(&[("num_parallel_tree", Value::Number(2.0))])).is_err());
+    }
+}
