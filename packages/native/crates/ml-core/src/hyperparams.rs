@@ -44,6 +44,8 @@ pub enum Kind {
     Choice(&'static [&'static str]),
     /// A real number as in `Float`, or one of the listed strings (SVC's `gamma`: "scale" | "auto" | float > 0).
     FloatOrChoice { min: f64, exclusive: bool, choices: &'static [&'static str] },
+    /// A boolean or one of the listed strings (HistGradientBoosting's `early_stopping`: "auto" | bool).
+    BoolOrChoice(&'static [&'static str]),
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -84,6 +86,9 @@ impl ParamSpec {
                 if exclusive { ">" } else { ">=" },
                 choices.iter().map(|o| format!("{o:?}")).collect::<Vec<_>>().join(", ")
             ),
+            Kind::BoolOrChoice(choices) => {
+                format!("a boolean or one of {}", choices.iter().map(|o| format!("{o:?}")).collect::<Vec<_>>().join(", "))
+            }
         };
         if self.nullable {
             format!("{base} or null")
@@ -101,6 +106,8 @@ impl ParamSpec {
             (Kind::Choice(options), Value::Str(s)) => options.contains(&s.as_str()),
             (Kind::FloatOrChoice { min, exclusive, .. }, Value::Number(_)) => ParamSpec::new(self.name, Kind::Float { min, exclusive }, self.default).accepts(value),
             (Kind::FloatOrChoice { choices, .. }, Value::Str(s)) => choices.contains(&s.as_str()),
+            (Kind::BoolOrChoice(_), Value::Bool(_)) => true,
+            (Kind::BoolOrChoice(choices), Value::Str(s)) => choices.contains(&s.as_str()),
             _ => false,
         }
     }
@@ -245,6 +252,18 @@ mod tests {
         for bad in [Value::Number(0.0), Value::Str("big".into()), Value::Bool(true), Value::Null] {
             let err = resolve("SVC", GAMMA, &given(&[("gamma", bad.clone())])).unwrap_err();
             assert!(err.message.contains("a number > 0 or one of \"scale\", \"auto\""), "{bad:?}: {}", err.message);
+        }
+    }
+
+    #[test]
+    fn bool_or_choice_takes_either() {
+        const EARLY_STOPPING: &[ParamSpec] = &[ParamSpec::new("early_stopping", Kind::BoolOrChoice(&["auto"]), Default::Str("auto"))];
+        assert_eq!(resolve("HGB", EARLY_STOPPING, &given(&[])).unwrap().value("early_stopping"), &Value::Str("auto".into()));
+        let on = resolve("HGB", EARLY_STOPPING, &given(&[("early_stopping", Value::Bool(true))])).unwrap();
+        assert_eq!(on.value("early_stopping"), &Value::Bool(true));
+        for bad in [Value::Number(1.0), Value::Str("yes".into()), Value::Null] {
+            let err = resolve("HGB", EARLY_STOPPING, &given(&[("early_stopping", bad.clone())])).unwrap_err();
+            assert!(err.message.contains("a boolean or one of \"auto\""), "{bad:?}: {}", err.message);
         }
     }
 }
