@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { describe } from 'vitest';
-import { createPgDb, createPgliteDb, type Db, RuntimeRegistry } from '@pgml-ts/sdk';
+import { createPgDb, createPgliteDb, type Db, NativeRuntime, RuntimeRegistry, type Runtime } from '@pgml-ts/sdk';
 import { PythonRuntime } from '@pgml-ts/python-compat';
 
 export interface Target {
@@ -75,21 +75,29 @@ function postgresTarget(url: string): Target {
 
 /** Declares `suite` once per database; the PostgreSQL copy is skipped (and reported) without DATABASE_URL. */
 export function eachDatabase(suite: (target: () => Target) => void): void {
-  describe('pglite', () => {
+  describe(`pglite [${RUNTIMES_UNDER_TEST.join(', ')}]`, () => {
     const target = pgliteTarget();
     suite(() => target);
   });
-  describe.skipIf(!DATABASE_URL)(`postgres${DATABASE_URL ? '' : ' (skipped: DATABASE_URL is not set)'}`, () => {
+  describe.skipIf(!DATABASE_URL)(`postgres [${RUNTIMES_UNDER_TEST.join(', ')}]${DATABASE_URL ? '' : ' (skipped: DATABASE_URL is not set)'}`, () => {
     const target = DATABASE_URL ? postgresTarget(DATABASE_URL) : pgliteTarget();
     suite(() => target);
   });
 }
 
-/** The runtimes under test. Until the native runtime's train path lands, the contract runs on scikit-learn. */
+/**
+ * The runtimes under test: scikit-learn by default, because the suite's expectations (runtime names, error texts)
+ * are still written for the python runtime alone. `PGML_CONTRACT_RUNTIMES=native,python` registers the native
+ * runtime as well, so `auto` trains what it implements (linear, ridge, logistic) natively and the rest in python.
+ */
+export const RUNTIMES_UNDER_TEST = (process.env.PGML_CONTRACT_RUNTIMES || 'python').split(',').map((name) => name.trim());
+
 export const python = new PythonRuntime();
+const native = RUNTIMES_UNDER_TEST.includes('native') ? await NativeRuntime.load() : undefined;
 
 export function registry(): RuntimeRegistry {
-  return new RuntimeRegistry({ runtimes: [python] });
+  const runtimes: Runtime[] = native ? [native, python] : [python];
+  return new RuntimeRegistry({ runtimes });
 }
 
 export const PGML_TABLES = ['projects', 'snapshots', 'models', 'deployments', 'files'] as const;
