@@ -10,6 +10,7 @@ use pgml_ml_core::{AlgorithmDef, Error, ErrorKind, FitInfo, FitInput, Fitted, Hy
 /// One line per algorithm family crate (and one `[dependencies]` line in Cargo.toml).
 const FAMILIES: &[&[AlgorithmDef]] = &[
     pgml_ml_linear::ALGORITHMS,
+    pgml_ml_cluster::ALGORITHMS,
 ];
 
 // Two rows with one payload id, or one (task, name) pair twice, fail the build.
@@ -297,7 +298,7 @@ mod tests {
         let err = fit(Task::Regression, "xgboost", &none, &x, Some(&y), 0, &|| false).unwrap_err();
         assert_eq!(err.kind, ErrorKind::AlgorithmUnavailable);
         assert!(err.message.contains("linear, ridge"), "{}", err.message);
-        let err = fit(Task::Clustering, "kmeans", &none, &x, None, 0, &|| false).unwrap_err();
+        let err = fit(Task::Clustering, "dbscan", &none, &x, None, 0, &|| false).unwrap_err();
         assert_eq!(err.kind, ErrorKind::AlgorithmUnavailable);
         let bad = Hyperparams(vec![("alpha".into(), Value::Str("big".into()))]);
         assert_eq!(fit(Task::Regression, "ridge", &bad, &x, Some(&y), 0, &|| false).unwrap_err().kind, ErrorKind::InvalidHyperparameter);
