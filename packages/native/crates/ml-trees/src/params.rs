@@ -1,0 +1,140 @@
+//! sklearn's tree hyperparameters, shared by every estimator of the family, and their resolution into
+//! `GrowRules` once the data's shape is known.
+//!
+//! JS numbers cannot tell sklearn's int from float, so count-or-fraction parameters read a value ≤ 1 as a fraction
+//! and a larger one as a count (which must then be an integer). The only value where sklearn differs is exactly 1 for
+//! `max_features` and `max_samples`: sklearn's int 1 means one feature/sample, here 1 means all (its float 1.0).
+
+use pgml_ml_core::error::{Error, Result};
+use pgml_ml_core::hyperparams::{Default, Kind, ParamSpec, Params, Value};
+
+use crate::builder::GrowRules;
+use crate::split::{SplitRules, Splitter};
+
+const POSITIVE: Kind = Kind::Float { min: 0.0, exclusive: true };
+const NON_NEGATIVE: Kind = Kind::Float { min: 0.0, exclusive: false };
+
+pub const MAX_DEPTH: ParamSpec = ParamSpec::new("max_depth", Kind::Int { min: 1 }, Default::Null).nullable();
+pub const MIN_SAMPLES_SPLIT: ParamSpec = ParamSpec::new("min_samples_split", POSITIVE, Default::Number(2.0));
+pub const MIN_SAMPLES_LEAF: ParamSpec = ParamSpec::new("min_samples_leaf", POSITIVE, Default::Number(1.0));
+pub const MIN_WEIGHT_FRACTION_LEAF: ParamSpec = ParamSpec::new("min_weight_fraction_leaf", NON_NEGATIVE, Default::Number(0.0));
+pub const MAX_LEAF_NODES: ParamSpec = ParamSpec::new("max_leaf_nodes", Kind::Int { min: 2 }, Default::Null).nullable();
+pub const MIN_IMPURITY_DECREASE: ParamSpec = ParamSpec::new("min_impurity_decrease", NON_NEGATIVE, Default::Number(0.0));
+pub const RANDOM_STATE: ParamSpec = ParamSpec::new("random_state", Kind::Int { min: 0 }, Default::Null).nullable();
+/// Cost-complexity pruning is not implemented: only sklearn's default 0 is accepted (checked in `grow_rules`).
+pub const CCP_ALPHA: ParamSpec = ParamSpec::new("ccp_alpha", NON_NEGATIVE, Default::Number(0.0));
+pub const VERBOSE: ParamSpec = ParamSpec::new("verbose", Kind::Int { min: 0 }, Default::Number(0.0));
+pub const N_JOBS: ParamSpec = ParamSpec::new("n_jobs", Kind::Int { min: -1 }, Default::Null).nullable();
+pub const WARM_START: ParamSpec = ParamSpec::new("warm_start", Kind::Bool, Default::Bool(false));
+pub const N_ESTIMATORS: ParamSpec = ParamSpec::new("n_estimators", Kind::Int { min: 1 }, Default::Number(100.0));
+
+pub const fn max_features(default: Default) -> ParamSpec {
+    let spec = ParamSpec::new("max_features", Kind::FloatOrChoice { min: 0.0, exclusive: true, choices: &["sqrt", "log2", "auto"] }, default);
+    spec.nullable()
+}
+
+pub fn invalid(estimator: &str, name: &str, message: impl std::fmt::Display) -> Error {
+    Error::hyperparameter(format!("hyperparameter {name:?} of {estimator} {message}"))
+}
+
+/// A count-or-fraction parameter: below 1 (or exactly 1 when `one_is_fraction`, sklearn's float 1.0) a fraction of
+/// `n` rounded up, as sklearn; otherwise an integer count.
+fn count_or_fraction(estimator: &str, params: &Params, name: &str, n: usize, one_is_fraction: bool) -> Result<usize> {
+    let v = params.f64(name);
+    if v < 1.0 || (v == 1.0 && one_is_fraction) {
+        Ok((v * n as f64).ceil() as usize)
+    } else if v.fract() == 0.0 {
+        Ok(v as usize)
+    } else {
+        Err(invalid(estimator, name, format!("must be an integer count or a fraction in (0, 1], got {v}")))
+    }
+}
+
+/// Rows per tree for forests' `max_samples` (None: all rows).
+pub fn max_samples(estimator: &str, params: &Params, n_rows: usize) -> Result<usize> {
+    if let Value::Null = params.value("max_samples") {
+        return Ok(n_rows);
+    }
+    let v = params.f64("max_samples");
+    let count = if v <= 1.0 { ((v * n_rows as f64).round() as usize).max(1) } else { count_or_fraction(estimator, params, "max_samples", n_rows, true)? };
+    if count > n_rows {
+        return Err(invalid(estimator, "max_samples", format!("must be at most the {n_rows} training rows, got {v}")));
+    }
+    Ok(count)
+}
+
+/// Features examined per split. `auto` (deprecated in sklearn 1.2) is sqrt for classifiers, all for regressors.
+fn resolve_max_features(estimator: &str, params: &Params, n_features: usize, classifier: bool) -> Result<usize> {
+    let p = n_features as f64;
+    let count = match params.value("max_features") {
+        Value::Null => n_features,
+        Value::Str(s) if s == "sqrt" || (s == "auto" && classifier) => p.sqrt() as usize,
+        Value::Str(s) if s == "log2" => p.log2() as usize,
+        Value::Str(_) => n_features,
+        Value::Number(v) if *v <= 1.0 => (v * p) as usize,
+        Value::Number(v) if v.fract() == 0.0 && *v <= p => *v as usize,
+        Value::Number(v) => {
+            return Err(invalid(estimator, "max_features", format!("must be a fraction in (0, 1] or an integer count up to the {n_features} features, got {v}")));
+        }
+        other => return Err(invalid(estimator, "max_features", format!("got {other}"))),
+    };
+    Ok(count.max(1))
+}
+
+/// The tree rules from the hyperparameters, for `n_rows` training rows of `n_features` features.
+pub fn grow_rules(estimator: &str, params: &Params, n_rows: usize, n_features: usize, classifier: bool, splitter: Splitter) -> Result<GrowRules> {
+    if params.f64("ccp_alpha") != 0.0 {
+        return Err(invalid(estimator, "ccp_alpha", "must be 0: cost-complexity pruning is not implemented natively"));
+    }
+    let fraction = params.f64("min_weight_fraction_leaf");
+    if fraction > 0.5 {
+        return Err(invalid(estimator, "min_weight_fraction_leaf", format!("must be at most 0.5, got {fraction}")));
+    }
+    let min_samples_leaf = count_or_fraction(estimator, params, "min_samples_leaf", n_rows, false)?.max(1);
+    // sklearn: an integer min_samples_split is at least 2, a fraction is rounded up and raised to 2.
+    let min_samples_split = count_or_fraction(estimator, params, "min_samples_split", n_rows, true)?.max(2);
+    if params.f64("min_samples_split") > 1.0 && params.f64("min_samples_split") < 2.0 {
+        return Err(invalid(estimator, "min_samples_split", "must be an integer >= 2 or a fraction in (0, 1]"));
+    }
+    let optional = |name: &str| match params.value(name) {
+        Value::Null => None,
+        _ => Some(params.usize(name)),
+    };
+    Ok(GrowRules {
+        split: SplitRules {
+            splitter,
+            max_features: resolve_max_features(estimator, params, n_features, classifier)?,
+            min_samples_leaf,
+            // Scaled by each tree's total weight when it is grown (`with_total_weight`).
+            min_weight_leaf: fraction,
+        },
+        max_depth: optional("max_depth"),
+        min_samples_split: min_samples_split.max(2 * min_samples_leaf),
+        max_leaf_nodes: optional("max_leaf_nodes"),
+        min_impurity_decrease: params.f64("min_impurity_decrease"),
+    })
+}
+
+impl GrowRules {
+    /// `min_weight_fraction_leaf` (held in `min_weight_leaf` until now) × the tree's total sample weight.
+    pub fn with_total_weight(mut self, total_weight: f64) -> GrowRules {
+        self.split.min_weight_leaf *= total_weight;
+        self
+    }
+}
+
+/// Rejects sklearn options that exist but are not implemented natively (true-valued flags).
+pub fn reject_flag(estimator: &str, params: &Params, name: &str, why: &str) -> Result<()> {
+    if params.bool(name) {
+        return Err(invalid(estimator, name, format!("must be false: {why}")));
+    }
+    Ok(())
+}
+
+/// `random_state` as a seed (None: a fresh one per fit).
+pub fn random_state(params: &Params) -> Option<u64> {
+    match params.value("random_state") {
+        Value::Null => None,
+        _ => Some(params.f64("random_state") as u64),
+    }
+}
