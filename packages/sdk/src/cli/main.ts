@@ -9,6 +9,7 @@ import type { Command, GlobalOptions } from './command.js';
 import { benchCommand } from './commands/bench.js';
 import { deployCommand } from './commands/deploy.js';
 import { loadDatasetCommand } from './commands/load-dataset.js';
+import { migrateCommand } from './commands/migrate.js';
 import { modelsCommand } from './commands/models.js';
 import { predictCommand } from './commands/predict.js';
 import { projectsCommand } from './commands/projects.js';
@@ -25,6 +26,7 @@ const COMMANDS: readonly Command[] = [
   modelsCommand,
   projectsCommand,
   runtimesCommand,
+  migrateCommand,
   vectorCommand,
   benchCommand,
 ];

@@ -1,0 +1,225 @@
+/**
+ * Everything about one 1.0 model that can be decided before writing: its bytes, its snapshot's feature layout, the
+ * pickle loaded through the worker's allow-list unpickler, the 1.0 predictions on the snapshot rows (for --verify
+ * and --convert-native) and, with --convert-native, a native re-encoding whose predictions already matched.
+ * Nothing here writes; a failure becomes the model's report status and never stops the other models.
+ */
+import {
+  PgmlError,
+  maskSecrets,
+  quoteIdent,
+  resolveRelation,
+  snapshotTableName,
+  type Db,
+  type FeatureLayout,
+  type FittedModel,
+  type Label,
+  type RelationInfo,
+  type SnapshotColumn,
+  type StoredModelMeta,
+  type Task,
+} from '@pgml-ts/core';
+import type { PythonModelHandle, PythonRuntime } from '@pgml-ts/python-compat';
+import type { NativeRuntime } from '../runtimes/native.js';
+import { compareAll, type Comparison } from './compare.js';
+import { readFeatureRows, snapshotColumns, v1FeatureLayout, type FeatureRows } from './feature-layout.js';
+import { readFittedAttributes } from './fitted-attributes.js';
+import { convertToNative, converterFor } from './native-converters.js';
+import type { ModelReport } from './report.js';
+import { readModelBytes, type V1Layout, type V1Model, type V1ModelBytes, type V1Snapshot } from './v1-source.js';
+
+export interface PrepareContext {
+  source: Db;
+  schema: string;
+  layout: V1Layout;
+  featureOrder: 'table' | 'sorted';
+  python: PythonRuntime;
+  /** Present with --convert-native. */
+  native?: NativeRuntime;
+  /** Compute the 1.0 predictions (needed by --verify and --convert-native). */
+  predictions: boolean;
+  verifyRows: number;
+}
+
+/** Where a snapshot's rows and column order come from: its 1.0 table, else (dropped) the relation it copied. */
+export interface SnapshotSource {
+  v1: V1Snapshot;
+  relation?: RelationInfo;
+  fromSnapshotTable: boolean;
+  columns?: SnapshotColumn[];
+  layout?: FeatureLayout;
+  /** Why models of this snapshot cannot be migrated. */
+  error?: Error;
+  rows?: FeatureRows;
+}
+
+export interface Predictions {
+  predictions: Float64Array;
+  proba?: Float64Array;
+}
+
+/** What the model file's header meta carries: core's layout plus where the model came from. */
+export type MigratedMeta = StoredModelMeta & {
+  v1: { modelId: number; layout: 'early' | 'final'; featureOrder: 'table' | 'sorted'; estimator: string; classes?: Label[] };
+};
+
+export interface PreparedModel {
+  v1: V1Model;
+  task: Task;
+  report: ModelReport;
+  bytes?: V1ModelBytes;
+  snapshot?: SnapshotSource;
+  /** The python model as it will be stored. */
+  meta?: MigratedMeta;
+  original?: Predictions;
+  /** Set when the model converted and its predictions matched. */
+  native?: { payload: Uint8Array; meta: MigratedMeta };
+  handle?: PythonModelHandle;
+}
+
+export async function loadSnapshot(ctx: PrepareContext, v1: V1Snapshot): Promise<SnapshotSource> {
+  const source: SnapshotSource = { v1, fromSnapshotTable: true };
+  try {
+    const table = `${quoteIdent(ctx.schema)}.${quoteIdent(snapshotTableName(Number(v1.id)))}`;
+    source.relation = await resolveRelation(ctx.source, table).catch(async () => {
+      source.fromSnapshotTable = false;
+      return resolveRelation(ctx.source, v1.relation_name);
+    });
+    source.columns = await snapshotColumns(ctx.source, source.relation, v1.y_column_name ?? []);
+    source.layout = v1FeatureLayout(source.columns, ctx.featureOrder);
+  } catch (error) {
+    source.error = error instanceof Error ? error : new Error(String(error));
+  }
+  return source;
+}
+
+async function rowsOf(ctx: PrepareContext, snapshot: SnapshotSource): Promise<FeatureRows> {
+  snapshot.rows ??= await readFeatureRows(ctx.source, snapshot.relation!, snapshot.layout!, ctx.verifyRows);
+  return snapshot.rows;
+}
+
+/** Loads and checks one model; on failure the report says why and the model is left out. */
+export async function prepareModel(ctx: PrepareContext, model: PreparedModel, snapshot: SnapshotSource | undefined): Promise<void> {
+  try {
+    if (!snapshot) throw new PgmlError('DATA_ERROR', `snapshot ${model.v1.snapshot_id} does not exist`);
+    if (snapshot.error) throw snapshot.error;
+    model.snapshot = snapshot;
+    model.bytes = await readModelBytes(ctx.source, ctx.schema, ctx.layout, model.v1.id);
+    const layout = snapshot.layout!;
+    const numFeatures = layout.preprocessor.numFeatures;
+    const yColumns = snapshot.v1.y_column_name ?? [];
+    const numOutputs = model.task === 'regression' ? Math.max(1, yColumns.length) : 1;
+    const fitted = await ctx.python.deserialize(model.bytes.pickle, { task: model.task, algorithm: model.v1.algorithm_name, numFeatures, numOutputs });
+    const handle = fitted.handle as PythonModelHandle;
+    model.handle = handle;
+    model.report.estimator = handle.className;
+    const classes = model.task === 'classification' ? handle.classes : undefined;
+    if (classes?.some((c) => typeof c === 'string')) {
+      throw new PgmlError('INVALID_ARGUMENT', 'text class labels: 1.0 returned predictions as DOUBLE PRECISION, so this model never served');
+    }
+    // The python runtime returns what the pickle predicts: for 1.0 classifiers the raw labels. When those are the
+    // class indices 0..k-1 the labels can be stored as well (and predictProba knows its columns); otherwise predict
+    // returns the stored label values as they are, as 1.0's pgml.predict did.
+    const indexLabels = classes !== undefined && classes.every((c, i) => Number(c) === i);
+    model.meta = {
+      numFeatures,
+      numOutputs,
+      ...(indexLabels ? { labels: [...classes], numClasses: classes.length } : {}),
+      yColumnNames: yColumns,
+      snapshotId: Number(snapshot.v1.id),
+      features: layout,
+      v1: {
+        modelId: model.v1.id,
+        layout: ctx.layout.name,
+        featureOrder: ctx.featureOrder,
+        estimator: handle.className,
+        ...(classes ? { classes: [...classes] } : {}),
+      },
+    };
+    if (ctx.predictions) {
+      const rows = await rowsOf(ctx, snapshot);
+      if (rows.matrix.rows > 0) model.original = await originalPredictions(ctx.python, fitted, handle, rows);
+    }
+    await ctx.python.release(fitted);
+  } catch (error) {
+    Object.assign(model.report, classify(error));
+  }
+}
+
+async function originalPredictions(python: PythonRuntime, fitted: FittedModel, handle: PythonModelHandle, rows: FeatureRows): Promise<Predictions> {
+  const predictions = await python.predict(fitted, rows.matrix);
+  const proba = fitted.task === 'classification' && handle.hasProba ? await python.predictProba(fitted, rows.matrix) : undefined;
+  return { predictions, ...(proba ? { proba } : {}) };
+}
+
+export function classify(error: unknown): Pick<ModelReport, 'status' | 'message'> {
+  const message = maskSecrets(error instanceof Error ? error.message : String(error));
+  if (!(error instanceof PgmlError)) return { status: 'failed', message };
+  if (error.code === 'CORRUPT_MODEL' && error.details.refused) {
+    return { status: 'refused', message: `refused global ${String(error.details.refused)} (never executed)` };
+  }
+  if (error.code === 'CORRUPT_MODEL' && error.details.expected !== undefined) return { status: 'failed', message };
+  if (error.code === 'CORRUPT_MODEL') return { status: 'corrupt', message };
+  if (['INVALID_ARGUMENT', 'UNKNOWN_RELATION', 'UNKNOWN_COLUMN', 'DATA_ERROR'].includes(error.code)) return { status: 'unsupported', message };
+  return { status: 'failed', message };
+}
+
+/** `--convert-native` for every loaded model of a project: one interpreter reads all their fitted parameters. */
+export async function convertModels(ctx: PrepareContext, models: readonly PreparedModel[]): Promise<void> {
+  const native = ctx.native!;
+  const candidates = models.filter((m) => m.meta && m.handle);
+  for (const m of candidates) {
+    if (!converterFor(m.handle!.className, m.task)) m.report.conversion = { status: 'not_convertible', reason: `no native converter for ${shortName(m.handle!.className)}` };
+  }
+  const convertible = candidates.filter((m) => converterFor(m.handle!.className, m.task));
+  const fitted = await readFittedAttributes(
+    convertible.map((m) => ({ pickle: m.bytes!.pickle, attributes: converterFor(m.handle!.className, m.task)!.attributes })),
+  );
+  for (const [i, m] of convertible.entries()) {
+    const attributes = fitted[i]!;
+    try {
+      if (attributes instanceof Error) throw attributes;
+      const conversion = convertToNative(converterFor(m.handle!.className, m.task)!, {
+        task: m.task,
+        numFeatures: m.meta!.numFeatures,
+        fitted: attributes,
+        ...(m.handle!.classes ? { classes: m.handle!.classes } : {}),
+      });
+      if ('unsupported' in conversion) {
+        m.report.conversion = { status: 'not_convertible', reason: conversion.unsupported };
+        continue;
+      }
+      const { labels: _labels, numClasses: _numClasses, ...base } = m.meta!;
+      const meta: MigratedMeta = {
+        ...base,
+        ...(conversion.labels ? { labels: conversion.labels, numClasses: conversion.numClasses! } : {}),
+      };
+      const comparison = await compareNative(ctx, native, m, conversion.payload, meta);
+      m.report.conversion = { status: comparison.matches ? 'would_convert' : 'mismatch', maxDiff: comparison.maxDiff };
+      if (comparison.matches) m.native = { payload: conversion.payload, meta };
+    } catch (error) {
+      m.report.conversion = { status: 'failed', reason: maskSecrets(error instanceof Error ? error.message : String(error)) };
+    }
+  }
+}
+
+/** The native model's predictions (class indices mapped to the 1.0 labels) against the pickle's, on the snapshot rows. */
+async function compareNative(ctx: PrepareContext, native: NativeRuntime, m: PreparedModel, payload: Uint8Array, meta: MigratedMeta): Promise<Comparison> {
+  const rows = await rowsOf(ctx, m.snapshot!);
+  if (!m.original || rows.matrix.rows === 0) throw new PgmlError('DATA_ERROR', 'no complete snapshot rows to prove the conversion on');
+  const model = await native.deserialize(payload, {
+    task: m.task,
+    algorithm: m.v1.algorithm_name,
+    numFeatures: meta.numFeatures,
+    numOutputs: meta.numOutputs,
+    ...(meta.numClasses ? { numClasses: meta.numClasses } : {}),
+  });
+  let predictions = await native.predict(model, rows.matrix);
+  if (meta.labels) predictions = Float64Array.from(predictions, (i) => Number(meta.labels![i]));
+  const proba = m.original.proba ? await native.predictProba(model, rows.matrix) : undefined;
+  return compareAll([[predictions, m.original.predictions], proba && [proba, m.original.proba!]]);
+}
+
+function shortName(className: string): string {
+  return className.slice(className.lastIndexOf('.') + 1);
+}
