@@ -10,6 +10,7 @@ use pgml_ml_core::{AlgorithmDef, Error, ErrorKind, FitInfo, FitInput, Fitted, Hy
 /// One line per algorithm family crate (and one `[dependencies]` line in Cargo.toml).
 const FAMILIES: &[&[AlgorithmDef]] = &[
     pgml_ml_linear::ALGORITHMS,
+    pgml_ml_trees::ALGORITHMS,
     pgml_ml_cluster::ALGORITHMS,
 ];
 
