@@ -9,6 +9,8 @@ pub mod kmeans;
 pub mod lloyd;
 pub mod minibatch;
 pub mod pca;
+#[cfg(test)]
+mod tests;
 
 use pgml_ml_core::AlgorithmDef;
 
