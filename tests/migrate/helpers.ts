@@ -1,10 +1,8 @@
 /** The CLI and prediction helpers shared by the migration tests. */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { createPgDb, predictBatch, predictProbaBatch, RuntimeRegistry, type Db } from '@pgml-ts/sdk';
+import { createPgDb, NativeRuntime, predictBatch, predictProbaBatch, RuntimeRegistry, type Db } from '@pgml-ts/sdk';
 import { PythonRuntime } from '@pgml-ts/python-compat';
-// The sdk's NativeRuntime (its package index may not export it yet).
-import { NativeRuntime } from '../../packages/sdk/src/runtimes/native.js';
 import type { MigrationReport, ModelReport } from '../../packages/sdk/src/migrate/index.js';
 import type { FixtureModel, V1Fixture } from './v1-database.js';
 

@@ -26,7 +26,8 @@ const DATABASE_URL = process.env.DATABASE_URL;
 /** Models the fixture makes unloadable on purpose. */
 const CORRUPT = 7;
 const HOSTILE = 16;
-const NATIVE_CONVERTIBLE = [1, 2, 8, 13, 14]; // LinearRegression, Ridge, binary + multinomial LogisticRegression, joint LinearRegression
+// LinearRegression, Ridge, binary + multinomial LogisticRegression, joint LinearRegression, KMeans.
+const NATIVE_CONVERTIBLE = [1, 2, 8, 13, 14, 15];
 
 function liveModel(fixture: V1Fixture, projectId: number): number {
   return fixture.deployments.filter((d) => d.project_id === projectId).sort((a, b) => b.created_at - a.created_at)[0]!.model_id;
@@ -141,7 +142,7 @@ describe.skipIf(!DATABASE_URL)(`pgml migrate${DATABASE_URL ? '' : ' (skipped: DA
         expect(await fingerprint(target, ['pgml'])).toEqual(before);
       });
 
-      it('--convert-native re-encodes the linear family from fitted parameters, exactly, and the rest stays python', async () => {
+      it('--convert-native re-encodes the linear family and k-means from fitted parameters, exactly; the rest stays python', async () => {
         const converted = await migrate(['--from', source, '--to', target, '--allow-pickle', '--convert-native', '--verify']);
         for (const model of fixture.models.filter((m) => m.expected)) {
           const row = modelReport(converted, model.id);

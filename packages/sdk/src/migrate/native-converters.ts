@@ -6,7 +6,7 @@
  */
 import type { Label, Task } from '@pgml-ts/core';
 import type { FittedAttributes, FittedValue } from './fitted-attributes.js';
-import { linearPayload, logisticPayload } from './native-payload.js';
+import { centroidsPayload, linearPayload, logisticPayload } from './native-payload.js';
 
 export interface ConversionInput {
   task: Task;
@@ -90,11 +90,29 @@ const logisticRegression: NativeConverter = {
   },
 };
 
-/** What the native runtime represents today; trees, forests, gradient boosting, k-means and xgboost are one entry each. */
+function kmeans(estimator: 'KMeans' | 'MiniBatchKMeans'): NativeConverter {
+  return {
+    estimator,
+    package: 'sklearn',
+    task: 'clustering',
+    attributes: ['cluster_centers_', 'inertia_'],
+    convert({ numFeatures, fitted }) {
+      const centers = numeric(fitted, 'cluster_centers_');
+      if (centers.shape.length !== 2 || centers.shape[1] !== numFeatures) {
+        throw new NotConvertible(`cluster_centers_ has shape (${centers.shape.join(', ')}), expected (k, ${numFeatures})`);
+      }
+      return { payload: centroidsPayload(estimator, numFeatures, centers.data, numeric(fitted, 'inertia_').data[0] ?? 0) };
+    },
+  };
+}
+
+/** What the native runtime represents today; trees, forests, gradient boosting and xgboost will be one entry each. */
 export const NATIVE_CONVERTERS: readonly NativeConverter[] = [
   linearRegression('LinearRegression'),
   linearRegression('Ridge'),
   logisticRegression,
+  kmeans('KMeans'),
+  kmeans('MiniBatchKMeans'),
 ];
 
 /** The converter for a pickled class name (`sklearn.linear_model._base.LinearRegression`) and task, if any. */

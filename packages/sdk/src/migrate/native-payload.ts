@@ -5,14 +5,16 @@
  *
  * Linear bodies (ids 1 LinearRegression, 2 Ridge): u32 n_features, u32 n_outputs, f64 coef[n_outputs × n_features]
  * (row-major), f64 intercept[n_outputs]. LogisticRegression (3): u32 n_classes, u32 n_trained, u32 classes[n_trained],
- * then the linear body (one coefficient row for two trained classes, else one per class).
+ * then the linear body (one coefficient row for two trained classes, else one per class). KMeans (70) and
+ * MiniBatchKMeans (71) (crates/ml-cluster/src/centroids.rs): u32 n_features, u32 n_clusters,
+ * f64 centers[n_clusters × n_features] (row-major), f64 inertia.
  * The native side has no from-parameters constructor, so migration builds the payload here and loads it with
  * `NativeModel.fromBytes`, which validates every length; predictions are then compared before anything is stored.
  */
 const MAGIC = [0x50, 0x47, 0x4e, 0x4d]; // "PGNM"
 const FORMAT_VERSION = 1;
 
-export const NATIVE_ALGORITHM_ID = { LinearRegression: 1, Ridge: 2, LogisticRegression: 3 } as const;
+export const NATIVE_ALGORITHM_ID = { LinearRegression: 1, Ridge: 2, LogisticRegression: 3, KMeans: 70, MiniBatchKMeans: 71 } as const;
 
 class PayloadWriter {
   readonly #bytes: number[] = [];
@@ -78,5 +80,14 @@ export function logisticPayload(numClasses: number, trained: readonly number[], 
   writer.u32(trained.length);
   trained.forEach((k) => writer.u32(k));
   writeLinear(writer, p);
+  return writer.finish();
+}
+
+export function centroidsPayload(algorithm: 'KMeans' | 'MiniBatchKMeans', numFeatures: number, centers: ArrayLike<number>, inertia: number): Uint8Array {
+  const writer = new PayloadWriter(NATIVE_ALGORITHM_ID[algorithm]);
+  writer.u32(numFeatures);
+  writer.u32(centers.length / numFeatures);
+  writer.f64s(centers);
+  writer.f64s([inertia]);
   return writer.finish();
 }
