@@ -80,7 +80,10 @@ export class NativeRuntime implements Runtime {
 
   async fit(input: FitInput): Promise<FittedModel> {
     const task = this.#nativeTask(input.task, input.algorithm);
-    if (!input.y) throw new PgmlError('INVALID_ARGUMENT', `${input.task} needs targets (y)`);
+    // Clustering and decomposition fit on X alone (predict → cluster index / transformed components).
+    const supervised = task === 'regression' || task === 'classification';
+    if (supervised && !input.y) throw new PgmlError('INVALID_ARGUMENT', `${input.task} needs targets (y)`);
+    const targets = supervised && input.y ? { y: input.y.data, yCols: input.y.cols } : {};
     const { model } = await mapped(() =>
       this.#native.NativeModel.fitAsync(
         {
@@ -90,8 +93,7 @@ export class NativeRuntime implements Runtime {
           x: input.x.data,
           rows: input.x.rows,
           cols: input.x.cols,
-          y: input.y!.data,
-          yCols: input.y!.cols,
+          ...targets,
           numClasses: input.numClasses ?? 0,
         },
         { signal: input.signal },

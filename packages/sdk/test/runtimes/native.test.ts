@@ -62,7 +62,8 @@ describe('NativeRuntime', () => {
     expect(runtime.supports('classification', 'linear')).toBe(true);
     expect(runtime.supports('classification', 'logistic')).toBe(true);
     expect(runtime.supports('regression', 'xgboost')).toBe(false);
-    expect(runtime.supports('clustering', 'kmeans')).toBe(false);
+    expect(runtime.supports('clustering', 'kmeans')).toBe(true);
+    expect(runtime.supports('clustering', 'dbscan')).toBe(false);
   });
 
   for (const algorithm of ['linear', 'ridge']) {
