@@ -12,6 +12,7 @@ const FAMILIES: &[&[AlgorithmDef]] = &[
     pgml_ml_linear::ALGORITHMS,
     pgml_ml_trees::ALGORITHMS,
     pgml_ml_cluster::ALGORITHMS,
+    pgml_ml_hist_gbdt::ALGORITHMS,
 ];
 
 // Two rows with one payload id, or one (task, name) pair twice, fail the build.
