@@ -56,6 +56,7 @@ extern "C" {
         info: *mut c_int,
         uplo_len: usize,
     );
+    fn dgeqrf_(m: *const c_int, n: *const c_int, a: *mut f64, lda: *const c_int, tau: *mut f64, work: *mut f64, lwork: *const c_int, info: *mut c_int);
     fn dgesdd_(
         jobz: *const c_char,
         m: *const c_int,
@@ -174,6 +175,34 @@ pub fn solve_spd(a: &[f64], n: usize, b: &[f64], nrhs: usize) -> Result<Option<V
     Ok(Some(x))
 }
 
+/// The n×n upper-triangular R of a Householder QR of a row-major m×n matrix, m ≥ n (LAPACK dgeqrf): RᵀR = aᵀa, so
+/// R stands in for tall data (TSQR: the Rs of row blocks, stacked, have the same R as the whole matrix).
+pub fn qr_r(a: &[f64], m: usize, n: usize) -> Result<Vec<f64>> {
+    assert!(a.len() == m * n && m >= n, "qr_r: needs a row-major m×n slice with m >= n");
+    let mut a_cm = to_col_major(a, m, n, m.max(1));
+    let (mi, ni, lda) = (lapack_int(m)?, lapack_int(n)?, lapack_int(m.max(1))?);
+    let mut tau = vec![0.0; n.max(1)];
+    let mut info: c_int = 0;
+    let mut work_size = 0.0;
+    // SAFETY: workspace query (lwork = -1) writes one f64.
+    unsafe { dgeqrf_(&mi, &ni, a_cm.as_mut_ptr(), &lda, tau.as_mut_ptr(), &mut work_size, &-1, &mut info) };
+    let lwork = (work_size as usize).max(n).max(1);
+    let mut work = vec![0.0; lwork];
+    let lwork_i = lapack_int(lwork)?;
+    // SAFETY: a_cm is lda×n column-major, tau has n entries, work the queried size.
+    unsafe { dgeqrf_(&mi, &ni, a_cm.as_mut_ptr(), &lda, tau.as_mut_ptr(), work.as_mut_ptr(), &lwork_i, &mut info) };
+    if info != 0 {
+        return Err(Error::data(format!("QR (dgeqrf) failed (info {info})")));
+    }
+    let mut r = vec![0.0; n * n];
+    for i in 0..n {
+        for j in i..n {
+            r[i * n + j] = a_cm[i + j * m];
+        }
+    }
+    Ok(r)
+}
+
 /// Thin SVD of a row-major m×n matrix: `a = u · diag(s) · vt`, u m×k, s k (descending), vt k×n, k = min(m, n).
 pub struct Svd {
     pub u: Vec<f64>,
@@ -258,6 +287,17 @@ mod tests {
         gemm(false, false, 2, 2, 2, 1.0, &a, &x, 0.0, &mut back).unwrap();
         assert!(close(&back, &[2.0, 1.0, 1.0, 0.0]));
         assert!(solve_spd(&[1.0, 1.0, 1.0, 1.0], 2, &[1.0, 1.0], 1).unwrap().is_none());
+    }
+
+    #[test]
+    fn qr_r_has_the_gram_of_its_input() {
+        let a = [3.0, 1.0, 2.0, -1.0, 0.5, 4.0, 1.0, 1.0]; // 4×2
+        let r = qr_r(&a, 4, 2).unwrap();
+        assert_eq!(r[2], 0.0);
+        let (mut g1, mut g2) = (vec![0.0; 4], vec![0.0; 4]);
+        gemm(true, false, 2, 2, 4, 1.0, &a, &a, 0.0, &mut g1).unwrap();
+        gemm(true, false, 2, 2, 2, 1.0, &r, &r, 0.0, &mut g2).unwrap();
+        assert!(close(&g1, &g2));
     }
 
     #[test]
