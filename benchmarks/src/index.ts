@@ -4,22 +4,34 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runVectorBenchmark } from './vector/run.js';
 import { vectorMarkdown, vectorSvg } from './vector/report.js';
+import { runParityCommand } from './parity/command.js';
+import type { ProfileName } from './parity/profiles.js';
 
 export { runVectorBenchmark } from './vector/run.js';
 export type { VectorReport, VectorRow } from './vector/run.js';
+export { runParity, type ParityRun } from './parity/run.js';
+export { verdicts, parityTable } from './parity/verdict.js';
 
 const DEFAULT_OUT = fileURLToPath(new URL('../results', import.meta.url));
-const SUITES = ['vector', 'all'] as const;
+const SUITES = ['vector', 'parity', 'all'] as const;
+const PROFILE_NAMES: readonly ProfileName[] = ['quick', 'full'];
 
-const HELP = `pgml bench [vector|all] [options]
+const HELP = `pgml bench [vector|parity|all] [options]
 
 Runs the benchmark suite and writes JSON + Markdown + SVG reports.
 
   vector   PostgresML 2.0's dot-product table (SQL, PL/pgSQL, PL/Python, NumPy) vs pgml-ts's cold, warm and
            kernel-only paths, measured side by side on a real PostgreSQL.
+  parity   every native algorithm (nativeAlgorithms()) vs scikit-learn through the python worker, scikit-learn
+           timed inside Python, and the ml.js peers: quality, fit, predict, single-row latency, RSS, model size.
+           Writes parity.json (what runtime 'auto' follows), parity.md, parity-speedup.svg, parity-quality.svg.
   all      every suite (default)
 
 Options:
+  --profile quick|full  parity: quick (bundled + 1k synthetic, ≤ 5 min, written to results/quick/) or full
+                        (adds 100k and 1M synthetic; the committed report). Default full.
+  --check               parity: exit 1 if a native algorithm's quality regressed vs the committed parity.json
+  --algorithms a,b      parity: only these algorithms
   --rows N              embeddings in the vector table (default 10000)
   --runs N              timed runs per row (default 9)
   --out DIR             where reports go (default benchmarks/results)
@@ -37,6 +49,10 @@ export async function runBenchCommand(argv: string[]): Promise<number> {
       rows: { type: 'string' },
       runs: { type: 'string' },
       out: { type: 'string' },
+      profile: { type: 'string', default: 'full' },
+      check: { type: 'boolean', default: false },
+      algorithms: { type: 'string' },
+      note: { type: 'string' },
       'database-url': { type: 'string' },
       json: { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
@@ -52,6 +68,37 @@ export async function runBenchCommand(argv: string[]): Promise<number> {
     process.stderr.write(`unknown benchmark suite ${JSON.stringify(suite)}; choose one of: ${SUITES.join(', ')}\n`);
     return 1;
   }
+  const profile = values.profile as ProfileName;
+  if (!PROFILE_NAMES.includes(profile)) {
+    process.stderr.write(`--profile must be one of ${PROFILE_NAMES.join(', ')}, got ${JSON.stringify(values.profile)}\n`);
+    return 1;
+  }
+  if (suite === 'vector' || suite === 'all') {
+    const exitCode = await runVectorSuite(values);
+    if (exitCode !== 0 || suite === 'vector') return exitCode;
+  }
+  return runParityCommand({
+    profile,
+    out: resolve(values.out ?? (profile === 'full' ? DEFAULT_OUT : join(DEFAULT_OUT, profile))),
+    baseline: join(DEFAULT_OUT, 'parity.json'),
+    check: values.check,
+    ...(values.algorithms ? { algorithms: values.algorithms.split(',').map((a) => a.trim()) } : {}),
+    ...(values.note ? { note: values.note } : {}),
+    json: values.json,
+    quiet: values.quiet,
+  });
+}
+
+interface VectorFlags {
+  rows?: string;
+  runs?: string;
+  out?: string;
+  'database-url'?: string;
+  json: boolean;
+  quiet: boolean;
+}
+
+async function runVectorSuite(values: VectorFlags): Promise<number> {
   const rows = positiveInt(values.rows, 10_000, '--rows');
   const runs = positiveInt(values.runs, 9, '--runs');
   if (rows === undefined || runs === undefined) return 1;

@@ -11,9 +11,15 @@ export interface BarChartOptions {
   unit: string;
   /** Group → colour; groups not listed get a neutral grey. */
   colors: Record<string, string>;
+  /** Text under the x axis; default `<unit> (log scale, lower is faster)`. */
+  axisLabel?: string;
+  /** A dashed vertical line with a caption, e.g. 1× = as fast as the baseline. */
+  reference?: { value: number; label: string };
+  /** Appended to each bar's value label, e.g. `×`. */
+  valueSuffix?: string;
 }
 
-const escapeXml = (s: string): string =>
+export const escapeXml = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 export function formatValue(v: number): string {
@@ -23,7 +29,7 @@ export function formatValue(v: number): string {
   return v.toPrecision(2);
 }
 
-export function logBarChart(bars: readonly Bar[], { title, unit, colors }: BarChartOptions): string {
+export function logBarChart(bars: readonly Bar[], { title, unit, colors, axisLabel, reference, valueSuffix = '' }: BarChartOptions): string {
   const positive = bars.filter((b) => b.value > 0 && Number.isFinite(b.value));
   if (positive.length === 0) throw new Error('logBarChart: no positive values to plot');
   const labelWidth = 300;
@@ -33,8 +39,9 @@ export function logBarChart(bars: readonly Bar[], { title, unit, colors }: BarCh
   const legendHeight = 34;
   const height = top + positive.length * rowHeight + 40 + legendHeight;
   const width = labelWidth + plotWidth + 90;
-  const minExp = Math.floor(Math.log10(Math.min(...positive.map((b) => b.value))));
-  const maxExp = Math.ceil(Math.log10(Math.max(...positive.map((b) => b.value))));
+  const extremes = [...positive.map((b) => b.value), ...(reference ? [reference.value] : [])];
+  const minExp = Math.floor(Math.log10(Math.min(...extremes)));
+  const maxExp = Math.ceil(Math.log10(Math.max(...extremes)));
   const span = Math.max(1, maxExp - minExp);
   const x = (v: number): number => labelWidth + ((Math.log10(v) - minExp) / span) * plotWidth;
 
@@ -49,15 +56,20 @@ export function logBarChart(bars: readonly Bar[], { title, unit, colors }: BarCh
     parts.push(`<line x1="${gx}" y1="${top - 6}" x2="${gx}" y2="${axisBottom}" stroke="#e3e3e3"/>`);
     parts.push(`<text x="${gx}" y="${axisBottom + 16}" text-anchor="middle" fill="#555">${e < 0 ? (10 ** e).toFixed(-e) : String(10 ** e)}</text>`);
   }
-  parts.push(`<text x="${labelWidth + plotWidth / 2}" y="${axisBottom + 34}" text-anchor="middle" fill="#333">${escapeXml(unit)} (log scale, lower is faster)</text>`);
+  parts.push(`<text x="${labelWidth + plotWidth / 2}" y="${axisBottom + 34}" text-anchor="middle" fill="#333">${escapeXml(axisLabel ?? `${unit} (log scale, lower is faster)`)}</text>`);
   positive.forEach((bar, i) => {
     const y = top + i * rowHeight;
     const color = colors[bar.group] ?? '#9e9e9e';
     const x0 = x(10 ** minExp);
     parts.push(`<text x="${labelWidth - 8}" y="${y + 17}" text-anchor="end">${escapeXml(bar.label)}</text>`);
     parts.push(`<rect x="${x0}" y="${y + 4}" width="${Math.max(1, x(bar.value) - x0)}" height="${rowHeight - 8}" fill="${color}" rx="2"/>`);
-    parts.push(`<text x="${x(bar.value) + 6}" y="${y + 17}" fill="#222">${formatValue(bar.value)}</text>`);
+    parts.push(`<text x="${x(bar.value) + 6}" y="${y + 17}" fill="#222">${formatValue(bar.value)}${escapeXml(valueSuffix)}</text>`);
   });
+  if (reference) {
+    const rx = x(reference.value);
+    parts.push(`<line x1="${rx}" y1="${top - 10}" x2="${rx}" y2="${axisBottom}" stroke="#333" stroke-width="1.5" stroke-dasharray="5 3"/>`);
+    parts.push(`<text x="${rx + 4}" y="${top - 12}" fill="#333" font-size="12">${escapeXml(reference.label)}</text>`);
+  }
   const groups = [...new Set(positive.map((b) => b.group))];
   let lx = labelWidth;
   const ly = height - legendHeight + 10;

@@ -1,0 +1,21 @@
+// The CI gate (issue 7): runs the quick parity profile, prints its table, writes results/quick/, and fails on a
+// quality parity regression of a native algorithm against the committed full report. Speed is printed, never asserted.
+import { fileURLToPath } from 'node:url';
+import { expect, it } from 'vitest';
+import { checkAgainstCommitted, summaryLines, writeParityReports } from '../src/parity/command.js';
+import { PROFILES } from '../src/parity/profiles.js';
+import { createProgress } from '../src/parity/progress.js';
+import { runParity } from '../src/parity/run.js';
+import { verdicts } from '../src/parity/verdict.js';
+
+const RESULTS = fileURLToPath(new URL('../results/', import.meta.url));
+
+it('quick parity profile: no quality regression of a native algorithm', { timeout: 15 * 60_000 }, async () => {
+  const run = await runParity({ profile: PROFILES.quick, progress: createProgress({ quiet: true }) });
+  const all = verdicts(run);
+  writeParityReports(`${RESULTS}quick`, run, all);
+  const check = checkAgainstCommitted(all, `${RESULTS}parity.json`);
+  process.stdout.write(`\nparity (quick profile, ${run.durationSeconds} s)\n${summaryLines(all).join('\n')}\n${check.lines.join('\n')}\n`);
+  expect(all.length).toBeGreaterThan(0);
+  expect(check.failures).toEqual([]);
+});
