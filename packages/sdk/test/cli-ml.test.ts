@@ -77,7 +77,7 @@ function cliSuite(name: string, setup: () => Promise<{ engine: Engine; dispose: 
       // Human output: a summary line and a small metrics table.
       const human = run(engine, ['train', '--project', 'iris', '--algorithm', 'ridge', '--no-deploy']);
       expect(human.code, human.stderr).toBe(0);
-      expect(human.stdout).toMatch(/^trained "iris": classification ridge on the python runtime — model \d+, not deployed \(--no-deploy\)\n\nmetric/);
+      expect(human.stdout).toMatch(/^trained "iris": classification ridge on the (native|python) runtime — model \d+, not deployed \(--no-deploy\)\n\nmetric/);
       expect(human.stdout).toMatch(/\naccuracy +0\.\d{4}\n/);
       expect(human.stderr).toBe(''); // not a TTY: no progress
     });
@@ -223,7 +223,7 @@ describe('progress', () => {
     try {
       expect((await mainWith(['load-dataset', 'iris'], false)).code).toBe(0);
       const args = ['train', '--project', 'p', '--task', 'classification', '--relation', 'pgml.iris', '--y', 'target',
-        '--algorithm', 'svm', '--search', 'grid', '--search-params', '{"C": [0.5, 1]}', '--search-args', '{"cv": 3}', '--json'];
+        '--algorithm', 'svm', '--runtime', 'python', '--search', 'grid', '--search-params', '{"C": [0.5, 1]}', '--search-args', '{"cv": 3}', '--json'];
       const tty = await mainWith(args, true);
       expect(tty.code, tty.stderr).toBe(0);
       expect(json(tty.stdout)).toMatchObject({ project: 'p', deployed: true });

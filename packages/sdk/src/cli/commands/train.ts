@@ -61,7 +61,7 @@ Prints the metrics; with --json, the object train() returns:
 
 Examples:
   pgml train --project 'Handwritten Digits' --task classification --relation pgml.digits --y target
-  pgml train --project 'Handwritten Digits' --algorithm svm --search grid --search-params '{"C": [0.1, 1, 10]}'
+  pgml train --project 'Handwritten Digits' --algorithm svm --runtime python --search grid --search-params '{"C": [0.1, 1, 10]}'
   pgml train --project diabetes --task regression --relation pgml.diabetes --y target --algorithm ridge --json`,
   options: {
     project: { type: 'string' },
