@@ -9,6 +9,7 @@ pub mod kmeans;
 pub mod lloyd;
 pub mod minibatch;
 pub mod pca;
+pub mod tall_svd;
 #[cfg(test)]
 mod tests;
 

@@ -13,6 +13,8 @@ use pgml_ml_core::estimator::{AlgorithmDef, FitInfo, FitInput, Fitted, Task};
 use pgml_ml_core::hyperparams::{Default, Kind, ParamSpec, Value};
 use pgml_ml_core::{lapack, Fit, MatrixView};
 
+use crate::tall_svd::centered_svd_tall;
+
 pub const PCA: AlgorithmDef = AlgorithmDef {
     names: &["pca"],
     task: Task::Decomposition,
@@ -72,7 +74,7 @@ fn component_count(requested: &Value, ratios: &[f64], max: usize) -> Result<usiz
 }
 
 /// sklearn's `svd_flip(u, vt)`: each row of vt takes the sign that makes its u column's largest-|·| entry positive.
-fn svd_flip(u: &[f64], vt: &mut [f64], k: usize) {
+pub(crate) fn svd_flip(u: &[f64], vt: &mut [f64], k: usize) {
     let p = vt.len() / k;
     for j in 0..k {
         let mut best = 0.0f64;
@@ -87,6 +89,22 @@ fn svd_flip(u: &[f64], vt: &mut [f64], k: usize) {
     }
 }
 
+/// Tall X is factorized block-wise (tall_svd.rs) to avoid n × p copies; smaller X goes through the same dgesdd call
+/// as scipy, so results match sklearn's to rounding.
+const TALL_VALUES: usize = 1 << 20;
+
+/// Singular values and sign-flipped right singular vectors of X − mean.
+fn centered_svd(x: &MatrixView, mean: &[f64]) -> Result<(Vec<f64>, Vec<f64>)> {
+    let (n, p) = (x.rows(), x.cols());
+    if n >= 2 * p && n * p > TALL_VALUES {
+        return centered_svd_tall(x, mean);
+    }
+    let svd = lapack::svd(&x.centered(mean), n, p)?;
+    let mut vt = svd.vt;
+    svd_flip(&svd.u, &mut vt, svd.k);
+    Ok((svd.s, vt))
+}
+
 fn fit_pca(input: &FitInput) -> Result<Fit> {
     let x = input.x;
     let (n, p) = (x.rows(), x.cols());
@@ -94,11 +112,9 @@ fn fit_pca(input: &FitInput) -> Result<Fit> {
         return Err(Error::data("PCA needs at least 2 samples (explained variance divides by n_samples - 1)"));
     }
     let mean = x.column_means();
-    let svd = lapack::svd(&x.centered(&mean), n, p)?;
-    let k = svd.k;
-    let mut vt = svd.vt;
-    svd_flip(&svd.u, &mut vt, k);
-    let variance: Vec<f64> = svd.s.iter().map(|s| s * s / (n - 1) as f64).collect();
+    let (singular_values, vt) = centered_svd(x, &mean)?;
+    let k = singular_values.len();
+    let variance: Vec<f64> = singular_values.iter().map(|s| s * s / (n - 1) as f64).collect();
     let total: f64 = variance.iter().sum();
     let ratio: Vec<f64> = variance.iter().map(|v| v / total).collect();
     let kept = component_count(input.params.value("n_components"), &ratio, k)?;
