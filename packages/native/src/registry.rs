@@ -11,6 +11,7 @@ use pgml_ml_core::{AlgorithmDef, Error, ErrorKind, FitInfo, FitInput, Fitted, Hy
 const FAMILIES: &[&[AlgorithmDef]] = &[
     pgml_ml_linear::ALGORITHMS,
     pgml_ml_trees::ALGORITHMS,
+    pgml_ml_svm::ALGORITHMS,
     pgml_ml_cluster::ALGORITHMS,
     pgml_ml_hist_gbdt::ALGORITHMS,
 ];

@@ -18,8 +18,8 @@ pub enum Kernel {
     Sigmoid { gamma: f64, coef0: f64 },
 }
 
-/// Test rows per block of the batched kernel matrix: bounds its memory (block × n_sv) whatever the row count.
-const PREDICT_BLOCK_ROWS: usize = 256;
+/// Values per block of the batched kernel matrix (rows × support vectors): 64 MB whatever the row count.
+const PREDICT_BLOCK_VALUES: usize = 1 << 23;
 
 /// Sequential dot product: the summation order libsvm uses, so kernel values round the same way.
 #[inline]
@@ -120,28 +120,33 @@ impl Kernel {
         }
     }
 
-    /// For every block of at most `PREDICT_BLOCK_ROWS` rows of `x` (in parallel): the block's kernel matrix against
-    /// `vectors` (n × p, row-major, squared norms `vector_norms`) computed by one dgemm, handed to `consume` with the
-    /// block's first row. `consume` writes that block's share of the output.
+    /// For every block of rows of `x` (at most `PREDICT_BLOCK_VALUES / n` rows, so the block matrix stays bounded):
+    /// the block's kernel matrix against `vectors` (n × p, row-major, squared norms `vector_norms`) computed by one
+    /// dgemm, handed to `consume` with the block's share of `out` (`out_cols` values per row). Blocks run in
+    /// sequence: OpenBLAS threads each dgemm itself (concurrent dgemm calls from rayon threads contend on its
+    /// thread pool), and the element-wise kernel runs on rayon between them.
     pub fn for_blocks<F>(&self, x: &MatrixView, vectors: &[f64], vector_norms: &[f64], out: &mut [f64], out_cols: usize, consume: F) -> Result<()>
     where
-        F: Fn(&[f64], &mut [f64]) -> Result<()> + Sync,
+        F: Fn(&[f64], &mut [f64]) -> Result<()>,
     {
         let (p, n) = (x.cols(), vector_norms.len());
-        out.par_chunks_mut(PREDICT_BLOCK_ROWS * out_cols)
-            .enumerate()
-            .map(|(b, out_block)| {
-                let rows = out_block.len() / out_cols;
-                let xb = &x.data()[b * PREDICT_BLOCK_ROWS * p..(b * PREDICT_BLOCK_ROWS + rows) * p];
-                let mut k = vec![0.0; rows * n];
-                if n > 0 {
-                    lapack::gemm(false, true, rows, n, p, 1.0, xb, vectors, 0.0, &mut k)?;
-                }
-                let sq_rows: Vec<f64> = if self.uses_norms() { xb.chunks_exact(p).map(|r| dot(r, r)).collect() } else { vec![0.0; rows] };
-                self.apply(&mut k, &sq_rows, vector_norms);
-                consume(&k, out_block)
-            })
-            .collect::<Result<()>>()
+        let block_rows = (PREDICT_BLOCK_VALUES / n.max(1)).clamp(64, 8192);
+        let mut k = Vec::new();
+        for (b, out_block) in out.chunks_mut(block_rows * out_cols).enumerate() {
+            let rows = out_block.len() / out_cols;
+            let xb = &x.data()[b * block_rows * p..(b * block_rows + rows) * p];
+            k.clear();
+            k.resize(rows * n, 0.0);
+            if n > 0 {
+                lapack::gemm(false, true, rows, n, p, 1.0, xb, vectors, 0.0, &mut k)?;
+                k.par_chunks_mut(n).zip(xb.par_chunks(p)).for_each(|(k_row, x_row)| {
+                    let sq = if self.uses_norms() { dot(x_row, x_row) } else { 0.0 };
+                    self.apply(k_row, &[sq], vector_norms);
+                });
+            }
+            consume(&k, out_block)?;
+        }
+        Ok(())
     }
 
     /// Body: `u32 kind (0 linear, 1 poly, 2 rbf, 3 sigmoid), u32 degree, f64 gamma, f64 coef0`.

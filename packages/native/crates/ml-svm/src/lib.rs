@@ -3,6 +3,8 @@
 
 pub mod cache;
 pub mod kernel;
+pub mod liblinear;
+pub mod linear_svm;
 pub mod mt19937;
 pub mod platt;
 pub mod qmatrix;
@@ -15,4 +17,4 @@ pub mod train;
 use pgml_ml_core::AlgorithmDef;
 
 /// This family's rows of the registry, in the order `mlAlgorithms()` lists them.
-pub const ALGORITHMS: &[AlgorithmDef] = &[svc::SVC, svr::SVR];
+pub const ALGORITHMS: &[AlgorithmDef] = &[svc::SVC, svr::SVR, linear_svm::LINEAR_SVC, linear_svm::LINEAR_SVR];
