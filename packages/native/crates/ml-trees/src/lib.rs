@@ -3,7 +3,7 @@
 //!
 //! | module | what |
 //! |---|---|
-//! | `binning` | X quantized once per fit to u8 codes per column (exact when a feature has ≤ 256 values) |
+//! | `binning` | X quantized once per fit to u16 codes per column (exact when a feature has ≤ 1024 values) |
 //! | `criterion` | gini, entropy, squared error, friedman_mse over stats rows (the `Criterion` trait) |
 //! | `targets` | how a sample adds to a stats row; leaf values |
 //! | `split` | a node's split from per-feature histograms: best or random thresholds, sklearn's feature sampling |

@@ -1,8 +1,8 @@
 //! Finding a node's split from per-feature histograms of its samples. A feature's histogram is the list of its
 //! non-empty bins in ascending order with a stats row each — built densely (one slot per bin) for big nodes, or by
-//! sorting the node's few (bin, sample) pairs for small ones, so deep nodes never scan 256 empty bins. Both
+//! sorting the node's few (bin, sample) pairs for small ones, so deep nodes never scan a thousand empty bins. Both
 //! splitters read that one list: `best` sweeps every boundary between bins (sklearn's BestSplitter; bins are the
-//! distinct values when a feature has ≤ 256 of them), `random` draws one threshold uniformly between the node's
+//! distinct values when a feature has ≤ MAX_BINS of them), `random` draws one threshold uniformly between the node's
 //! smallest and largest value (sklearn's RandomSplitter, ExtraTrees).
 //!
 //! Features are visited in a random order until `max_features` have been looked at and at least one was not
@@ -14,10 +14,12 @@ use pgml_ml_core::rng::Rng;
 
 use crate::binning::{BinnedFeature, BinnedMatrix};
 use crate::criterion::{Criterion, COUNT, WEIGHT};
-use crate::targets::Targets;
+use crate::targets::{add_class, add_value, add_values, Targets};
 
 /// Work (samples × features) above which a node's features are histogrammed in parallel.
-const PARALLEL_WORK: usize = 1 << 16;
+/// Below it, joining threads costs more than the work, especially on a loaded machine where the other worker may
+/// not be scheduled for a whole time slice.
+const PARALLEL_WORK: usize = 1 << 18;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Splitter {
@@ -39,7 +41,7 @@ pub struct SplitRules {
 pub struct Split {
     pub feature: usize,
     /// Samples with a bin ≤ `last_left_bin` go left.
-    pub last_left_bin: u8,
+    pub last_left_bin: u16,
     pub threshold: f64,
     pub proxy: f64,
     pub left: Vec<f64>,
@@ -48,7 +50,7 @@ pub struct Split {
 
 /// A feature's non-empty bins in the node, ascending, and their stats rows (bins.len() × width).
 struct Histogram {
-    bins: Vec<u8>,
+    bins: Vec<u16>,
     stats: Vec<f64>,
 }
 
@@ -68,18 +70,28 @@ enum Outcome {
 
 impl NodeSplitter<'_> {
     fn histogram(&self, feature: &BinnedFeature, samples: &[u32]) -> Histogram {
+        match self.targets {
+            Targets::Classes { class, .. } => self.histogram_with(feature, samples, |s, w, row| add_class(class, s, w, row)),
+            Targets::Values { y, n_outputs: 1 } => self.histogram_with(feature, samples, |s, w, row| add_value(y, s, w, row)),
+            Targets::Values { y, n_outputs } => self.histogram_with(feature, samples, |s, w, row| add_values(y, n_outputs, s, w, row)),
+        }
+    }
+
+    /// `add` is the target kind's accumulator, resolved once per feature so the loops below inline it.
+    #[inline(always)]
+    fn histogram_with(&self, feature: &BinnedFeature, samples: &[u32], add: impl Fn(usize, f64, &mut [f64])) -> Histogram {
         let width = self.targets.width();
         if samples.len() * 2 >= feature.n_bins() {
             let mut dense = vec![0.0; feature.n_bins() * width];
             for &s in samples {
                 let b = feature.codes[s as usize] as usize;
-                self.targets.add(s as usize, self.weights[s as usize], &mut dense[b * width..(b + 1) * width]);
+                add(s as usize, self.weights[s as usize], &mut dense[b * width..(b + 1) * width]);
             }
-            let bins: Vec<u8> = (0..feature.n_bins()).filter(|&b| dense[b * width + COUNT] > 0.0).map(|b| b as u8).collect();
+            let bins: Vec<u16> = (0..feature.n_bins()).filter(|&b| dense[b * width + COUNT] > 0.0).map(|b| b as u16).collect();
             let stats = bins.iter().flat_map(|&b| dense[b as usize * width..(b as usize + 1) * width].iter().copied()).collect();
             Histogram { bins, stats }
         } else {
-            let mut pairs: Vec<(u8, u32)> = samples.iter().map(|&s| (feature.codes[s as usize], s)).collect();
+            let mut pairs: Vec<(u16, u32)> = samples.iter().map(|&s| (feature.codes[s as usize], s)).collect();
             pairs.sort_unstable_by_key(|&(b, _)| b);
             let (mut bins, mut stats) = (Vec::new(), Vec::new());
             for &(b, s) in &pairs {
@@ -88,7 +100,7 @@ impl NodeSplitter<'_> {
                     stats.resize(stats.len() + width, 0.0);
                 }
                 let row = stats.len() - width;
-                self.targets.add(s as usize, self.weights[s as usize], &mut stats[row..]);
+                add(s as usize, self.weights[s as usize], &mut stats[row..]);
             }
             Histogram { bins, stats }
         }
@@ -109,6 +121,9 @@ impl NodeSplitter<'_> {
         let mut right = vec![0.0; width];
         let valid = |side: &[f64]| side[COUNT] >= self.rules.min_samples_leaf as f64 && side[WEIGHT] >= self.rules.min_weight_leaf;
         let mut best: Option<(usize, f64)> = None;
+        // The random splitter keeps its drawn threshold (sklearn's), so unseen values between two training values
+        // fall either way at random; when the draw lands inside a quantized bin it moves to the bins' boundary.
+        let mut drawn_threshold = None;
         match self.rules.splitter {
             Splitter::Best => {
                 for g in 0..groups - 1 {
@@ -128,6 +143,8 @@ impl NodeSplitter<'_> {
                 // The last bin whose values sit (on average) at or below the threshold; exact for one-value bins.
                 let mid = |g: usize| feature.lower[hist.bins[g] as usize] / 2.0 + feature.upper[hist.bins[g] as usize] / 2.0;
                 let g = (0..groups - 1).take_while(|&g| mid(g) <= threshold).last().unwrap_or(0);
+                let (gap_start, gap_end) = (feature.upper[hist.bins[g] as usize], feature.lower[hist.bins[g + 1] as usize]);
+                drawn_threshold = Some(threshold).filter(|&t| gap_start <= t && t < gap_end);
                 (0..=g).for_each(|k| left.iter_mut().zip(row(k)).for_each(|(l, v)| *l += v));
                 right.iter_mut().zip(node.iter().zip(&left)).for_each(|(r, (n, l))| *r = n - l);
                 if valid(&left) && valid(&right) {
@@ -139,7 +156,7 @@ impl NodeSplitter<'_> {
         left.iter_mut().for_each(|v| *v = 0.0);
         (0..=g).for_each(|k| left.iter_mut().zip(row(k)).for_each(|(l, v)| *l += v));
         right.iter_mut().zip(node.iter().zip(&left)).for_each(|(r, (n, l))| *r = n - l);
-        let threshold = feature.threshold_between(hist.bins[g] as usize, hist.bins[g + 1] as usize);
+        let threshold = drawn_threshold.unwrap_or_else(|| feature.threshold_between(hist.bins[g] as usize, hist.bins[g + 1] as usize));
         Outcome::Found(Split { feature: f, last_left_bin: hist.bins[g], threshold, proxy, left, right })
     }
 

@@ -29,22 +29,10 @@ impl Targets<'_> {
 
     #[inline]
     pub fn add(&self, sample: usize, weight: f64, stats: &mut [f64]) {
-        stats[COUNT] += 1.0;
-        stats[WEIGHT] += weight;
         match *self {
-            Targets::Classes { class, .. } => stats[PAYLOAD + class[sample] as usize] += weight,
-            Targets::Values { y, n_outputs: 1 } => {
-                let wy = weight * y[sample];
-                stats[PAYLOAD] += wy;
-                stats[PAYLOAD + 1] += wy * y[sample];
-            }
-            Targets::Values { y, n_outputs } => {
-                let (sums, squares) = stats[PAYLOAD..].split_at_mut(n_outputs);
-                for ((s, q), &v) in sums.iter_mut().zip(squares).zip(&y[sample * n_outputs..(sample + 1) * n_outputs]) {
-                    *s += weight * v;
-                    *q += weight * v * v;
-                }
-            }
+            Targets::Classes { class, .. } => add_class(class, sample, weight, stats),
+            Targets::Values { y, n_outputs: 1 } => add_value(y, sample, weight, stats),
+            Targets::Values { y, n_outputs } => add_values(y, n_outputs, sample, weight, stats),
         }
     }
 
@@ -60,5 +48,34 @@ impl Targets<'_> {
     pub fn leaf_values(&self, stats: &[f64]) -> Vec<f64> {
         let w = stats[WEIGHT];
         stats[PAYLOAD..PAYLOAD + self.n_values()].iter().map(|v| v / w).collect()
+    }
+}
+
+// One function per target kind, so hot loops (split.rs) can pick one outside the loop instead of matching per sample.
+
+#[inline(always)]
+pub fn add_class(class: &[u32], sample: usize, weight: f64, stats: &mut [f64]) {
+    stats[COUNT] += 1.0;
+    stats[WEIGHT] += weight;
+    stats[PAYLOAD + class[sample] as usize] += weight;
+}
+
+#[inline(always)]
+pub fn add_value(y: &[f64], sample: usize, weight: f64, stats: &mut [f64]) {
+    let wy = weight * y[sample];
+    stats[COUNT] += 1.0;
+    stats[WEIGHT] += weight;
+    stats[PAYLOAD] += wy;
+    stats[PAYLOAD + 1] += wy * y[sample];
+}
+
+#[inline(always)]
+pub fn add_values(y: &[f64], n_outputs: usize, sample: usize, weight: f64, stats: &mut [f64]) {
+    stats[COUNT] += 1.0;
+    stats[WEIGHT] += weight;
+    let (sums, squares) = stats[PAYLOAD..].split_at_mut(n_outputs);
+    for ((s, q), &v) in sums.iter_mut().zip(squares).zip(&y[sample * n_outputs..(sample + 1) * n_outputs]) {
+        *s += weight * v;
+        *q += weight * v * v;
     }
 }
