@@ -26,7 +26,7 @@ function fakeRun(nativeQuality: number, nativeFitMs = 1): ParityRun {
     suite: 'parity',
     profile: 'quick',
     createdAt: '2025-01-01T00:00:00.000Z',
-    machine: { cpus: 2, cpuModel: 'test', memoryGiB: 1, node: 'v20', native: {} },
+    machine: { cpus: 2, cpuModel: 'test', memoryGiB: 1, node: 'v20', native: {}, loadAverage: { start: 0, end: 0 } },
     runners: [{ id: 'native', kind: 'runtime', description: 'native' }],
     datasets: [
       { id: 'diabetes', task: 'regression', rows: 100, features: 10, trainXBytes: 6000, split },

@@ -59,7 +59,15 @@ export interface ParityRun {
   suite: 'parity';
   profile: Profile['name'];
   createdAt: string;
-  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; native: unknown };
+  machine: {
+    cpus: number;
+    cpuModel: string;
+    memoryGiB: number;
+    node: string;
+    native: unknown;
+    /** 1-minute load average at start and end: other work on the machine skews times (never quality). */
+    loadAverage: { start: number; end: number };
+  };
   runners: { id: string; kind: string; description: string; unavailable?: string }[];
   datasets: DatasetInfo[];
   algorithms: AlgorithmResults[];
@@ -82,6 +90,7 @@ export function datasetsFor(task: Task, sources: readonly DatasetSource[]): Data
 
 export async function runParity(options: RunOptions): Promise<ParityRun> {
   const started = Date.now();
+  const loadAtStart = os.loadavg()[0]!;
   const { profile, progress } = options;
   const algorithms = benchAlgorithms().filter(
     (a) => !options.algorithms || options.algorithms.includes(a.algorithm),
@@ -106,6 +115,8 @@ export async function runParity(options: RunOptions): Promise<ParityRun> {
   const datasets: DatasetInfo[] = [];
   /** runner/task/algorithm → the largest fit so far, for projecting the next size. */
   const lastFit = new Map<string, { rows: number; fitMs: number }>();
+  /** runner/task/algorithm pairs already warmed up (imports, JIT, first-call costs are paid once per pair). */
+  const warmed = new Set<string>();
   const dir = mkdtempSync(join(os.tmpdir(), 'pgml-parity-'));
   try {
     for (const source of sources) {
@@ -123,8 +134,10 @@ export async function runParity(options: RunOptions): Promise<ParityRun> {
       for (const algorithm of algorithms) {
         if (datasetsFor(algorithm.task, [source]).length === 0) continue;
         const data = prepared.forTask(algorithm.task);
-        const cells = await runCell(algorithm, data, usable, profile, progress, lastFit, trainRows);
+        const cellStart = Date.now();
+        const cells = await runCell(algorithm, data, usable, profile, progress, { lastFit, warmed }, trainRows);
         results.get(algorithm)!.push({ dataset: source.id, cells });
+        progress.log(`  ${source.id} · ${algorithm.task} ${algorithm.algorithm}: ${((Date.now() - cellStart) / 1000).toFixed(1)} s`);
       }
     }
   } finally {
@@ -145,6 +158,7 @@ export async function runParity(options: RunOptions): Promise<ParityRun> {
       memoryGiB: Math.round(os.totalmem() / 2 ** 30),
       node: process.version,
       native: native.nativeInfo(),
+      loadAverage: { start: round1(loadAtStart), end: round1(os.loadavg()[0]!) },
     },
     runners: runners.map(({ runner, unavailable }) => ({
       id: runner.id,
@@ -164,9 +178,10 @@ async function runCell(
   runners: readonly BenchRunner[],
   profile: Profile,
   progress: Progress,
-  lastFit: Map<string, { rows: number; fitMs: number }>,
+  memo: { lastFit: Map<string, { rows: number; fitMs: number }>; warmed: Set<string> },
   trainRows: number,
 ): Promise<CellStats[]> {
+  const { lastFit, warmed } = memo;
   const { task } = algorithm;
   const active = runners.filter((r) => r.supports(task, algorithm.algorithm));
   const samples = new Map<BenchRunner, RunSample[]>(active.map((r) => [r, []]));
@@ -195,13 +210,16 @@ async function runCell(
     singleRowCalls: profile.singleRowCalls,
     fitTimeoutMs: profile.fitTimeoutMs,
   };
-  const warmup = trainRows <= profile.warmupMaxRows;
+  const key = (r: BenchRunner) => `${r.id}/${task}/${algorithm.algorithm}`;
+  const needsWarmup = (r: BenchRunner) => trainRows <= profile.warmupMaxRows && !warmed.has(key(r));
+  const warmup = active.some(needsWarmup);
   for (let rep = warmup ? -1 : 0; rep < reps; rep++) {
     for (const runner of active) {
-      if (outcome.has(runner)) {
+      if (outcome.has(runner) || (rep < 0 && !needsWarmup(runner))) {
         if (rep >= 0) progress.tick(label(runner));
         continue;
       }
+      if (rep < 0) warmed.add(key(runner));
       try {
         const sample = await runner.run(job);
         if (rep >= 0) samples.get(runner)!.push(sample);
@@ -264,3 +282,5 @@ function summarizeSamples(runner: string, task: Task, data: BenchData, samples: 
       : {}),
   };
 }
+
+const round1 = (x: number): number => Math.round(x * 10) / 10;

@@ -75,7 +75,7 @@ export function parityMarkdown(run: ParityRun, verdicts: readonly AlgorithmVerdi
   const lines: string[] = [
     `# Parity report: native (Rust) vs python (scikit-learn) — ${run.profile} profile`,
     '',
-    `Measured ${run.createdAt.slice(0, 16).replace('T', ' ')} UTC in one run of ${Math.round(run.durationSeconds / 60)} min on ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}. Every runner fits the same seeded split; repetitions are interleaved across runners; times are medians. Quality is each runner's key metric on the test set, computed by core's metrics in TypeScript from that runner's predictions.`,
+    `Measured ${run.createdAt.slice(0, 16).replace('T', ' ')} UTC in one run of ${Math.round(run.durationSeconds / 60)} min on ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node} (load average ${m.loadAverage.start} at start, ${m.loadAverage.end} at end — with other work on the machine, times are noisier; quality is unaffected). Every runner fits the same seeded split; repetitions are interleaved across runners; times are medians. Quality is each runner's key metric on the test set, computed by core's metrics in TypeScript from that runner's predictions.`,
     '',
     ...(note ? [`> ${note}`, ''] : []),
     `**Verdicts** — parity ✓: native's key metric is within ${QUALITY_TOLERANCE} (absolute) of python's, or better, on every dataset. faster ✓: the geometric means over datasets of native's fit and batch-predict speed-ups vs the \`python\` runtime are both ≥ 1. \`runtime: 'auto'\` picks native only with both (parity.json). Speed-up = python time ÷ native time (1/2× = native twice as slow).`,

@@ -2,12 +2,13 @@
  * What every ml.js peer shares: loading its package lazily (a peer that fails to install or load is reported as
  * unavailable with the reason, never crashes the suite), and converting our row-major matrices to number[][].
  */
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import type { Matrix, Task } from '@pgml-ts/core';
 import type { BenchJob } from '../../types.js';
 import { inProcessRunner, type EstimatorAdapter } from '../in-process.js';
 
-const require = createRequire(import.meta.url);
+/** benchmarks/node_modules, from src/parity/runners/peers or dist/parity/runners/peers. */
+const NODE_MODULES = new URL('../../../../node_modules/', import.meta.url);
 
 export function toRows(m: Matrix): number[][] {
   return Array.from({ length: m.rows }, (_, i) => Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
@@ -50,7 +51,8 @@ export function peerRunner<M>(spec: PeerSpec<M>) {
     async availability() {
       if (lib || failure) return failure;
       try {
-        version = (require(`${spec.package}/package.json`) as { version: string }).version;
+        // Read from disk: some packages' `exports` do not expose ./package.json.
+        version = (JSON.parse(readFileSync(new URL(`${spec.package}/package.json`, NODE_MODULES), 'utf8')) as { version: string }).version;
         const loaded = await import(spec.entry ?? spec.package);
         lib = spec.resolve ? await spec.resolve(loaded) : loaded;
       } catch (error) {
