@@ -72,7 +72,7 @@ impl EarlyStop {
         if tol > 0.0 && squared_shift <= tol {
             return true;
         }
-        if self.ewa_min.map_or(true, |m| ewa < m) {
+        if self.ewa_min.is_none_or(|m| ewa < m) {
             self.no_improvement = 0;
             self.ewa_min = Some(ewa);
         } else {
@@ -167,7 +167,7 @@ fn fit_mini_batch_kmeans(input: &FitInput) -> Result<Fit> {
         };
         let points = Points::new(&validation, d, None);
         let score = inertia(&points, &centers, &nearest(&points, &centers));
-        if best.as_ref().map_or(true, |(_, b)| score < *b) {
+        if best.as_ref().is_none_or(|(_, b)| score < *b) {
             best = Some((centers, score));
         }
     }
@@ -188,7 +188,7 @@ fn fit_mini_batch_kmeans(input: &FitInput) -> Result<Fit> {
         let rows: Vec<usize> = (0..batch_size).map(|_| rng.randint(n)).collect();
         let batch = gather(&all, &rows);
         since_reassign += batch_size;
-        let reassign = counts.iter().any(|c| *c == 0.0) || since_reassign >= 10 * k;
+        let reassign = counts.contains(&0.0) || since_reassign >= 10 * k;
         if reassign {
             since_reassign = 0;
         }

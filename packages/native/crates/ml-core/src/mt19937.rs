@@ -69,7 +69,7 @@ impl NumpyRandomState {
 
     /// `randint(n)` (also each element of `randint(0, n, size)`): uniform in 0..n, n ≥ 1 and < 2³².
     pub fn randint(&mut self, n: usize) -> usize {
-        debug_assert!(n >= 1 && n <= 1 << 32);
+        debug_assert!((1..=1 << 32).contains(&n));
         self.masked((n - 1) as u32) as usize
     }
 
