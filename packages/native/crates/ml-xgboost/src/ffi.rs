@@ -22,6 +22,7 @@ extern "C" {
     pub fn XGBoosterFree(handle: BoosterHandle) -> c_int;
     pub fn XGBoosterSetParam(handle: BoosterHandle, name: *const c_char, value: *const c_char) -> c_int;
     pub fn XGBoosterUpdateOneIter(handle: BoosterHandle, iter: c_int, dtrain: DMatrixHandle) -> c_int;
+    pub fn XGBoosterSetAttr(handle: BoosterHandle, key: *const c_char, value: *const c_char) -> c_int;
     pub fn XGBoosterGetNumFeature(handle: BoosterHandle, out: *mut BstUlong) -> c_int;
 
     /// In-place prediction from a dense array interface (no DMatrix); `m` is an optional proxy DMatrix (null).

@@ -7,7 +7,7 @@ use pgml_ml_core::{Error, Fit, FitInfo, FitInput, ParamSpec, Result, Task};
 
 use crate::handle::{Booster, DMatrix};
 use crate::model::{Classes, XgbModel};
-use crate::params::{booster_params, dmatrix_threads, rounds};
+use crate::params::{booster_params, dmatrix_threads, rounds, trees_per_round};
 
 /// Which sklearn estimator a row reproduces.
 #[derive(Clone, Copy)]
@@ -41,6 +41,10 @@ pub fn fit(input: &FitInput, estimator: Estimator) -> Result<Fit> {
         let mut dtrain = DMatrix::dense(input.x, dmatrix_threads(input.params))?;
         dtrain.set_labels(&labels, y.rows(), y.cols())?;
         let booster = Booster::train(&dtrain, &booster_params, rounds, input.cancelled)?;
+        // What python's training callbacks record after any `train()` without early stopping ("compatibility with
+        // versions older than 1.4"); stored in the model, so setting them keeps our UBJSON byte-identical to python's.
+        booster.set_attr("best_iteration", &(rounds - 1).to_string())?;
+        booster.set_attr("best_ntree_limit", &(rounds * trees_per_round(input.params, estimator.forest)).to_string())?;
         booster.save_ubj()?
         // The training booster and matrix are freed here, before the model is loaded back from its bytes.
     };

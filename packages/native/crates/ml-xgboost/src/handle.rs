@@ -131,6 +131,13 @@ impl Booster {
         Ok(booster)
     }
 
+    /// A string attribute stored with the model (python's `Booster.set_attr`).
+    pub fn set_attr(&self, key: &str, value: &str) -> Result<()> {
+        let (key_c, value_c) = (c_string(key)?, c_string(value)?);
+        // SAFETY: live handle, NUL-terminated strings (copied by the library).
+        check(unsafe { ffi::XGBoosterSetAttr(self.0, key_c.as_ptr(), value_c.as_ptr()) }, ErrorKind::DataError, &format!("to set attribute {key}"))
+    }
+
     /// A booster from bytes `save_ubj` produced; anything XGBoost cannot parse → CORRUPT_MODEL.
     pub fn load(model: &[u8]) -> Result<Booster> {
         if model.is_empty() {

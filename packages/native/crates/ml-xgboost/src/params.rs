@@ -168,6 +168,14 @@ pub fn rounds(params: &Params, forest: bool) -> usize {
     }
 }
 
+/// Trees per class per round: `num_parallel_tree` (n_estimators for the forests, 1 unless set for the boosters).
+pub fn trees_per_round(params: &Params, forest: bool) -> usize {
+    match params.value(if forest { "n_estimators" } else { "num_parallel_tree" }) {
+        Value::Number(n) => *n as usize,
+        _ => 1,
+    }
+}
+
 /// `nthread` for building the DMatrix: python's `DMatrix(nthread=n_jobs)`, with `None` → -1 (all cores).
 pub fn dmatrix_threads(params: &Params) -> i64 {
     match params.value("n_jobs") {
