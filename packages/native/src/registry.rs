@@ -11,6 +11,7 @@ use pgml_ml_core::{AlgorithmDef, Error, ErrorKind, FitInfo, FitInput, Fitted, Hy
 const FAMILIES: &[&[AlgorithmDef]] = &[
     pgml_ml_linear::ALGORITHMS,
     pgml_ml_trees::ALGORITHMS,
+    pgml_ml_xgboost::ALGORITHMS,
     pgml_ml_svm::ALGORITHMS,
     pgml_ml_cluster::ALGORITHMS,
     pgml_ml_hist_gbdt::ALGORITHMS,
@@ -298,7 +299,7 @@ mod tests {
         let x = MatrixView::new("X", &[1.0, 2.0, 3.0, 4.0], 2, 2).unwrap();
         let y = MatrixView::new("y", &[1.0, 2.0], 2, 1).unwrap();
         let none = Hyperparams::default();
-        let err = fit(Task::Regression, "xgboost", &none, &x, Some(&y), 0, &|| false).unwrap_err();
+        let err = fit(Task::Regression, "lightgbm", &none, &x, Some(&y), 0, &|| false).unwrap_err();
         assert_eq!(err.kind, ErrorKind::AlgorithmUnavailable);
         assert!(err.message.contains("linear, ridge"), "{}", err.message);
         let err = fit(Task::Clustering, "dbscan", &none, &x, None, 0, &|| false).unwrap_err();
