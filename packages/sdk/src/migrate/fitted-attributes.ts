@@ -4,7 +4,7 @@
  * interpreter per migration with the SAME restricted unpickler (`pgml_worker.safe_pickle`) and returns every numeric
  * array as raw little-endian float64 (base64), so parameters arrive bit-exact.
  * Attribute paths are dotted (`tree_.threshold`); `*` maps over a list (`estimators_.*.tree_.value`), so converters
- * for trees and forests need no Python change.
+ * for trees and forests need no Python change. `@xgboost_ubj` is the one derived value: the booster's own UBJSON.
  */
 import { spawn } from 'node:child_process';
 import { delimiter } from 'node:path';
@@ -12,7 +12,7 @@ import { PgmlError } from '@pgml-ts/core';
 import { DEFAULT_PYTHON, PYTHON_DIR } from '@pgml-ts/python-compat';
 
 const SCRIPT = String.raw`
-import base64, json, sys
+import base64, json, math, sys
 import numpy as np
 from pgml_worker.safe_pickle import loads, RefusedGlobal
 
@@ -23,7 +23,11 @@ def encode(value):
         return {"shape": list(array.shape), "f64": base64.b64encode(data).decode()}
     return {"value": array.tolist() if array.dtype.kind in "US" else repr(value)}
 
+EXTRACTORS = {"@xgboost_ubj": lambda estimator: {"bytes": base64.b64encode(bytes(estimator.get_booster().save_raw(raw_format="ubj"))).decode()}}
+
 def resolve(obj, path):
+    if path in EXTRACTORS:
+        return EXTRACTORS[path](obj)
     head, _, rest = path.partition(".")
     if head == "*":
         return {"items": [resolve(item, rest) if rest else encode(item) for item in obj]}
@@ -34,12 +38,13 @@ for line in sys.stdin:
     request = json.loads(line)
     try:
         estimator = loads(base64.b64decode(request["pickle"]))
-        params = {k: v for k, v in estimator.get_params(deep=False).items() if isinstance(v, (str, int, float, bool, type(None)))}
+        params = {k: v for k, v in estimator.get_params(deep=False).items()
+                  if isinstance(v, (str, int, bool, type(None))) or (isinstance(v, float) and math.isfinite(v))}
         attributes = {}
         for path in request["attributes"]:
             try:
                 attributes[path] = resolve(estimator, path)
-            except AttributeError:
+            except (AttributeError, TypeError):
                 attributes[path] = None
         reply = {"className": type(estimator).__module__ + "." + type(estimator).__qualname__, "params": params, "attributes": attributes}
     except RefusedGlobal as error:
@@ -50,7 +55,7 @@ for line in sys.stdin:
 `;
 
 /** A numeric attribute (row-major float64 with its numpy shape), a non-numeric one, or a list of either. */
-export type FittedValue = { shape: number[]; data: Float64Array } | { value: unknown } | { items: FittedValue[] };
+export type FittedValue = { shape: number[]; data: Float64Array } | { bytes: Uint8Array } | { value: unknown } | { items: FittedValue[] };
 
 export interface FittedAttributes {
   className: string;
@@ -60,10 +65,11 @@ export interface FittedAttributes {
   attributes: Record<string, FittedValue | null>;
 }
 
-type WireValue = { shape: number[]; f64: string } | { value: unknown } | { items: WireValue[] };
+type WireValue = { shape: number[]; f64: string } | { bytes: string } | { value: unknown } | { items: WireValue[] };
 
 function decode(wire: WireValue): FittedValue {
   if ('items' in wire) return { items: wire.items.map(decode) };
+  if ('bytes' in wire) return { bytes: new Uint8Array(Buffer.from(wire.bytes, 'base64')) };
   if ('f64' in wire) {
     const bytes = Buffer.from(wire.f64, 'base64');
     // Copy into an aligned buffer: the base64 decode's offset need not be a multiple of 8.

@@ -182,6 +182,7 @@ export async function convertModels(ctx: PrepareContext, models: readonly Prepar
       const conversion = convertToNative(converterFor(m.handle!.className, m.task)!, {
         task: m.task,
         numFeatures: m.meta!.numFeatures,
+        numOutputs: m.meta!.numOutputs,
         fitted: attributes,
         ...(m.handle!.classes ? { classes: m.handle!.classes } : {}),
       });

@@ -21,9 +21,10 @@ schema is created, like PostgresML's own 1.0 → 2.0 script. With --to the 1.0 d
   --dry-run           load and check every model and print the plan; write nothing
   --verify            predict every migrated model on its snapshot rows through the SDK and compare with the
                       1.0 pickle's own predictions (max abs diff in the report; a mismatch is not migrated)
-  --convert-native    re-encode estimators the native runtime has (today LinearRegression, Ridge,
-                      LogisticRegression, KMeans, MiniBatchKMeans) from their fitted parameters; a model switches
-                      to native only when its predictions match the pickle's within 1e-6
+  --convert-native    re-encode what the native runtime has (linear, ridge, lasso, elastic net, logistic,
+                      decision trees, random forests, extra trees, gradient boosting, XGBoost, k-means) from the
+                      fitted parameters, no retraining; a model switches to native only when its predictions
+                      match the pickle's within 1e-6 (everything else, e.g. SVMs, stays python)
   --from-schema NAME  the 1.0 schema (default: the first of pgml, pgml_v1, pgml_tmp that is a 1.0 schema)
   --feature-order O   table | sorted: 1.0's feature order (default: table for the final 1.0 layout, sorted by
                       name for the early layout with projects.objective, as that 1.0 code sorted them)
