@@ -7,6 +7,7 @@ import { NativeRuntime } from '@pgml-ts/sdk';
 import { compare, MATCH_TOLERANCE } from '../../packages/sdk/src/migrate/compare.js';
 import type { FittedAttributes } from '../../packages/sdk/src/migrate/fitted-attributes.js';
 import { converterFor, convertToNative } from '../../packages/sdk/src/migrate/native-converters.js';
+import { flattenTree, float32Threshold } from '../../packages/sdk/src/migrate/tree-payload.js';
 
 function fitted(className: string, params: Record<string, unknown>, arrays: Record<string, [number[], number[]]>): FittedAttributes {
   return {
@@ -24,7 +25,9 @@ describe('native converters', () => {
     expect(converterFor('sklearn.linear_model._base.LinearRegression', 'regression')?.estimator).toBe('LinearRegression');
     expect(converterFor('sklearn.linear_model.base.LinearRegression', 'regression')?.estimator).toBe('LinearRegression');
     expect(converterFor('sklearn.linear_model._ridge.RidgeClassifier', 'classification')).toBeUndefined();
-    expect(converterFor('sklearn.ensemble._forest.RandomForestRegressor', 'regression')).toBeUndefined();
+    expect(converterFor('sklearn.ensemble._forest.RandomForestRegressor', 'regression')?.estimator).toBe('RandomForestRegressor');
+    expect(converterFor('xgboost.sklearn.XGBClassifier', 'classification')?.estimator).toBe('XGBClassifier');
+    expect(converterFor('sklearn.svm._classes.SVC', 'classification')).toBeUndefined();
     expect(converterFor('evil.LinearRegression', 'regression')).toBeUndefined();
   });
 
@@ -33,6 +36,7 @@ describe('native converters', () => {
     const conversion = convertToNative(converterFor('sklearn.linear_model._base.LinearRegression', 'regression')!, {
       task: 'regression',
       numFeatures: 2,
+      numOutputs: 1,
       fitted: fitted('sklearn.linear_model._base.LinearRegression', {}, { coef_: [[1, 2], [3, -2]], intercept_: [[1], [0.5]] }),
     });
     if (!('payload' in conversion)) throw new Error(conversion.unsupported);
@@ -46,6 +50,7 @@ describe('native converters', () => {
     const conversion = convertToNative(converterFor(LOGISTIC, 'classification')!, {
       task: 'classification',
       numFeatures: 2,
+      numOutputs: 1,
       classes: [3, 7],
       fitted: fitted(LOGISTIC, { multi_class: 'auto', solver: 'lbfgs' }, { coef_: [[1, 2], [0.5, -1]], intercept_: [[1], [-0.25]] }),
     });
@@ -62,6 +67,7 @@ describe('native converters', () => {
       convertToNative(converterFor(LOGISTIC, 'classification')!, {
         task: 'classification',
         numFeatures: 1,
+        numOutputs: 1,
         classes: Array.from({ length: k }, (_, i) => i),
         fitted: fitted(LOGISTIC, params, { coef_: [[k === 2 ? 1 : k, 1], Array(k === 2 ? 1 : k).fill(1)], intercept_: [[k === 2 ? 1 : k], Array(k === 2 ? 1 : k).fill(0)] }),
       });
@@ -73,6 +79,7 @@ describe('native converters', () => {
       convertToNative(converterFor(LOGISTIC, 'classification')!, {
         task: 'classification',
         numFeatures: 1,
+        numOutputs: 1,
         classes: ['a', 'b'],
         fitted: fitted(LOGISTIC, {}, {}),
       }),
@@ -83,6 +90,7 @@ describe('native converters', () => {
     const conversion = convertToNative(converterFor('sklearn.linear_model._ridge.Ridge', 'regression')!, {
       task: 'regression',
       numFeatures: 3,
+      numOutputs: 1,
       fitted: fitted('sklearn.linear_model._ridge.Ridge', {}, { coef_: [[2], [1, 2]], intercept_: [[], [0]] }),
     });
     expect(conversion).toEqual({ unsupported: expect.stringMatching(/expected 3 features/) });
@@ -94,5 +102,32 @@ describe('native converters', () => {
     expect(compare([0.5 + 2e-6], [0.5]).matches).toBe(false);
     expect(compare([3, 7], [3, 3])).toMatchObject({ matches: false, maxDiff: 4 });
     expect(compare([1], [1, 2]).matches).toBe(false);
+  });
+
+  it('move tree thresholds so that x <= t′ exactly when scikit-learn\'s float32(x) <= t', () => {
+    let state = 12345;
+    const random = (): number => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
+    for (let i = 0; i < 2000; i++) {
+      const a = Math.fround((random() - 0.5) * 10 ** Math.floor(random() * 8 - 3));
+      const b = Math.fround(a + (random() + 1e-3) * Math.abs(a || 1) * 1e-3);
+      const t = (a + b) / 2; // what sklearn stores: a midpoint of two float32 training values
+      const adjusted = float32Threshold(t);
+      // Doubles around t and around the float32 rounding boundaries next to it.
+      const boundary = (Math.fround(t) + b) / 2;
+      for (const x of [t, adjusted, a, b, boundary, boundary * (1 + 2 ** -52), boundary * (1 - 2 ** -52), t + (b - a) * random()]) {
+        expect(x <= adjusted, `t=${t} x=${x}`).toBe(Math.fround(x) <= t);
+      }
+    }
+  });
+
+  it('lay sklearn trees out with each node\'s children side by side after it', () => {
+    // root: x0 <= 0.5 ? (x1 <= 1.5 ? leaf A : leaf B) : leaf C
+    const tree = { left: [1, 2, -1, -1, -1], right: [4, 3, -1, -1, -1], feature: [0, 1, -2, -2, -2], threshold: [0.5, 1.5, -2, -2, -2] };
+    const flat = flattenTree(tree, (node) => [node * 10]);
+    expect(flat.children[0]).toBe(1); // root's children at 1 (sklearn node 1) and 2 (sklearn node 4, a leaf)
+    expect(flat.features.slice(0, 3)).toEqual([0, 1, 0xffffffff]);
+    expect(flat.children[1]).toBe(3); // node 1's children at 3 and 4
+    expect(flat.values).toEqual([40, 20, 30]); // leaves in breadth-first order: C, A, B
+    expect(flat.children.slice(2)).toEqual([0, 1, 2]);
   });
 });

@@ -26,8 +26,8 @@ const DATABASE_URL = process.env.DATABASE_URL;
 /** Models the fixture makes unloadable on purpose. */
 const CORRUPT = 7;
 const HOSTILE = 16;
-// LinearRegression, Ridge, binary + multinomial LogisticRegression, joint LinearRegression, KMeans.
-const NATIVE_CONVERTIBLE = [1, 2, 8, 13, 14, 15];
+/** Every fixture model the native runtime represents: all but the SVC (model 9), which stays python. */
+const NATIVE_CONVERTIBLE = [1, 2, 3, 4, 5, 6, 8, 10, 11, 12, 13, 14, 15];
 
 function liveModel(fixture: V1Fixture, projectId: number): number {
   return fixture.deployments.filter((d) => d.project_id === projectId).sort((a, b) => b.created_at - a.created_at)[0]!.model_id;
@@ -80,7 +80,8 @@ describe.skipIf(!DATABASE_URL)(`pgml migrate${DATABASE_URL ? '' : ' (skipped: DA
         expect(plan.dryRun).toBe(true);
         expect(plan.source).toMatchObject({ schema: 'pgml', layout, featureOrder: layout === 'early' ? 'sorted' : 'table' });
         expect(modelReport(plan, 1)).toMatchObject({ status: 'would_migrate', runtimeAfter: 'native', conversion: { status: 'would_convert' } });
-        expect(modelReport(plan, 4)).toMatchObject({ status: 'would_migrate', runtimeAfter: 'python' });
+        expect(modelReport(plan, 4)).toMatchObject({ status: 'would_migrate', runtimeAfter: 'native', conversion: { status: 'would_convert' } });
+        expect(modelReport(plan, 9)).toMatchObject({ status: 'would_migrate', runtimeAfter: 'python', conversion: { status: 'not_convertible' } });
         expect(modelReport(plan, CORRUPT).status).toBe('corrupt');
         expect(modelReport(plan, HOSTILE)).toMatchObject({ status: 'refused', runtimeAfter: null, message: expect.stringContaining('system') });
         expect(await fingerprint(target, ['pgml', 'public'])).toEqual(targetBefore);
@@ -142,7 +143,7 @@ describe.skipIf(!DATABASE_URL)(`pgml migrate${DATABASE_URL ? '' : ' (skipped: DA
         expect(await fingerprint(target, ['pgml'])).toEqual(before);
       });
 
-      it('--convert-native re-encodes the linear family and k-means from fitted parameters, exactly; the rest stays python', async () => {
+      it('--convert-native re-encodes linear models, trees, forests, boosting, xgboost and k-means from fitted parameters, exactly; the rest stays python', async () => {
         const converted = await migrate(['--from', source, '--to', target, '--allow-pickle', '--convert-native', '--verify']);
         for (const model of fixture.models.filter((m) => m.expected)) {
           const row = modelReport(converted, model.id);
