@@ -115,3 +115,37 @@ describe('hist_gradient_boosting parity with scikit-learn', () => {
     });
   }
 });
+
+describe('hist_gradient_boosting through the addon', () => {
+  const s = loadSplit('wine');
+  const input = {
+    task: 'classification' as const,
+    algorithm: 'hist_gradient_boosting',
+    hyperparams: { max_iter: 5 },
+    x: s.xTrain,
+    rows: s.info.trainRows,
+    cols: s.info.features,
+    y: s.yTrain,
+    numClasses: 3,
+  };
+
+  it('round-trips payloads bit-exactly and refuses truncated ones', () => {
+    const { model } = NativeModel.fit(input);
+    const bytes = model.toBytes();
+    const back = NativeModel.fromBytes(bytes);
+    expect(back.toBytes()).toEqual(bytes);
+    expect(back.predictProba(s.xTest, s.testRows)).toEqual(model.predictProba(s.xTest, s.testRows));
+    for (let cut = 0; cut < bytes.length; cut += 7) {
+      expect(() => NativeModel.fromBytes(bytes.subarray(0, cut))).toThrow(expect.objectContaining({ code: 'CORRUPT_MODEL' }));
+    }
+  });
+
+  it('rejects unsupported hyperparameters and single-class data with typed errors', () => {
+    for (const hyperparams of [{ max_bins: 256 }, { categorical_features: 'auto' }, { early_stopping: 'yes' }, { n_estimators: 5 }]) {
+      expect(() => NativeModel.fit({ ...input, hyperparams })).toThrow(expect.objectContaining({ code: 'INVALID_HYPERPARAMETER' }));
+    }
+    expect(() => NativeModel.fit({ ...input, y: new Float64Array(s.info.trainRows) })).toThrow(
+      expect.objectContaining({ code: 'DATA_ERROR' }),
+    );
+  });
+});
