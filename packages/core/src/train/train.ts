@@ -68,7 +68,9 @@ export async function train(db: Db, registry: RuntimeRegistry, projectName: stri
     }
     const task = existing?.task ?? opts.task!;
     const runtime = registry.resolve(task, opts.algorithm, opts.runtime);
-    const hyperparams = runtime.validateHyperparams(task, opts.algorithm, opts.hyperparams);
+    // Validated up front so a bad hyperparameter fails before any snapshot work; the model stores what the user
+    // asked for (PostgresML's behaviour), fits run with the runtime's validated form.
+    runtime.validateHyperparams(task, opts.algorithm, opts.hyperparams);
     const project = existing ?? (await createProject(tx, projectName, task));
 
     progress({ stage: 'snapshot', message: opts.relationName ?? 'last snapshot' });
@@ -86,17 +88,19 @@ export async function train(db: Db, registry: RuntimeRegistry, projectName: stri
     const fit = (params: Record<string, unknown>, x: Matrix, y: Matrix | undefined): Promise<FittedModel> =>
       runtime.fit({ task, algorithm: opts.algorithm, hyperparams: params, x, ...(y ? { y } : {}), ...(numClasses ? { numClasses } : {}), ...(options.signal ? { signal: options.signal } : {}) });
 
-    let params = hyperparams;
+    let params = opts.hyperparams;
     let searchResults: Record<string, unknown> | undefined;
     if (opts.search) {
-      const outcome = await search(runtime, task, opts, hyperparams, snapshot.seed, xTrain, yTrain, fit, progress, options.signal);
+      // Candidates are built from the user's own hyperparams: the validated ones carry every default filled in,
+      // which would collide with the searched keys.
+      const outcome = await search(runtime, task, opts, snapshot.seed, xTrain, yTrain, fit, progress, options.signal);
       params = outcome.bestParams;
       searchResults = outcome.results;
     }
 
     progress({ stage: 'fit' });
     const fitStart = performance.now();
-    const model = await fit(params, xTrain, yTrain);
+    const model = await fit(runtime.validateHyperparams(task, opts.algorithm, params), xTrain, yTrain);
     const fitTime = (performance.now() - fitStart) / 1000;
     progress({ stage: 'score' });
     const scoreStart = performance.now();
@@ -190,7 +194,6 @@ async function search(
   runtime: Runtime,
   task: Task,
   opts: ResolvedTrainOptions,
-  hyperparams: Record<string, unknown>,
   seed: number,
   x: Matrix,
   y: Matrix | undefined,
@@ -199,8 +202,9 @@ async function search(
   signal: AbortSignal | undefined,
 ) {
   const args = opts.searchArgs;
-  const candidates = searchCandidates({ search: opts.search!, hyperparams, searchParams: opts.searchParams, searchArgs: args, seed });
-  for (const candidate of candidates) runtime.validateHyperparams(task, opts.algorithm, candidate);
+  const candidates = searchCandidates({ search: opts.search!, hyperparams: opts.hyperparams, searchParams: opts.searchParams, searchArgs: args, seed });
+  // Every candidate is checked before the first fit, so a bad search value fails fast and leaves nothing behind.
+  const validated = candidates.map((candidate) => runtime.validateHyperparams(task, opts.algorithm, candidate));
   const folds = kFold(x.rows, args.cv, seed, task === 'classification' ? y!.data : undefined);
   const key = keyMetric(task);
   progress({ stage: 'search', total: candidates.length * folds.length, message: `${candidates.length} candidates × ${folds.length} folds` });
@@ -211,7 +215,7 @@ async function search(
     onProgress: (p) => progress({ stage: 'fold', current: p.done, total: p.total }),
     fitAndScore: async (params, trainIdx, validIdx) => {
       const fitStart = performance.now();
-      const model = await fit(params, takeRows(x, trainIdx), y && takeRows(y, trainIdx));
+      const model = await fit(validated[candidates.indexOf(params)] ?? params, takeRows(x, trainIdx), y && takeRows(y, trainIdx));
       const fitTime = (performance.now() - fitStart) / 1000;
       const scoreStart = performance.now();
       const metrics = await evaluate(runtime, model, task, takeRows(x, validIdx), y && takeRows(y, validIdx), signal);
