@@ -107,8 +107,9 @@ eachDatabase((target) => {
       await rejectsUnchanged(() => train(db, runtimes, 'p', { ...IRIS, runtime: 'gpu' as never }), 'INVALID_ARGUMENT');
       await rejectsUnchanged(() => train(db, runtimes, 'p', { ...IRIS, algorithm: 'lightgbm' }), 'ALGORITHM_UNAVAILABLE');
       await rejectsUnchanged(() => train(db, runtimes, 'p', { ...IRIS, algorithm: 'catboost' }), 'ALGORITHM_UNAVAILABLE');
-      // The native runtime is not registered in this registry: forcing it names what is missing.
-      await expect(train(db, runtimes, 'p', { ...IRIS, runtime: 'native' })).rejects.toThrow(/native runtime is not registered/);
+      // Forcing a runtime that is not registered (or does not implement the algorithm) names what is missing.
+      await expect(train(db, new RuntimeRegistry({ runtimes: [python] }), 'p', { ...IRIS, runtime: 'native' })).rejects.toThrow(/native runtime is not registered/);
+      await rejectsUnchanged(() => train(db, runtimes, 'p', { ...IRIS, algorithm: 'ada_boost', runtime: 'native' }), 'ALGORITHM_UNAVAILABLE');
       await rejectsUnchanged(() => train(db, new RuntimeRegistry(), 'p', IRIS), 'ALGORITHM_UNAVAILABLE');
       // An existing project keeps its task.
       await rejectsUnchanged(() => train(db, runtimes, 'deployed', { ...IRIS, task: 'regression' }), 'INVALID_ARGUMENT');

@@ -32,7 +32,7 @@ eachDatabase((target) => {
     ] as const;
     for (const { project, ...options } of cases) {
       const result = await train(db, runtimes, project, { ...options, yColumnName: options.yColumnName as string | string[] });
-      expect(result).toMatchObject({ project, task: options.task, algorithm: 'linear', runtime: 'python', deployed: true });
+      expect(result).toMatchObject({ project, task: options.task, algorithm: 'linear', runtime: runtimes.resolve(options.task, 'linear').name, deployed: true });
       expect(result.metrics.fit_time).toBeGreaterThan(0);
       if (options.task === 'classification') expect(result.metrics.f1).toBeGreaterThan(0.8);
     }

@@ -61,7 +61,8 @@ describe('NativeRuntime', () => {
     expect(runtime.supports('regression', 'ridge')).toBe(true);
     expect(runtime.supports('classification', 'linear')).toBe(true);
     expect(runtime.supports('classification', 'logistic')).toBe(true);
-    expect(runtime.supports('regression', 'xgboost')).toBe(false);
+    expect(runtime.supports('regression', 'xgboost')).toBe(true);
+    expect(runtime.supports('regression', 'ada_boost')).toBe(false);
     expect(runtime.supports('clustering', 'kmeans')).toBe(true);
     expect(runtime.supports('clustering', 'dbscan')).toBe(false);
   });
@@ -111,7 +112,7 @@ describe('NativeRuntime', () => {
       }
     }
     expect(runtime.validateHyperparams('classification', 'linear', { max_iter: 500 })).toMatchObject({ max_iter: 500, C: 1 });
-    expect(() => runtime.validateHyperparams('regression', 'xgboost', {})).toThrow(expect.objectContaining({ code: 'ALGORITHM_UNAVAILABLE' }));
+    expect(() => runtime.validateHyperparams('regression', 'ada_boost', {})).toThrow(expect.objectContaining({ code: 'ALGORITHM_UNAVAILABLE' }));
   });
 
   it('NaN in X is a typed DATA_ERROR and the process lives on', async () => {
