@@ -3,11 +3,11 @@
  * set, a fresh PostgreSQL database per test file (CREATE DATABASE, dropped afterwards). Without DATABASE_URL the
  * PostgreSQL half is skipped visibly (`describe.skipIf`) rather than silently passing.
  */
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { describe } from 'vitest';
 import { createPgDb, createPgliteDb, type Db, NativeRuntime, RuntimeRegistry, type Runtime } from '@pgml-ts/sdk';
 import { PythonRuntime } from '@pgml-ts/python-compat';
+// One way to make a throw-away PostgreSQL database for every suite in the repo (sdk tests and this suite).
+import { createPostgresDatabase } from '../../packages/sdk/test/databases.js';
 
 export interface Target {
   name: 'pglite' | 'postgres';
@@ -34,30 +34,11 @@ function pgliteTarget(): Target {
   };
 }
 
-function postgresTarget(url: string): Target {
-  const name = `pgml_contract_${randomBytes(6).toString('hex')}`;
+function postgresTarget(): Target {
   const handles: Db[] = [];
-  let created = false;
-  const dbUrl = (): string => {
-    const u = new URL(url);
-    u.pathname = `/${name}`;
-    return u.toString();
-  };
-  const admin = async (sql: string): Promise<void> => {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
+  let database: Promise<{ url: string; drop: () => Promise<void> }> | undefined;
   const connect = async (): Promise<Db> => {
-    if (!created) {
-      await admin(`CREATE DATABASE ${name}`);
-      created = true;
-    }
-    const db = createPgDb(dbUrl());
+    const db = createPgDb((await (database ??= createPostgresDatabase())).url);
     handles.push(db);
     return db;
   };
@@ -68,7 +49,7 @@ function postgresTarget(url: string): Target {
     openAnother: connect,
     async dispose() {
       for (const db of handles) await db.close();
-      if (created) await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      if (database) await (await database).drop();
     },
   };
 }
@@ -80,7 +61,7 @@ export function eachDatabase(suite: (target: () => Target) => void): void {
     suite(() => target);
   });
   describe.skipIf(!DATABASE_URL)(`postgres [${RUNTIMES_UNDER_TEST.join(', ')}]${DATABASE_URL ? '' : ' (skipped: DATABASE_URL is not set)'}`, () => {
-    const target = DATABASE_URL ? postgresTarget(DATABASE_URL) : pgliteTarget();
+    const target = DATABASE_URL ? postgresTarget() : pgliteTarget();
     suite(() => target);
   });
 }
