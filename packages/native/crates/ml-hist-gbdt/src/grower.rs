@@ -245,6 +245,6 @@ impl Grower<'_> {
                 }
             }
         }
-        GrownTree { tree: Tree { nodes }, partition: self.partition, leaves }
+        GrownTree { tree: Tree::new(nodes), partition: self.partition, leaves }
     }
 }

@@ -17,10 +17,7 @@ use rayon::prelude::*;
 use crate::boosting::{boost, Ensemble};
 use crate::loss::Loss;
 use crate::params::{settings, CLASSIFIER_PARAMS, REGRESSOR_PARAMS};
-use crate::tree::Tree;
-
-/// Rows per parallel prediction task; all trees are applied to one block before the next, so a tree stays in cache.
-const ROWS_PER_TASK: usize = 256;
+use crate::tree::{Tree, BLOCK_ROWS};
 
 pub const HIST_GRADIENT_BOOSTING_REGRESSOR: AlgorithmDef = AlgorithmDef {
     names: &["hist_gradient_boosting"],
@@ -91,12 +88,9 @@ impl HistGbdtModel {
     fn raw_predict(&self, x: &MatrixView) -> Vec<f64> {
         let (p, k) = (x.cols(), self.baseline.len());
         let mut raw: Vec<f64> = (0..x.rows()).flat_map(|_| self.baseline.iter().copied()).collect();
-        raw.par_chunks_mut(ROWS_PER_TASK * k).zip(x.data().par_chunks(ROWS_PER_TASK * p)).for_each(|(out, rows)| {
+        raw.par_chunks_mut(BLOCK_ROWS * k).zip(x.data().par_chunks(BLOCK_ROWS * p)).for_each(|(out, rows)| {
             for (t, tree) in self.trees.iter().enumerate() {
-                let output = t % k;
-                for (o, row) in out.chunks_exact_mut(k).zip(rows.chunks_exact(p)) {
-                    o[output] += tree.predict_row(row);
-                }
+                tree.add_block(rows, p, &mut out[t % k..], k);
             }
         });
         raw

@@ -32,21 +32,69 @@ impl Node {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Tree {
-    pub nodes: Vec<Node>,
+    nodes: Vec<Node>,
+    /// The prediction form of `nodes`: leaves loop to themselves (threshold +inf, both children = self), so a block
+    /// of rows can take `depth` steps with no per-row leaf test and no data-dependent branch — independent rows then
+    /// overlap in the CPU instead of waiting on one another's mispredicted branches.
+    walk: Vec<WalkNode>,
+    depth: usize,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct WalkNode {
+    threshold: f64,
+    value: f64,
+    feature: u32,
+    left: u32,
+    right: u32,
+    missing_go_to_left: bool,
+}
+
+/// Rows walked through a tree together.
+pub const BLOCK_ROWS: usize = 16;
+
 impl Tree {
-    /// The leaf value for one row of raw features. NaN fails `x <= threshold` and then follows the node's
-    /// missing-value direction.
-    #[inline]
-    pub fn predict_row(&self, row: &[f64]) -> f64 {
-        let mut node = &self.nodes[0];
-        while node.feature != LEAF {
-            let x = row[node.feature as usize];
-            let left = x <= node.threshold || (x.is_nan() && node.missing_go_to_left);
-            node = &self.nodes[if left { node.left } else { node.right } as usize];
+    /// `nodes` in depth-first order with children after their parents (as `grower` and `read` produce them).
+    pub fn new(nodes: Vec<Node>) -> Tree {
+        let walk: Vec<WalkNode> = nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| match n.feature {
+                LEAF => WalkNode { threshold: f64::INFINITY, value: n.value, feature: 0, left: i as u32, right: i as u32, missing_go_to_left: true },
+                f => WalkNode { threshold: n.threshold, value: n.value, feature: f, left: n.left, right: n.right, missing_go_to_left: n.missing_go_to_left },
+            })
+            .collect();
+        let mut depths = vec![0usize; nodes.len()];
+        for (i, n) in nodes.iter().enumerate() {
+            if n.feature != LEAF {
+                depths[n.left as usize] = depths[i] + 1;
+                depths[n.right as usize] = depths[i] + 1;
+            }
         }
-        node.value
+        let depth = depths.into_iter().max().unwrap_or(0);
+        Tree { nodes, walk, depth }
+    }
+
+    pub fn nodes(&self) -> &[Node] {
+        &self.nodes
+    }
+
+    /// `out[r * stride] += leaf value` for each row r of `rows` (row-major, `p` columns, at most `BLOCK_ROWS` rows).
+    #[inline]
+    pub fn add_block(&self, rows: &[f64], p: usize, out: &mut [f64], stride: usize) {
+        let m = rows.len() / p;
+        let mut at = [0u32; BLOCK_ROWS];
+        for _ in 0..self.depth {
+            for (r, node) in at.iter_mut().enumerate().take(m) {
+                let n = &self.walk[*node as usize];
+                let x = rows[r * p + n.feature as usize];
+                let left = (x <= n.threshold) | (x.is_nan() & n.missing_go_to_left);
+                *node = if left { n.left } else { n.right };
+            }
+        }
+        for (r, node) in at.iter().enumerate().take(m) {
+            out[r * stride] += self.walk[*node as usize].value;
+        }
     }
 
     /// The leaf value for row `i` of binned data, whose missing bin for feature f is `missing_bins[f]`.
@@ -93,7 +141,7 @@ impl Tree {
             }
             nodes.push(Node { feature, left, right, missing_go_to_left: missing == 1, bin: 0, threshold, value });
         }
-        Ok(Tree { nodes })
+        Ok(Tree::new(nodes))
     }
 }
 
@@ -103,15 +151,15 @@ mod tests {
 
     fn stump() -> Tree {
         let split = Node { feature: 1, left: 1, right: 2, missing_go_to_left: true, bin: 3, threshold: 0.5, value: 0.0 };
-        Tree { nodes: vec![split, Node::leaf(-1.0), Node::leaf(2.0)] }
+        Tree::new(vec![split, Node::leaf(-1.0), Node::leaf(2.0)])
     }
 
     #[test]
     fn rows_follow_thresholds_and_nans_their_direction() {
         let t = stump();
-        assert_eq!(t.predict_row(&[9.0, 0.5]), -1.0);
-        assert_eq!(t.predict_row(&[9.0, 0.6]), 2.0);
-        assert_eq!(t.predict_row(&[9.0, f64::NAN]), -1.0);
+        let mut out = [0.0; 6];
+        t.add_block(&[9.0, 0.5, 9.0, 0.6, 9.0, f64::NAN], 2, &mut out, 2);
+        assert_eq!(out, [-1.0, 0.0, 2.0, 0.0, -1.0, 0.0]);
     }
 
     #[test]
@@ -125,8 +173,9 @@ mod tests {
         assert_eq!(back.nodes.iter().map(|n| (n.feature, n.threshold, n.value)).collect::<Vec<_>>(), t.nodes.iter().map(|n| (n.feature, n.threshold, n.value)).collect::<Vec<_>>());
         let (mut r, _) = Reader::open(&bytes).unwrap();
         assert!(Tree::read(&mut r, 1).is_err(), "feature out of range");
-        let mut cyclic = t.clone();
-        cyclic.nodes[0].right = 0;
+        let mut nodes = t.nodes().to_vec();
+        nodes[0].right = 0;
+        let cyclic = Tree { nodes, walk: Vec::new(), depth: 0 };
         let mut w = Writer::new(1);
         cyclic.write(&mut w);
         let bytes = w.finish();
