@@ -6,6 +6,7 @@ import { runVectorBenchmark } from './vector/run.js';
 import { vectorMarkdown, vectorSvg } from './vector/report.js';
 import { runParityCommand } from './parity/command.js';
 import type { ProfileName } from './parity/profiles.js';
+import { runLoadCommand } from './load/command.js';
 
 export { runVectorBenchmark } from './vector/run.js';
 export type { VectorReport, VectorRow } from './vector/run.js';
@@ -16,7 +17,7 @@ const DEFAULT_OUT = fileURLToPath(new URL('../results', import.meta.url));
 const SUITES = ['vector', 'parity', 'all'] as const;
 const PROFILE_NAMES: readonly ProfileName[] = ['quick', 'full'];
 
-const HELP = `pgml bench [vector|parity|all] [options]
+const HELP = `pgml bench [vector|parity|all|load] [options]
 
 Runs the benchmark suite and writes JSON + Markdown + SVG reports.
 
@@ -26,6 +27,7 @@ Runs the benchmark suite and writes JSON + Markdown + SVG reports.
            timed inside Python, and the ml.js peers: quality, fit, predict, single-row latency, RSS, model size.
            Writes parity.json (what runtime 'auto' follows), parity.md, parity-speedup.svg, parity-quality.svg.
   all      every suite (default)
+  load     50 concurrent predict clients with deployments during traffic (own options: pgml bench load --help)
 
 Options:
   --profile quick|full  parity: quick (bundled + 1k synthetic, ≤ 5 min, written to results/quick/) or full
@@ -42,6 +44,7 @@ Options:
 
 /** Entry point shared by `pnpm bench` and `pgml bench`; returns the process exit code. */
 export async function runBenchCommand(argv: string[]): Promise<number> {
+  if (argv[0] === 'load') return runLoadCommand(argv.slice(1), DEFAULT_OUT);
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

@@ -6,5 +6,9 @@ export interface PostgresServer {
   pgBin: string;
   stop(): void;
   pgCtl(args: string[]): Buffer;
+  /** `pg_ctl stop -m immediate`: kills every backend without a checkpoint, keeps the data directory. */
+  stopImmediate(): Buffer;
+  /** Starts the stopped server again: same data directory, port and options. */
+  restart(): void;
 }
 export function startPostgres(options?: { log?: (msg: string) => void }): Promise<PostgresServer>;

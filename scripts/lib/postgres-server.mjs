@@ -39,7 +39,8 @@ export async function startPostgres({ log = (msg) => process.stderr.write(`${msg
   if (process.getuid?.() === 0) execFileSync('chown', ['postgres:postgres', dir]);
   runPg('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C.UTF-8', '-N']);
   const opts = `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir} -c fsync=off -c max_connections=200 -c shared_buffers=256MB`;
-  runPg('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-o', opts, '-w', '-t', '60', 'start']);
+  const start = () => runPg('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-o', opts, '-w', '-t', '60', 'start']);
+  start();
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   log(`PostgreSQL 15 started on 127.0.0.1:${port} (data in ${data})`);
 
@@ -61,5 +62,21 @@ export async function startPostgres({ log = (msg) => process.stderr.write(`${msg
       process.exit(130);
     });
   }
-  return { url, port, dataDir: data, socketDir: dir, pgBin: PG_BIN, stop, pgCtl: (args) => runPg('pg_ctl', ['-D', data, ...args]) };
+  const pgCtl = (args) => runPg('pg_ctl', ['-D', data, ...args]);
+  return {
+    url,
+    port,
+    dataDir: data,
+    socketDir: dir,
+    pgBin: PG_BIN,
+    stop,
+    pgCtl,
+    // A crash as the fault tests need it: every backend killed at once, no checkpoint; the data directory stays.
+    stopImmediate: () => pgCtl(['-m', 'immediate', '-w', 'stop']),
+    // Starts the same data directory again on the same port with the same options (crash recovery runs first).
+    restart: () => {
+      if (stopped) throw new Error('this PostgreSQL server was stopped for good');
+      start();
+    },
+  };
 }
