@@ -1,9 +1,9 @@
-//! Finding a node's split from per-feature histograms of its samples. A feature's histogram is the list of its
-//! non-empty bins in ascending order with a stats row each — built densely (one slot per bin) for big nodes, or by
-//! sorting the node's few (bin, sample) pairs for small ones, so deep nodes never scan a thousand empty bins. Both
-//! splitters read that one list: `best` sweeps every boundary between bins (sklearn's BestSplitter; bins are the
-//! distinct values when a feature has ≤ MAX_BINS of them), `random` draws one threshold uniformly between the node's
-//! smallest and largest value (sklearn's RandomSplitter, ExtraTrees).
+//! Finding a node's split. The best splitter (sklearn's BestSplitter) builds each feature's histogram of the node —
+//! its non-empty bins in ascending order with a stats row each, built densely (one slot per bin) for big nodes or by
+//! sorting the node's few (bin, sample) pairs for small ones, so deep nodes never scan a thousand empty bins — and
+//! sweeps every boundary between bins (bins are the distinct values when a feature has ≤ MAX_BINS of them). The
+//! random splitter (sklearn's RandomSplitter, extra trees) draws one threshold uniformly between the node's smallest
+//! and largest value and needs only two passes over the codes.
 //!
 //! Features are visited in a random order until `max_features` have been looked at and at least one was not
 //! constant in the node (sklearn's rule); the best proxy wins, the first visited on ties.
@@ -106,9 +106,19 @@ impl NodeSplitter<'_> {
         }
     }
 
-    /// The split of one feature: the best boundary, or the boundary at `draw` (uniform in [0, 1)) for the random
-    /// splitter.
     fn split_feature(&self, f: usize, samples: &[u32], node: &[f64], draw: f64) -> Outcome {
+        match self.rules.splitter {
+            Splitter::Best => self.best_split(f, samples, node),
+            Splitter::Random => self.random_split(f, samples, node, draw),
+        }
+    }
+
+    fn valid(&self, side: &[f64]) -> bool {
+        side[COUNT] >= self.rules.min_samples_leaf as f64 && side[WEIGHT] >= self.rules.min_weight_leaf
+    }
+
+    /// The best boundary between the feature's non-empty bins.
+    fn best_split(&self, f: usize, samples: &[u32], node: &[f64]) -> Outcome {
         let feature = &self.binned.features[f];
         let hist = self.histogram(feature, samples);
         let groups = hist.bins.len();
@@ -117,38 +127,15 @@ impl NodeSplitter<'_> {
         }
         let width = node.len();
         let row = |g: usize| &hist.stats[g * width..(g + 1) * width];
-        let mut left = vec![0.0; width];
-        let mut right = vec![0.0; width];
-        let valid = |side: &[f64]| side[COUNT] >= self.rules.min_samples_leaf as f64 && side[WEIGHT] >= self.rules.min_weight_leaf;
+        let (mut left, mut right) = (vec![0.0; width], vec![0.0; width]);
         let mut best: Option<(usize, f64)> = None;
-        // The random splitter keeps its drawn threshold (sklearn's), so unseen values between two training values
-        // fall either way at random; when the draw lands inside a quantized bin it moves to the bins' boundary.
-        let mut drawn_threshold = None;
-        match self.rules.splitter {
-            Splitter::Best => {
-                for g in 0..groups - 1 {
-                    left.iter_mut().zip(row(g)).for_each(|(l, v)| *l += v);
-                    right.iter_mut().zip(node.iter().zip(&left)).for_each(|(r, (n, l))| *r = n - l);
-                    if valid(&left) && valid(&right) {
-                        let proxy = self.criterion.proxy(&left, &right);
-                        if best.is_none_or(|(_, p)| proxy > p) {
-                            best = Some((g, proxy));
-                        }
-                    }
-                }
-            }
-            Splitter::Random => {
-                let (lo, hi) = (feature.lower[hist.bins[0] as usize], feature.upper[hist.bins[groups - 1] as usize]);
-                let threshold = lo + draw * (hi - lo);
-                // The last bin whose values sit (on average) at or below the threshold; exact for one-value bins.
-                let mid = |g: usize| feature.lower[hist.bins[g] as usize] / 2.0 + feature.upper[hist.bins[g] as usize] / 2.0;
-                let g = (0..groups - 1).take_while(|&g| mid(g) <= threshold).last().unwrap_or(0);
-                let (gap_start, gap_end) = (feature.upper[hist.bins[g] as usize], feature.lower[hist.bins[g + 1] as usize]);
-                drawn_threshold = Some(threshold).filter(|&t| gap_start <= t && t < gap_end);
-                (0..=g).for_each(|k| left.iter_mut().zip(row(k)).for_each(|(l, v)| *l += v));
-                right.iter_mut().zip(node.iter().zip(&left)).for_each(|(r, (n, l))| *r = n - l);
-                if valid(&left) && valid(&right) {
-                    best = Some((g, self.criterion.proxy(&left, &right)));
+        for g in 0..groups - 1 {
+            left.iter_mut().zip(row(g)).for_each(|(l, v)| *l += v);
+            right.iter_mut().zip(node.iter().zip(&left)).for_each(|(r, (n, l))| *r = n - l);
+            if self.valid(&left) && self.valid(&right) {
+                let proxy = self.criterion.proxy(&left, &right);
+                if best.is_none_or(|(_, p)| proxy > p) {
+                    best = Some((g, proxy));
                 }
             }
         }
@@ -156,8 +143,47 @@ impl NodeSplitter<'_> {
         left.iter_mut().for_each(|v| *v = 0.0);
         (0..=g).for_each(|k| left.iter_mut().zip(row(k)).for_each(|(l, v)| *l += v));
         right.iter_mut().zip(node.iter().zip(&left)).for_each(|(r, (n, l))| *r = n - l);
-        let threshold = drawn_threshold.unwrap_or_else(|| feature.threshold_between(hist.bins[g] as usize, hist.bins[g + 1] as usize));
+        let threshold = feature.threshold_between(hist.bins[g] as usize, hist.bins[g + 1] as usize);
         Outcome::Found(Split { feature: f, last_left_bin: hist.bins[g], threshold, proxy, left, right })
+    }
+
+    /// sklearn's RandomSplitter: a threshold drawn uniformly (`draw` ∈ [0, 1)) between the node's smallest and
+    /// largest value. Two passes over the node's codes, no histogram: extra trees are deep, and their many small
+    /// nodes would otherwise pay a sort per feature.
+    fn random_split(&self, f: usize, samples: &[u32], node: &[f64], draw: f64) -> Outcome {
+        let feature = &self.binned.features[f];
+        let (lowest, highest) = samples.iter().fold((u16::MAX, 0), |(lo, hi), &s| {
+            let b = feature.codes[s as usize];
+            (lo.min(b), hi.max(b))
+        });
+        if lowest >= highest {
+            return Outcome::Constant;
+        }
+        let (lowest, highest) = (lowest as usize, highest as usize);
+        let threshold = feature.lower[lowest] + draw * (feature.upper[highest] - feature.lower[lowest]);
+        // The last bin whose values sit (on average) at or below the threshold — exact for one-value bins — kept
+        // below the highest so both sides get samples.
+        let mid = |b: usize| feature.lower[b] / 2.0 + feature.upper[b] / 2.0;
+        let cut = lowest + (lowest + 1..highest).take_while(|&b| mid(b) <= threshold).count();
+        let mut left = vec![0.0; node.len()];
+        for &s in samples {
+            if feature.codes[s as usize] as usize <= cut {
+                self.targets.add(s as usize, self.weights[s as usize], &mut left);
+            }
+        }
+        let right: Vec<f64> = node.iter().zip(&left).map(|(n, l)| n - l).collect();
+        if !(self.valid(&left) && self.valid(&right)) {
+            return Outcome::NoValidSplit;
+        }
+        // Keep the drawn threshold (sklearn's), so unseen values between two training values fall either way at
+        // random; a draw inside a quantized bin moves to the boundary after the cut bin.
+        let threshold = if feature.upper[cut] <= threshold && threshold < feature.lower[cut + 1] {
+            threshold
+        } else {
+            feature.threshold_between(cut, cut + 1)
+        };
+        let proxy = self.criterion.proxy(&left, &right);
+        Outcome::Found(Split { feature: f, last_left_bin: cut as u16, threshold, proxy, left, right })
     }
 
     /// The node's split, or None when every visited feature is constant or no split respects the leaf minimums.
