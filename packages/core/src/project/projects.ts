@@ -52,10 +52,26 @@ export async function requireProject(db: Db, name: string): Promise<Project> {
   return project;
 }
 
+/**
+ * Creates the project. Two first trains of one project in different sessions both find no project and both insert:
+ * the second insert waits for the first transaction and then finds the name taken, so it uses the row the other
+ * created (both trains finish) — unless that row's task differs, which is a CONFLICT.
+ */
 export async function createProject(db: Db, name: string, task: Task): Promise<Project> {
   const created = await db.query<{ id: string | number }>(
-    'INSERT INTO pgml.projects (name, task) VALUES ($1, $2) RETURNING id',
+    'INSERT INTO pgml.projects (name, task) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING RETURNING id',
     [name, task],
   );
-  return { id: Number(created.rows[0]!.id), name, task };
+  if (created.rows[0]) return { id: Number(created.rows[0].id), name, task };
+  const concurrent = await findProject(db, name);
+  if (!concurrent || concurrent.task !== task) {
+    throw new PgmlError(
+      'CONFLICT',
+      `project ${JSON.stringify(name)} was created by another session at the same time` +
+        (concurrent ? ` with task ${concurrent.task}, not ${task}` : ' and is not visible yet') +
+        '; retry',
+      { project: name },
+    );
+  }
+  return concurrent;
 }
