@@ -72,6 +72,13 @@ class PgDb implements Db {
       throw this.#fail(error, 'could not connect');
     }
     let broken = false;
+    // pg-pool drops its 'error' listener while a client is checked out: a connection that dies mid-transaction
+    // (server crash, pg_terminate_backend) would emit an unhandled 'error' and end the process. The statement in
+    // flight rejects anyway; the event only marks the client broken so the pool discards it.
+    const onError = (): void => {
+      broken = true;
+    };
+    client.on('error', onError);
     try {
       await this.#run(client, 'BEGIN');
       const result = await fn(new PgDb(this.pool, client, false, this.server));
@@ -85,6 +92,7 @@ class PgDb implements Db {
       }
       throw error; // the callback's own error, or a DatabaseError from our statements, unchanged
     } finally {
+      client.removeListener('error', onError);
       client.release(broken);
     }
   }
@@ -117,10 +125,16 @@ class PgDb implements Db {
     try {
       if (this.target !== this.pool) return await run(this.target as pg.PoolClient);
       const client = await this.pool.connect();
+      let broken = false;
+      const onError = (): void => {
+        broken = true; // as in transaction(): no unhandled 'error' while checked out
+      };
+      client.on('error', onError);
       try {
         return await run(client);
       } finally {
-        client.release();
+        client.removeListener('error', onError);
+        client.release(broken);
       }
     } catch (error) {
       throw this.#fail(error, 'COPY failed');
