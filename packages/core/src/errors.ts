@@ -21,7 +21,8 @@ export type PgmlErrorCode =
   | 'PYTHON_WORKER'
   | 'TIMEOUT'
   | 'ABORTED'
-  | 'CONFLICT';
+  | 'CONFLICT'
+  | 'RESOURCE_LIMIT';
 
 export class PgmlError extends Error {
   readonly code: PgmlErrorCode;
@@ -87,6 +88,13 @@ export class CorruptModel extends PgmlError {
 export class DatabaseError extends PgmlError {
   constructor(message: string, details: Record<string, unknown> = {}, options?: ErrorOptions) {
     super('DATABASE_ERROR', message, details, options);
+  }
+}
+
+/** A request that would need more memory than the documented bound allows, refused before anything is allocated. */
+export class ResourceLimit extends PgmlError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('RESOURCE_LIMIT', message, details);
   }
 }
 

@@ -46,6 +46,8 @@ export {
   predictJoint,
   predictProba,
   predictProbaBatch,
+  DEFAULT_MAX_BATCH_BYTES,
+  maxBatchBytes,
   type BatchPrediction,
   type Prediction,
   type PredictOptions,

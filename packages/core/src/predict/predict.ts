@@ -3,10 +3,10 @@
  * user's labels. Batches are one runtime call over one matrix: no per-row database round trips.
  */
 import type { Db } from '../db.js';
-import { InvalidArgument } from '../errors.js';
+import { InvalidArgument, ResourceLimit } from '../errors.js';
 import type { RuntimeRegistry } from '../registry.js';
 import type { Matrix } from '../runtime.js';
-import { inputMatrix, type FeatureInput, type FeatureRows } from '../snapshot/features.js';
+import { inputMatrix, rawWidth, type FeatureInput, type FeatureRows } from '../snapshot/features.js';
 import { decodeLabel, type Label } from '../train/labels.js';
 import { deployedModel, type LoadedModel, type ModelLookupOptions } from './deployed-model.js';
 
@@ -79,6 +79,7 @@ export async function predictBatch(
   options: PredictOptions = {},
 ): Promise<BatchPrediction> {
   const model = await deployedModel(db, registry, projectOrModelId, options);
+  checkBatchMemory(model, rows, model.numOutputs);
   const x = inputMatrix(model.features, rows);
   const out = await run(model, x, options.signal);
   const outputs = x.rows === 0 ? model.numOutputs : out.length / x.rows;
@@ -100,8 +101,42 @@ export async function predictProbaBatch(
   options: PredictOptions = {},
 ): Promise<{ probabilities: Float64Array; rows: number; labels: Label[] }> {
   const model = await deployedModel(db, registry, projectOrModelId, options);
+  checkBatchMemory(model, rows, model.labels?.length ?? 1);
   const x = inputMatrix(model.features, rows);
   return { probabilities: await proba(model, x, options.signal), rows: x.rows, labels: labelsOf(model) };
+}
+
+/** Default bound on one batch's working memory; `PGML_MAX_BATCH_BYTES` overrides it. */
+export const DEFAULT_MAX_BATCH_BYTES = 1024 * 1024 * 1024;
+
+export function maxBatchBytes(): number {
+  const fromEnv = Number(process.env.PGML_MAX_BATCH_BYTES);
+  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_MAX_BATCH_BYTES;
+}
+
+/**
+ * Refuses a batch whose working set would exceed the bound, before anything is allocated: the raw and the
+ * preprocessed f64 matrices plus the output (the runtime's own copy of the input is of the same order). Without
+ * it a large `rows` fails deep inside an allocation (a RangeError at best, the OOM killer at worst).
+ */
+function checkBatchMemory(model: LoadedModel, rows: FeatureRows, outputs: number): void {
+  const count = Array.isArray(rows) ? rows.length : (rows as { rows?: unknown })?.rows;
+  if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 0) {
+    throw new InvalidArgument(`rows must be an array of rows or { data, rows } with rows a non-negative integer, got ${String(count)}`);
+  }
+  const perRow = rawWidth(model.features) + model.features.preprocessor.numFeatures * 2 + outputs;
+  const needed = count * perRow * Float64Array.BYTES_PER_ELEMENT;
+  const limit = maxBatchBytes();
+  if (needed > limit) {
+    throw new ResourceLimit(
+      `a batch of ${count} rows needs about ${mib(needed)} MiB, over the ${mib(limit)} MiB limit (PGML_MAX_BATCH_BYTES): split it`,
+      { rows: count, neededBytes: needed, limitBytes: limit },
+    );
+  }
+}
+
+function mib(bytes: number): string {
+  return (bytes / 1024 / 1024).toFixed(bytes < 1024 * 1024 ? 2 : 0);
 }
 
 function run(model: LoadedModel, x: Matrix, signal?: AbortSignal): Promise<Float64Array> {

@@ -78,13 +78,19 @@ export function rawWidth(layout: FeatureLayout): number {
 /** Turns predict inputs into the model's input matrix (preprocessing applied); wrong shapes name expected vs got. */
 export function inputMatrix(layout: FeatureLayout, rows: FeatureRows): Matrix {
   const count = Array.isArray(rows) ? rows.length : (rows as { rows: number }).rows;
+  if (!Array.isArray(rows)) {
+    // Checked before allocating: a wrong `rows` must not size the buffers.
+    const { data, rows: n } = rows as { data: ArrayLike<number>; rows: number };
+    const width = rawWidth(layout);
+    if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgument(`rows must be a non-negative integer, got ${String(n)}`);
+    if (data?.length !== n * width) throw new DimensionMismatch(n * width, data?.length ?? 0, `feature values for ${n} rows`);
+  }
   const columns = layout.columns.map((c) =>
     c.kind === 'text' ? new Array<string | null>(count).fill(null) : new Float64Array(count * c.size),
   );
   if (!Array.isArray(rows)) {
     const { data, rows: n } = rows as { data: ArrayLike<number>; rows: number };
     const width = rawWidth(layout);
-    if (data.length !== n * width) throw new DimensionMismatch(n * width, data.length, `feature values for ${n} rows`);
     for (let r = 0; r < n; r++) fillFromArray(layout, columns, r, data, r * width);
   } else {
     (rows as ReadonlyArray<FeatureInput>).forEach((row, r) => fillRow(layout, columns, r, row));
