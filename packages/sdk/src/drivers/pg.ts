@@ -15,6 +15,15 @@ import { toDatabaseError } from './errors.js';
 
 type Queryable = pg.Pool | pg.PoolClient;
 
+const READ_ONLY = /^\s*(SELECT|VALUES|SHOW)\b/i;
+
+/** The connection died (admin/crash shutdown, socket closed), as opposed to the statement failing. */
+function connectionLost(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code === 'string') return /^(57P0[12]|08\d\d\d|ECONNRESET|EPIPE)$/.test(code);
+  return typeof message === 'string' && /^Connection terminated/.test(message);
+}
+
 export interface PgDbOptions {
   /** Pool size (default 10). */
   max?: number;
@@ -47,6 +56,10 @@ class PgDb implements Db {
     private readonly server: string,
   ) {}
 
+  #retriesOnLostConnection(): number {
+    return (this.pool as pg.Pool & { options?: { max?: number } }).options?.max ?? 10;
+  }
+
   #fail(error: unknown, context: string): Error {
     // Errors without a SQLSTATE come from the socket or the handshake: say which server we tried.
     const sqlstate = typeof (error as { code?: unknown })?.code === 'string' && /^[0-9A-Z]{5}$/.test((error as { code: string }).code);
@@ -54,11 +67,18 @@ class PgDb implements Db {
   }
 
   async query<Row = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<Row>> {
-    try {
-      const result = await this.target.query(sql, params as unknown[]);
-      return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
-    } catch (error) {
-      throw this.#fail(error, 'query failed');
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await this.target.query(sql, params as unknown[]);
+        return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
+      } catch (error) {
+        // A pooled connection the server has just closed (restart, pg_terminate_backend) is only noticed when the
+        // next statement is sent on it. Outside a transaction a read-only statement is safe to run again, on
+        // another connection, so predict survives a server-side disconnect instead of failing once per dead
+        // pooled connection (every idle one may be dead at once). Writes and transactions are never retried.
+        if (attempt <= this.#retriesOnLostConnection() && this.target === this.pool && READ_ONLY.test(sql) && connectionLost(error)) continue;
+        throw this.#fail(error, 'query failed');
+      }
     }
   }
 
