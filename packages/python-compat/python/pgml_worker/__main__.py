@@ -92,13 +92,19 @@ class Worker:
         from . import estimators
 
         estimator, task = self._model(header)
-        return {}, [estimators.predict(estimator, task, buffers[0])]
+        try:
+            return {}, [estimators.predict(estimator, task, buffers[0])]
+        except ValueError as error:  # scikit-learn's input checks (NaN, infinity, too large for float64), as in fit
+            raise estimators.WorkerError("DATA_ERROR", f"predict failed: {error}") from error
 
     def predict_proba(self, header, buffers):
         from . import estimators
 
         estimator, _ = self._model(header)
-        return {}, [estimators.predict_proba(estimator, buffers[0], header.get("numClasses"))]
+        try:
+            return {}, [estimators.predict_proba(estimator, buffers[0], header.get("numClasses"))]
+        except ValueError as error:
+            raise estimators.WorkerError("DATA_ERROR", f"predict_proba failed: {error}") from error
 
     def free(self, header, buffers):
         for key in header["keys"]:
