@@ -24,6 +24,7 @@ def build(algorithm, task, hyperparams, num_targets=1):
         # scikit-learn >= 1.2 declares parameter constraints; xgboost inherits the method without the constraints.
         if hasattr(estimator, "_parameter_constraints"):
             estimator._validate_params()
+            _refuse_booleans_as_numbers(estimator, hyperparams)
     except (TypeError, ValueError) as error:
         raise WorkerError(
             "INVALID_HYPERPARAMETER", f"invalid hyperparameters for {algorithm} ({cls.__name__}): {error}"
@@ -33,6 +34,18 @@ def build(algorithm, task, hyperparams, num_targets=1):
 
         estimator = MultiOutputRegressor(estimator)
     return estimator
+
+
+def _refuse_booleans_as_numbers(estimator, hyperparams):
+    """A JSON true/false for a numeric parameter is a wrong type (the native runtime says so too); Python would take
+    it as 1/0 because bool subclasses int. Booleans pass only where the parameter's constraints name booleans."""
+    for name, value in hyperparams.items():
+        constraints = estimator._parameter_constraints.get(name)
+        if not isinstance(value, bool) or constraints is None or constraints == "no_validation":
+            continue
+        unwrapped = [getattr(c, "constraint", c) for c in constraints]  # sklearn's Hidden(...) wraps a constraint
+        if not any(c in ("boolean", "no_validation") or c is bool or getattr(c, "type", None) is bool for c in unwrapped):
+            raise ValueError(f"The {name!r} parameter of {type(estimator).__name__} must not be a boolean, got {value!r}.")
 
 
 def _is_transductive(estimator):
