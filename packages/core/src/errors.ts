@@ -98,7 +98,10 @@ export class ResourceLimit extends PgmlError {
   }
 }
 
-/** Removes the password from anything that looks like a connection string, for errors, logs and reports. */
+/**
+ * Removes the password from anything that looks like a connection string, for errors, logs and reports. Any URL
+ * scheme: a mistyped one (`postgress://`, `mysql://`) is echoed by the "not a PostgreSQL URL" error.
+ */
 export function maskSecrets(text: string): string {
-  return text.replace(/(postgres(?:ql)?:\/\/[^:/@\s]*:)[^@\s]*@/gi, '$1***@').replace(/(password=)[^\s&]+/gi, '$1***');
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s]*@/gi, '$1***@').replace(/(password=)[^\s&]+/gi, '$1***');
 }
