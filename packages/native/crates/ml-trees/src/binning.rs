@@ -64,9 +64,17 @@ impl BinnedMatrix {
 fn bin_column(column: &[f64]) -> BinnedFeature {
     let mut sorted = column.to_vec();
     sorted.sort_unstable_by(f64::total_cmp);
-    let mut distinct = sorted.clone();
-    distinct.dedup();
-    // The largest value of each bin: every distinct value, or the values at evenly spaced ranks.
+    // The largest value of each bin: every distinct value, or the values at evenly spaced ranks. Distinct values
+    // are collected only up to MAX_BINS + 1, so no second full-length copy of the column is made.
+    let mut distinct: Vec<f64> = Vec::with_capacity(MAX_BINS + 1);
+    for &v in &sorted {
+        if distinct.last() != Some(&v) {
+            distinct.push(v);
+            if distinct.len() > MAX_BINS {
+                break;
+            }
+        }
+    }
     let edges: Vec<f64> = if distinct.len() <= MAX_BINS {
         distinct
     } else {

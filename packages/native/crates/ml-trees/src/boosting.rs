@@ -97,6 +97,7 @@ pub const GRADIENT_BOOSTING_REGRESSOR: AlgorithmDef = AlgorithmDef {
     params: GRADIENT_BOOSTING_REGRESSOR_PARAMS,
     predict_proba: false,
     multi_target: true,
+    accepts_nan: false,
     fit: |input| wrap_multi_target(input, |one| fit(one, "GradientBoostingRegressor", false)),
     read: |r| read_multi_target(r, |r| Ok(Box::new(BoostedTrees::read(r)?))),
 };
@@ -109,6 +110,7 @@ pub const GRADIENT_BOOSTING_CLASSIFIER: AlgorithmDef = AlgorithmDef {
     params: GRADIENT_BOOSTING_CLASSIFIER_PARAMS,
     predict_proba: true,
     multi_target: false,
+    accepts_nan: false,
     fit: |input| fit(input, "GradientBoostingClassifier", true),
     read: |r| Ok(Box::new(BoostedTrees::read(r)?)),
 };

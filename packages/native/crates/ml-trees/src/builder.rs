@@ -109,7 +109,11 @@ impl TreeGrower<'_> {
         let root_stats = self.targets.stats(&samples, weights);
         let root_weight = root_stats[WEIGHT];
         let mut nodes = vec![Node::PENDING];
-        let mut leaves: Vec<(usize, Range<usize>, Vec<f64>)> = Vec::new();
+        // Leaves are numbered as they are made; their values are computed right away so no per-leaf stats are kept
+        // (a fully grown tree on 1M rows has ~1M leaves).
+        let n_values = self.targets.n_values();
+        let mut values = Vec::new();
+        let mut leaf_ranges = Vec::new();
         let mut frontier = match self.rules.max_leaf_nodes {
             None => Frontier::DepthFirst(Vec::new()),
             Some(_) => Frontier::BestFirst(BinaryHeap::new()),
@@ -127,7 +131,9 @@ impl TreeGrower<'_> {
                 return Err(Error::aborted());
             }
             let Some((split, _)) = node.split.filter(|_| split_budget > 0) else {
-                leaves.push((node.id, node.range, node.stats));
+                nodes[node.id].child = leaf_ranges.len() as u32;
+                values.extend(self.targets.leaf_values(&node.stats));
+                leaf_ranges.push(node.range);
                 continue;
             };
             split_budget -= 1;
@@ -146,15 +152,6 @@ impl TreeGrower<'_> {
             let left_split = evaluate(&left_range, &split.left, depth, &samples, rng);
             frontier.push(Pending { id: left_id + 1, range: right_range, stats: split.right, depth, split: right_split });
             frontier.push(Pending { id: left_id, range: left_range, stats: split.left, depth, split: left_split });
-        }
-        leaves.sort_by_key(|(id, _, _)| *id);
-        let n_values = self.targets.n_values();
-        let mut values = Vec::with_capacity(leaves.len() * n_values);
-        let mut leaf_ranges = Vec::with_capacity(leaves.len());
-        for (leaf, (id, range, stats)) in leaves.into_iter().enumerate() {
-            nodes[id].child = leaf as u32;
-            values.extend(self.targets.leaf_values(&stats));
-            leaf_ranges.push(range);
         }
         Ok(GrownTree { tree: Tree { nodes, values, n_values }, samples, leaf_ranges })
     }

@@ -55,6 +55,7 @@ pub const DECISION_TREE_REGRESSOR: AlgorithmDef = AlgorithmDef {
     params: DECISION_TREE_REGRESSOR_PARAMS,
     predict_proba: false,
     multi_target: true,
+    accepts_nan: false,
     fit: |input| fit(input, "DecisionTreeRegressor", false),
     read: |r| Ok(Box::new(TreeEnsemble::read(r)?)),
 };
@@ -67,6 +68,7 @@ pub const DECISION_TREE_CLASSIFIER: AlgorithmDef = AlgorithmDef {
     params: DECISION_TREE_CLASSIFIER_PARAMS,
     predict_proba: true,
     multi_target: false,
+    accepts_nan: false,
     fit: |input| fit(input, "DecisionTreeClassifier", true),
     read: |r| Ok(Box::new(TreeEnsemble::read(r)?)),
 };

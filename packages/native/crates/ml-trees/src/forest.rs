@@ -79,6 +79,7 @@ pub const RANDOM_FOREST_REGRESSOR: AlgorithmDef = AlgorithmDef {
     params: RANDOM_FOREST_REGRESSOR_PARAMS,
     predict_proba: false,
     multi_target: true,
+    accepts_nan: false,
     fit: |input| fit(input, "RandomForestRegressor", false, Splitter::Best),
     read,
 };
@@ -91,6 +92,7 @@ pub const RANDOM_FOREST_CLASSIFIER: AlgorithmDef = AlgorithmDef {
     params: RANDOM_FOREST_CLASSIFIER_PARAMS,
     predict_proba: true,
     multi_target: false,
+    accepts_nan: false,
     fit: |input| fit(input, "RandomForestClassifier", true, Splitter::Best),
     read,
 };
@@ -103,6 +105,7 @@ pub const EXTRA_TREES_REGRESSOR: AlgorithmDef = AlgorithmDef {
     params: EXTRA_TREES_REGRESSOR_PARAMS,
     predict_proba: false,
     multi_target: true,
+    accepts_nan: false,
     fit: |input| fit(input, "ExtraTreesRegressor", false, Splitter::Random),
     read,
 };
@@ -115,6 +118,7 @@ pub const EXTRA_TREES_CLASSIFIER: AlgorithmDef = AlgorithmDef {
     params: EXTRA_TREES_CLASSIFIER_PARAMS,
     predict_proba: true,
     multi_target: false,
+    accepts_nan: false,
     fit: |input| fit(input, "ExtraTreesClassifier", true, Splitter::Random),
     read,
 };
