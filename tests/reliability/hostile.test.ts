@@ -300,9 +300,10 @@ describe('hostile and malformed input', () => {
       );
       await fc.assert(
         property(NAME, async (name) => {
-          await check(name, () => pgml.train(`ident ${name.length}`, { task: 'regression', relationName: name, yColumnName: 'y', algorithm: 'linear', runtime: 'native' }));
-          await check(name, () => pgml.train(`ident ${name.length}`, { task: 'regression', relationName: 'public.hostile_data', yColumnName: name, algorithm: 'linear', runtime: 'native' }));
-          await check(name, () => pgml.predict(name, [1, 2, 3]));
+          await check(name, () => pgml.train(`ident ${name.length}`, { task: 'regression', relationName: name, yColumnName: 'y', algorithm: 'linear', runtime: 'native' }), catalog.has(name));
+          await check(name, () => pgml.train(`ident ${name.length}`, { task: 'regression', relationName: 'public.hostile_data', yColumnName: name, algorithm: 'linear', runtime: 'native' }), catalog.has(name));
+          // Succeeds only when a project of exactly that name exists (e.g. trained just above): it is bound.
+          await check(name, () => pgml.predict(name, [1, 2, 3]), true);
         }),
         { numRuns: PROFILE.runs(300) },
       );
