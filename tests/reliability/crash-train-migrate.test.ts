@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { createPgDb, ensureSchema, PgmlError, PostgresML } from '@pgml-ts/sdk';
 import { startPostgres, type PostgresServer } from '../../scripts/lib/postgres-server.mjs';
-import { migrateV1 } from '../../packages/sdk/src/migrate/index.js';
+import { migrateV1, type MigrationReport } from '../../packages/sdk/src/migrate/index.js';
 import { buildV1Database, createDatabase, makeFixture } from '../migrate/v1-database.js';
 import { crashAndRestart, stallInserts, unstall, withPassword } from './crash.js';
 import { createRegressionTable, projectRows } from './helpers.js';
@@ -102,9 +102,9 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL crashes mid-train and mid-migrate', (
       const second = fixture.projects[1]!.id;
       const stall = await stallInserts(target.url, 'models', `NEW.project_id = ${second}`);
       const options = { from: withPassword(source.url, PASSWORD), to: withPassword(target.url, PASSWORD), allowPickle: true };
-      const running = migrateV1(options).then(
+      const running: Promise<MigrationReport | Error> = migrateV1(options).then(
         (report) => report,
-        (error: unknown) => error,
+        (error: unknown) => error as Error,
       );
       await stall.stuck();
       injected++;
