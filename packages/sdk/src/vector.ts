@@ -66,10 +66,11 @@ export async function loadNative(): Promise<NativeModule> {
   try {
     return await import('@pgml-ts/native');
   } catch (error) {
+    // The loader's own message already says what to do (install the platform package, the system libraries, or
+    // build from a checkout), so it is passed through rather than followed by a hint that fits only one case.
     throw new PgmlError(
       'NATIVE_UNAVAILABLE',
-      `the native module @pgml-ts/native could not be loaded (${(error as Error).message}); ` +
-        'build it with `pnpm --filter @pgml-ts/native build`',
+      `the native module @pgml-ts/native could not be loaded: ${(error as Error).message}`,
       {},
       { cause: error },
     );
