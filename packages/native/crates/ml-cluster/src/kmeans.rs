@@ -23,6 +23,7 @@ pub const KMEANS: AlgorithmDef = AlgorithmDef {
     params: KMEANS_PARAMS,
     predict_proba: false,
     multi_target: false,
+    accepts_nan: false,
     fit: fit_kmeans,
     read: Centroids::read_boxed,
 };

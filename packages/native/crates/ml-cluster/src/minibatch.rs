@@ -24,6 +24,7 @@ pub const MINI_BATCH_KMEANS: AlgorithmDef = AlgorithmDef {
     params: MINI_BATCH_KMEANS_PARAMS,
     predict_proba: false,
     multi_target: false,
+    accepts_nan: false,
     fit: fit_mini_batch_kmeans,
     read: Centroids::read_boxed,
 };

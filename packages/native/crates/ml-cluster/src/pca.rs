@@ -23,6 +23,7 @@ pub const PCA: AlgorithmDef = AlgorithmDef {
     params: PCA_PARAMS,
     predict_proba: false,
     multi_target: false,
+    accepts_nan: false,
     fit: fit_pca,
     read: Pca::read_boxed,
 };

@@ -43,8 +43,8 @@ impl Task {
 }
 
 /// Everything `fit` gets. The registry has already resolved `params` against the algorithm's spec, checked that X
-/// is finite, that y (when present) has X's row count, and that y has one column unless the algorithm is
-/// `multi_target`. Supervised tasks always get `Some(y)`.
+/// is finite (NaN allowed where the def `accepts_nan`), that y (when present) is finite, has X's row count, and has
+/// one column unless the algorithm is `multi_target`. Supervised tasks always get `Some(y)`.
 #[derive(Clone, Copy)]
 pub struct FitInput<'a> {
     pub x: &'a MatrixView<'a>,
@@ -102,7 +102,7 @@ pub trait Fitted: Send + Sync + fmt::Debug {
     fn n_outputs(&self) -> usize;
     /// Columns of `predict_proba`'s output, for classifiers.
     fn n_classes(&self) -> Option<usize>;
-    /// rows × n_outputs, row-major. The registry has checked `x.cols() == n_features()` and finiteness.
+    /// rows × n_outputs, row-major. The registry has checked `x.cols() == n_features()` and finiteness (as for `fit`).
     fn predict(&self, x: &MatrixView) -> Result<Vec<f64>>;
     /// rows × n_classes. Only called when the def says `predict_proba: true`.
     fn predict_proba(&self, _x: &MatrixView) -> Result<Vec<f64>> {
@@ -129,6 +129,9 @@ pub struct AlgorithmDef {
     pub predict_proba: bool,
     /// Accepts y with several target columns (jointly, or through `wrap_multi_target`).
     pub multi_target: bool,
+    /// Handles NaN in X as a missing value, in `fit` and `predict` (sklearn's HistGradientBoosting); X with NaN is
+    /// a DATA_ERROR for every other row. ±Inf is a DATA_ERROR for every row.
+    pub accepts_nan: bool,
     pub fit: fn(&FitInput) -> Result<Fit>,
     pub read: fn(&mut Reader) -> Result<Box<dyn Fitted>>,
 }

@@ -102,6 +102,7 @@ mod tests {
         params: &[],
         predict_proba: false,
         multi_target: true,
+        accepts_nan: false,
         fit: |input| wrap_multi_target(input, fit_mean),
         read: |r| read_multi_target(r, read_mean),
     };

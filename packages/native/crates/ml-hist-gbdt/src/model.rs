@@ -27,6 +27,7 @@ pub const HIST_GRADIENT_BOOSTING_REGRESSOR: AlgorithmDef = AlgorithmDef {
     params: REGRESSOR_PARAMS,
     predict_proba: false,
     multi_target: true,
+    accepts_nan: true,
     fit: |input| wrap_multi_target(input, fit_regressor),
     read: |r| read_multi_target(r, |r| Ok(Box::new(HistGbdtModel::read(r, None)?))),
 };
@@ -39,6 +40,7 @@ pub const HIST_GRADIENT_BOOSTING_CLASSIFIER: AlgorithmDef = AlgorithmDef {
     params: CLASSIFIER_PARAMS,
     predict_proba: true,
     multi_target: false,
+    accepts_nan: true,
     fit: fit_classifier,
     read: |r| Ok(Box::new(HistGbdtModel::read_classifier(r)?)),
 };

@@ -21,6 +21,7 @@ pub const LASSO: AlgorithmDef = AlgorithmDef {
     params: LASSO_PARAMS,
     predict_proba: false,
     multi_target: true,
+    accepts_nan: false,
     fit: |input| wrap_multi_target(input, |one| fit_one(one, 1.0)),
     read: |r| read_multi_target(r, LinearModel::read_boxed),
 };
@@ -33,6 +34,7 @@ pub const ELASTIC_NET: AlgorithmDef = AlgorithmDef {
     params: ELASTIC_NET_PARAMS,
     predict_proba: false,
     multi_target: true,
+    accepts_nan: false,
     fit: |input| {
         let l1_ratio = input.params.f64("l1_ratio");
         if l1_ratio > 1.0 {

@@ -17,6 +17,7 @@ pub const LINEAR_REGRESSION: AlgorithmDef = AlgorithmDef {
     params: LINEAR_REGRESSION_PARAMS,
     predict_proba: false,
     multi_target: true,
+    accepts_nan: false,
     fit: |input| Ok((Box::new(fit_linear_regression(input.x, input.y()?, input.params)?), FitInfo::CLOSED_FORM)),
     read: LinearModel::read_boxed,
 };
@@ -29,6 +30,7 @@ pub const RIDGE: AlgorithmDef = AlgorithmDef {
     params: RIDGE_PARAMS,
     predict_proba: false,
     multi_target: true,
+    accepts_nan: false,
     fit: |input| Ok((Box::new(fit_ridge(input.x, input.y()?, input.params)?), FitInfo::CLOSED_FORM)),
     read: LinearModel::read_boxed,
 };

@@ -27,6 +27,7 @@ pub const LOGISTIC_REGRESSION: AlgorithmDef = AlgorithmDef {
     params: LOGISTIC_REGRESSION_PARAMS,
     predict_proba: true,
     multi_target: false,
+    accepts_nan: false,
     fit,
     read: |r| Ok(Box::new(LogisticModel::read(r)?)),
 };

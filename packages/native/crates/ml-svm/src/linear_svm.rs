@@ -28,6 +28,7 @@ pub const LINEAR_SVC: AlgorithmDef = AlgorithmDef {
     params: LINEAR_SVC_PARAMS,
     predict_proba: false,
     multi_target: false,
+    accepts_nan: false,
     fit: fit_svc,
     read: |r| Ok(Box::new(LinearSvcModel::read(r)?)),
 };
@@ -40,6 +41,7 @@ pub const LINEAR_SVR: AlgorithmDef = AlgorithmDef {
     params: LINEAR_SVR_PARAMS,
     predict_proba: false,
     multi_target: true,
+    accepts_nan: false,
     fit: |input| wrap_multi_target(input, fit_svr_one),
     read: |r| read_multi_target(r, LinearModel::read_boxed),
 };

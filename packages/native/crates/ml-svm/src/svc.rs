@@ -23,6 +23,7 @@ pub const SVC: AlgorithmDef = AlgorithmDef {
     params: SVC_PARAMS,
     predict_proba: true,
     multi_target: false,
+    accepts_nan: false,
     fit,
     read: |r| Ok(Box::new(SvcModel::read(r)?)),
 };

@@ -24,6 +24,7 @@ pub const SVR: AlgorithmDef = AlgorithmDef {
     params: SVR_PARAMS,
     predict_proba: false,
     multi_target: true,
+    accepts_nan: false,
     fit: |input| wrap_multi_target(input, fit_one),
     read: |r| read_multi_target(r, |r| Ok(Box::new(SvrModel::read(r)?))),
 };

@@ -28,6 +28,7 @@ pub const XGBOOST_REGRESSION: AlgorithmDef = AlgorithmDef {
     params: XGB_REGRESSOR,
     predict_proba: false,
     multi_target: true,
+    accepts_nan: false,
     fit: |input| fit(input, REGRESSOR),
     read: |r| XgbModel::read(r, Task::Regression),
 };
@@ -40,6 +41,7 @@ pub const XGBOOST_CLASSIFICATION: AlgorithmDef = AlgorithmDef {
     params: XGB_CLASSIFIER,
     predict_proba: true,
     multi_target: false,
+    accepts_nan: false,
     fit: |input| fit(input, CLASSIFIER),
     read: |r| XgbModel::read(r, Task::Classification),
 };
@@ -52,6 +54,7 @@ pub const XGBOOST_RANDOM_FOREST_REGRESSION: AlgorithmDef = AlgorithmDef {
     params: XGB_RF_REGRESSOR,
     predict_proba: false,
     multi_target: true,
+    accepts_nan: false,
     fit: |input| fit(input, RF_REGRESSOR),
     read: |r| XgbModel::read(r, Task::Regression),
 };
@@ -64,6 +67,7 @@ pub const XGBOOST_RANDOM_FOREST_CLASSIFICATION: AlgorithmDef = AlgorithmDef {
     params: XGB_RF_CLASSIFIER,
     predict_proba: true,
     multi_target: false,
+    accepts_nan: false,
     fit: |input| fit(input, RF_CLASSIFIER),
     read: |r| XgbModel::read(r, Task::Classification),
 };
