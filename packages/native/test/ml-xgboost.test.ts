@@ -113,7 +113,7 @@ describe('xgboost models', () => {
     }
     for (let i = 8; i < bytes.length; i += 97) {
       const bad = bytes.slice();
-      bad[i] ^= 0xa5;
+      bad[i] = bad[i]! ^ 0xa5;
       expect(() => NativeModel.fromBytes(bad)).toThrow(expect.objectContaining({ code: 'CORRUPT_MODEL' }));
     }
   });
