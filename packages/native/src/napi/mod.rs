@@ -1,12 +1,15 @@
-//! Safe wrapper over the raw Node-API declarations in `sys`. This module is the only place that calls `napi_*`
-//! functions; everything else sees `Args` (reading arguments), `Env` (creating values) and `IntoJs`.
+//! Safe wrapper over the raw Node-API declarations in `sys`. This module and its submodules (`typed_arrays`,
+//! `pinned`, `async_work`) are the only place that calls `napi_*` functions; everything else sees `Args` (reading
+//! arguments), `Env` (creating values), `Pinned` and `IntoJs`.
 //!
 //! Lifetimes: `'s` is the scope of one JS → Rust call. Handles (`JsValue<'s>`) and zero-copy typed-array slices
 //! borrowed from arguments cannot outlive it, so they can never reach a worker thread; async work receives owned
-//! data only (see `async_work`).
+//! data, or typed arrays `Pinned` by a reference for its duration (see `async_work` and `pinned`).
 
 pub mod async_work;
+mod pinned;
 mod sys;
+mod typed_arrays;
 
 use std::any::TypeId;
 use std::ffi::{c_void, CString};
@@ -15,6 +18,9 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 
 use crate::error::{Error, ErrorCode, Result};
+
+pub use pinned::Pinned;
+pub use typed_arrays::{TypedArray, TypedElement};
 
 #[derive(Clone, Copy)]
 pub struct Env<'s> {
@@ -56,31 +62,6 @@ impl JsType {
             JsType::Other => "a symbol or bigint",
         }
     }
-}
-
-/// A typed array borrowed from JS without copying. Only the element types the API accepts are distinguished.
-pub enum TypedArray<'s> {
-    F32(&'s [f32]),
-    F64(&'s [f64]),
-    U8(&'s [u8]),
-    Other,
-}
-
-/// Element types this addon creates typed arrays of.
-pub trait TypedElement: Copy + 'static {
-    const KIND: sys::napi_typedarray_type;
-}
-impl TypedElement for f32 {
-    const KIND: sys::napi_typedarray_type = sys::NAPI_FLOAT32_ARRAY;
-}
-impl TypedElement for f64 {
-    const KIND: sys::napi_typedarray_type = sys::NAPI_FLOAT64_ARRAY;
-}
-impl TypedElement for u32 {
-    const KIND: sys::napi_typedarray_type = sys::NAPI_UINT32_ARRAY;
-}
-impl TypedElement for u8 {
-    const KIND: sys::napi_typedarray_type = sys::NAPI_UINT8_ARRAY;
 }
 
 /// Results that know how to become a JS value; async work returns one of these from the worker thread.
@@ -127,42 +108,6 @@ impl<'s> Env<'s> {
             sys::NAPI_FUNCTION => JsType::Function,
             sys::NAPI_EXTERNAL => JsType::External,
             _ => JsType::Other,
-        }
-    }
-
-    /// Zero-copy view of a typed array, or `None` if `value` is not one.
-    pub fn typed_array(self, value: JsValue<'s>) -> Option<TypedArray<'s>> {
-        let mut is = false;
-        if unsafe { sys::napi_is_typedarray(self.raw, value.raw, &mut is) } != sys::NAPI_OK || !is {
-            return None;
-        }
-        let (mut kind, mut len, mut data) = (0, 0usize, ptr::null_mut::<c_void>());
-        let (mut buffer, mut offset) = (ptr::null_mut(), 0usize);
-        let status = unsafe {
-            sys::napi_get_typedarray_info(self.raw, value.raw, &mut kind, &mut len, &mut data, &mut buffer, &mut offset)
-        };
-        if status != sys::NAPI_OK {
-            return None;
-        }
-        // Empty or detached arrays may report a null data pointer, which a Rust slice must never hold.
-        if data.is_null() || len == 0 {
-            return Some(match kind {
-                sys::NAPI_FLOAT32_ARRAY => TypedArray::F32(&[]),
-                sys::NAPI_FLOAT64_ARRAY => TypedArray::F64(&[]),
-                sys::NAPI_UINT8_ARRAY => TypedArray::U8(&[]),
-                _ => TypedArray::Other,
-            });
-        }
-        // SAFETY: V8 guarantees `data` points at `len` elements of the reported type, aligned to the element size
-        // (typed-array offsets must be multiples of it). The argument keeps the buffer alive for the call scope
-        // `'s`, and no JS runs on this thread while Rust holds the slice.
-        unsafe {
-            Some(match kind {
-                sys::NAPI_FLOAT32_ARRAY => TypedArray::F32(std::slice::from_raw_parts(data as *const f32, len)),
-                sys::NAPI_FLOAT64_ARRAY => TypedArray::F64(std::slice::from_raw_parts(data as *const f64, len)),
-                sys::NAPI_UINT8_ARRAY => TypedArray::U8(std::slice::from_raw_parts(data as *const u8, len)),
-                _ => TypedArray::Other,
-            })
         }
     }
 
@@ -247,48 +192,6 @@ impl<'s> Env<'s> {
         check(unsafe { sys::napi_set_named_property(self.raw, object.raw, name.as_ptr(), value.raw) }, "setting a property")
     }
 
-    /// A new typed array holding a copy of `data` (one memcpy into a fresh, GC-owned ArrayBuffer).
-    pub fn typed_array_from<T: TypedElement>(self, data: &[T]) -> Result<JsValue<'s>> {
-        let bytes = std::mem::size_of_val(data);
-        let (mut buffer, mut raw_data) = (ptr::null_mut(), ptr::null_mut::<c_void>());
-        check(unsafe { sys::napi_create_arraybuffer(self.raw, bytes, &mut raw_data, &mut buffer) }, "napi_create_arraybuffer")?;
-        if bytes > 0 {
-            // SAFETY: the new ArrayBuffer owns `bytes` writable bytes at `raw_data`; it cannot overlap `data`.
-            unsafe { ptr::copy_nonoverlapping(data.as_ptr().cast::<u8>(), raw_data.cast::<u8>(), bytes) };
-        }
-        self.typed_array_over::<T>(buffer, data.len())
-    }
-
-    /// A typed array that takes ownership of `data` without copying when it is large (the ArrayBuffer's finalizer
-    /// frees the Vec); small vectors, or runtimes that forbid external buffers, get a copy.
-    pub fn typed_array_from_vec<T: TypedElement + Send>(self, data: Vec<T>) -> Result<JsValue<'s>> {
-        const ZERO_COPY_MIN_BYTES: usize = 64 * 1024;
-        let bytes = std::mem::size_of_val(data.as_slice());
-        if bytes < ZERO_COPY_MIN_BYTES {
-            return self.typed_array_from(&data);
-        }
-        let mut owner = Box::new(data);
-        let data_ptr = owner.as_mut_ptr().cast::<c_void>();
-        let len = owner.len();
-        let hint = Box::into_raw(owner);
-        let mut buffer = ptr::null_mut();
-        let status = unsafe {
-            sys::napi_create_external_arraybuffer(self.raw, data_ptr, bytes, Some(drop_vec::<T>), hint.cast(), &mut buffer)
-        };
-        if status != sys::NAPI_OK {
-            // SAFETY: napi did not take the buffer, so the Vec is still ours (e.g. V8 sandbox: no external buffers).
-            let data = unsafe { Box::from_raw(hint) };
-            return self.typed_array_from(&data);
-        }
-        self.typed_array_over::<T>(buffer, len)
-    }
-
-    fn typed_array_over<T: TypedElement>(self, buffer: sys::napi_value, len: usize) -> Result<JsValue<'s>> {
-        let mut out = ptr::null_mut();
-        check(unsafe { sys::napi_create_typedarray(self.raw, T::KIND, len, buffer, 0, &mut out) }, "napi_create_typedarray")?;
-        Ok(self.wrap(out))
-    }
-
     /// Moves `value` into a JS external; the GC finalizer drops it. `external_ref::<T>` reads it back.
     pub fn external<T: Send + 'static>(self, value: T) -> Result<JsValue<'s>> {
         let boxed = Box::into_raw(Box::new(Tagged { tag: TypeId::of::<T>(), value }));
@@ -351,10 +254,6 @@ struct Tagged<T> {
 unsafe extern "C" fn finalize<T>(_env: sys::napi_env, data: *mut c_void, _hint: *mut c_void) {
     // A panicking Drop must not unwind into V8.
     let _ = catch_unwind(AssertUnwindSafe(|| drop(Box::from_raw(data as *mut Tagged<T>))));
-}
-
-unsafe extern "C" fn drop_vec<T>(_env: sys::napi_env, _data: *mut c_void, hint: *mut c_void) {
-    let _ = catch_unwind(AssertUnwindSafe(|| drop(Box::from_raw(hint as *mut Vec<T>))));
 }
 
 /// The arguments of one call, in the scope `'s`.

@@ -27,12 +27,17 @@ pub struct napi_deferred__ {
 pub struct napi_async_work__ {
     _private: [u8; 0],
 }
+#[repr(C)]
+pub struct napi_ref__ {
+    _private: [u8; 0],
+}
 
 pub type napi_env = *mut napi_env__;
 pub type napi_value = *mut napi_value__;
 pub type napi_callback_info = *mut napi_callback_info__;
 pub type napi_deferred = *mut napi_deferred__;
 pub type napi_async_work = *mut napi_async_work__;
+pub type napi_ref = *mut napi_ref__;
 
 /// `napi_status`: 0 is `napi_ok`; 10 (`napi_pending_exception`) means a JS exception is already pending.
 pub type napi_status = i32;
@@ -99,6 +104,13 @@ extern "C" {
         name: *const c_char,
         value: napi_value,
     ) -> napi_status;
+    pub fn napi_get_named_property(
+        env: napi_env,
+        object: napi_value,
+        name: *const c_char,
+        result: *mut napi_value,
+    ) -> napi_status;
+    pub fn napi_get_value_bool(env: napi_env, value: napi_value, result: *mut bool) -> napi_status;
     pub fn napi_get_value_double(env: napi_env, value: napi_value, result: *mut f64) -> napi_status;
     pub fn napi_get_value_string_utf8(
         env: napi_env,
@@ -134,6 +146,10 @@ extern "C" {
         byte_offset: usize,
         result: *mut napi_value,
     ) -> napi_status;
+    pub fn napi_is_detached_arraybuffer(env: napi_env, value: napi_value, result: *mut bool) -> napi_status;
+    pub fn napi_create_reference(env: napi_env, value: napi_value, initial_refcount: u32, result: *mut napi_ref)
+        -> napi_status;
+    pub fn napi_delete_reference(env: napi_env, reference: napi_ref) -> napi_status;
     pub fn napi_create_error(env: napi_env, code: napi_value, msg: napi_value, result: *mut napi_value) -> napi_status;
     pub fn napi_throw(env: napi_env, error: napi_value) -> napi_status;
     pub fn napi_is_exception_pending(env: napi_env, result: *mut bool) -> napi_status;
