@@ -208,7 +208,10 @@ export interface NativeFitInput {
   task: NativeTask;
   algorithm: string;
   hyperparams?: Record<string, unknown>;
-  /** `rows × cols`, row-major. NaN/±Infinity → `DATA_ERROR`. */
+  /**
+   * `rows × cols`, row-major. ±Infinity → `DATA_ERROR`; so is NaN, except for `hist_gradient_boosting`, which takes
+   * it as a missing value (as scikit-learn's HistGradientBoosting* do), in fit and predict.
+   */
   x: Float64Array | number[];
   rows: number;
   cols: number;
@@ -232,8 +235,12 @@ export interface NativeFitResult {
 }
 
 /**
- * A fitted model in native memory, released when garbage collected. Async methods run on the libuv threadpool,
- * copy their inputs first, and honour `AbortSignal` (fit checks it between solver iterations).
+ * A fitted model in native memory, released when garbage collected. `Float64Array` inputs are never copied: sync
+ * methods read them during the call; async methods run on the libuv threadpool and read them in place until the
+ * promise settles — do not write to them or transfer their buffer meanwhile, nor right after an abort (the work
+ * may read on until it notices); views of detached or resizable ArrayBuffers are rejected with `INVALID_ARGUMENT`.
+ * `Float32Array`/`number[]` are converted first. Async methods honour `AbortSignal` (fit checks it between solver
+ * iterations).
  */
 export class NativeModel {
   private constructor(handle: unknown);

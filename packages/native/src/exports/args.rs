@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use crate::cancel::CancelFlag;
 use crate::error::{Error, Result};
-use crate::napi::{Args, JsType, JsValue, TypedArray};
+use crate::napi::{Args, JsType, JsValue, Pinned, TypedArray};
 use crate::vector::scan::Metric;
 
 /// A vector argument: typed arrays are borrowed zero-copy; `number[]` is converted to f64 (as JS numbers are).
@@ -36,6 +36,15 @@ impl<'s> Floats<'s> {
         }
     }
 
+    /// As f64 for as long as the argument lives: a Float64Array stays borrowed, the rest is widened.
+    pub fn into_f64(self) -> Cow<'s, [f64]> {
+        match self {
+            Floats::F32(v) => Cow::Owned(v.iter().map(|&x| x as f64).collect()),
+            Floats::F64(v) => Cow::Borrowed(v),
+            Floats::Owned(v) => Cow::Owned(v),
+        }
+    }
+
     pub fn to_f32(&self) -> Cow<'_, [f32]> {
         match self {
             Floats::F32(v) => Cow::Borrowed(v),
@@ -48,6 +57,7 @@ impl<'s> Floats<'s> {
 fn describe(args: &Args<'_>, value: JsValue<'_>) -> &'static str {
     match args.env.typed_array(value) {
         Some(TypedArray::U8(_)) => "a Uint8Array",
+        Some(TypedArray::Detached) => "a typed array whose ArrayBuffer was detached (transferred away)",
         Some(_) => "another kind of typed array",
         None => args.env.type_of(value).name(),
     }
@@ -58,6 +68,9 @@ pub fn floats_value<'s>(args: &Args<'s>, value: JsValue<'s>, what: &str) -> Resu
     match env.typed_array(value) {
         Some(TypedArray::F32(v)) => return Ok(Floats::F32(v)),
         Some(TypedArray::F64(v)) => return Ok(Floats::F64(v)),
+        Some(TypedArray::Detached) => {
+            return Err(Error::invalid(format!("{}: {what} is {}", args.name(), describe(args, value))));
+        }
         _ => {}
     }
     if let Some(elements) = env.array_elements(value) {
@@ -79,6 +92,34 @@ pub fn floats_value<'s>(args: &Args<'s>, value: JsValue<'s>, what: &str) -> Resu
 
 pub fn floats<'s>(args: &Args<'s>, i: usize, what: &str) -> Result<Floats<'s>> {
     floats_value(args, args.get(i)?, what)
+}
+
+/// f64 values held for async work: a Float64Array pinned in place (no copy, see `napi::Pinned`), anything else
+/// `floats` accepts widened into a Vec.
+pub enum HeldF64 {
+    Pinned(Pinned<f64>),
+    Owned(Vec<f64>),
+}
+
+impl std::ops::Deref for HeldF64 {
+    type Target = [f64];
+
+    fn deref(&self) -> &[f64] {
+        match self {
+            HeldF64::Pinned(v) => v,
+            HeldF64::Owned(v) => v,
+        }
+    }
+}
+
+/// Argument `i` as f64 values for async work; INVALID_ARGUMENT for views of detached or resizable ArrayBuffers.
+pub fn held_f64<'s>(args: &Args<'s>, i: usize, what: &str) -> Result<HeldF64> {
+    let value = args.get(i)?;
+    match args.env.pin::<f64>(value) {
+        Ok(Some(pinned)) => Ok(HeldF64::Pinned(pinned)),
+        Ok(None) => Ok(HeldF64::Owned(floats_value(args, value, what)?.into_f64().into_owned())),
+        Err(refused) => Err(Error::invalid(format!("{}: {what} {}", args.name(), refused.reason()))),
+    }
 }
 
 /// A Float32Array argument (matrices must already be f32: converting 5 MB per call would hide the real cost).

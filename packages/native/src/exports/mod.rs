@@ -4,6 +4,7 @@
 mod args;
 mod batch;
 mod matrix;
+mod model_inputs;
 mod models;
 mod results;
 mod vector_fns;

@@ -1,17 +1,20 @@
 //! The model exports: four generic operations (validate, fit, predict/predict_proba, serialize) over every
 //! algorithm in the registry, so a new algorithm needs no FFI code. A fitted model lives in Rust behind a JS
 //! external holding an `Arc`, which async work clones — the GC finalizer can never free a model mid-predict.
+//! Float64Array X and y are read in place, never copied (`model_inputs`).
 
+use std::ops::Deref;
 use std::sync::Arc;
 
 use pgml_ml_core::json::parse_hyperparams;
-use pgml_ml_core::{ErrorKind, FitInfo, Hyperparams, MatrixView, Task};
+use pgml_ml_core::{ErrorKind, FitInfo, Task};
 
-use super::args::{bytes, cancel_flag, count, floats};
+use super::args::{bytes, cancel_flag, held_f64};
+use super::model_inputs::{borrowed, fit_args, matrix, string, FitArgs, Matrix, Values};
 use crate::cancel::CancelFlag;
 use crate::error::{Error, ErrorCode, Result};
-use crate::napi::async_work::spawn;
-use crate::napi::{Args, Env, IntoJs, JsType, JsValue};
+use crate::napi::async_work::spawn_holding;
+use crate::napi::{Args, Env, IntoJs, JsValue};
 use crate::registry::{self, Model};
 
 impl From<pgml_ml_core::Error> for Error {
@@ -37,75 +40,15 @@ fn model<'s>(args: &Args<'s>, i: usize) -> Result<Arc<Model>> {
         .ok_or_else(|| Error::invalid(format!("{}: not a native model handle", args.name())))
 }
 
-fn string(args: &Args<'_>, i: usize, what: &str) -> Result<String> {
-    args.env.string(args.get(i)?).ok_or_else(|| Error::invalid(format!("{}: {what} must be a string", args.name())))
-}
-
-/// An owned row-major matrix argument: values, then rows; columns follow from the length.
-struct Owned {
-    data: Vec<f64>,
-    rows: usize,
-    cols: usize,
-}
-
-impl Owned {
-    fn view(&self, what: &str) -> pgml_ml_core::Result<MatrixView<'_>> {
-        MatrixView::finite(what, &self.data, self.rows, self.cols)
-    }
-}
-
-fn matrix(args: &Args<'_>, data_at: usize, rows_at: usize, cols: usize, what: &str) -> Result<Owned> {
-    let data = floats(args, data_at, what)?.to_f64().into_owned();
-    let rows = count(args, rows_at, &format!("{what} rows"))?;
-    Ok(Owned { data, rows, cols })
-}
-
-struct FitArgs {
-    task: Task,
-    algorithm: String,
-    hyperparams: Hyperparams,
-    x: Owned,
-    /// None when JS passed undefined/null (clustering, decomposition).
-    y: Option<Owned>,
-    num_classes: usize,
-}
-
-/// (task, algorithm, hyperparamsJson, x, y, [rows, cols, yCols, numClasses]) — the shape travels as one array
-/// to stay within the FFI layer's argument limit. y may be undefined or null; the registry decides whether the
-/// algorithm needs it.
-fn fit_args(args: &Args<'_>) -> Result<FitArgs> {
-    let task = Task::parse(&string(args, 0, "task")?)?;
-    let algorithm = string(args, 1, "algorithm")?;
-    let hyperparams = parse_hyperparams(&string(args, 2, "hyperparams")?)?;
-    let shape = floats(args, 5, "shape")?.to_f64().into_owned();
-    let dims: Vec<usize> = shape
-        .iter()
-        .filter(|&&v| v >= 0.0 && v.fract() == 0.0 && v <= u32::MAX as f64)
-        .map(|&v| v as usize)
-        .collect();
-    let [rows, cols, y_cols, num_classes] = dims[..] else {
-        return Err(Error::invalid(format!(
-            "{}: shape must be [rows, cols, yCols, numClasses] as non-negative integers, got {shape:?}",
-            args.name()
-        )));
-    };
-    let x = Owned { data: floats(args, 3, "X")?.to_f64().into_owned(), rows, cols };
-    let y = match args.env.type_of(args.get(4)?) {
-        JsType::Undefined | JsType::Null => None,
-        _ => Some(Owned { data: floats(args, 4, "y")?.to_f64().into_owned(), rows, cols: y_cols }),
-    };
-    Ok(FitArgs { task, algorithm, hyperparams, x, y, num_classes })
-}
-
 struct Fitted {
     model: Model,
     info: FitInfo,
 }
 
-fn run_fit(a: &FitArgs, flag: Option<&CancelFlag>) -> Result<Fitted> {
+fn run_fit<D: Deref<Target = [f64]>>(a: &FitArgs<D>, flag: Option<&CancelFlag>) -> Result<Fitted> {
     let cancelled = || flag.is_some_and(|f| f.is_cancelled());
-    let x = a.x.view("X")?;
-    let y = a.y.as_ref().map(|y| y.view("y")).transpose()?;
+    let x = a.x.features(registry::find(a.task, &a.algorithm)?)?;
+    let y = a.y.as_ref().map(Matrix::targets).transpose()?;
     let (model, info) = registry::fit(a.task, &a.algorithm, &a.hyperparams, &x, y.as_ref(), a.num_classes, &cancelled)?;
     Ok(Fitted { model, info })
 }
@@ -142,12 +85,12 @@ pub fn validate<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
 }
 
 pub fn fit<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
-    run_fit(&fit_args(args)?, None)?.into_js(args.env)
+    run_fit(&fit_args(args, borrowed)?, None)?.into_js(args.env)
 }
 
 pub fn fit_async<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
-    let (input, flag) = (fit_args(args)?, cancel_flag(args, 6)?);
-    spawn(args.env, args.name(), move || run_fit(&input, flag.as_ref()))
+    let (input, flag) = (fit_args(args, held_f64)?, cancel_flag(args, 6)?);
+    spawn_holding(args.env, args.name(), input, move |input| run_fit(input, flag.as_ref()))
 }
 
 pub fn info<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
@@ -172,8 +115,8 @@ enum Output {
     Proba,
 }
 
-fn run_predict(m: &Model, x: &Owned, output: Output) -> Result<Vec<f64>> {
-    let view = x.view("X")?;
+fn run_predict<D: Deref<Target = [f64]>>(m: &Model, x: &Matrix<D>, output: Output) -> Result<Vec<f64>> {
+    let view = x.features(m.def)?;
     Ok(match output {
         Output::Predict => m.predict(&view)?,
         Output::Proba => m.predict_proba(&view)?,
@@ -181,14 +124,14 @@ fn run_predict(m: &Model, x: &Owned, output: Output) -> Result<Vec<f64>> {
 }
 
 /// (model, x, rows): columns are the model's feature count.
-fn predict_args(args: &Args<'_>) -> Result<(Arc<Model>, Owned)> {
+fn predict_args<'s, D>(args: &Args<'s>, values: Values<'s, D>) -> Result<(Arc<Model>, Matrix<D>)> {
     let m = model(args, 0)?;
-    let x = matrix(args, 1, 2, m.n_features(), "X")?;
+    let x = matrix(args, 1, 2, m.n_features(), values)?;
     Ok((m, x))
 }
 
 fn predict_with(args: &Args<'_>, output: Output) -> Result<Vec<f64>> {
-    let (m, x) = predict_args(args)?;
+    let (m, x) = predict_args(args, borrowed)?;
     run_predict(&m, &x, output)
 }
 
@@ -201,13 +144,12 @@ pub fn predict_proba<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
 }
 
 fn predict_async_with<'s>(args: &Args<'s>, output: Output) -> Result<JsValue<'s>> {
-    let (m, x) = predict_args(args)?;
-    let flag = cancel_flag(args, 3)?;
-    spawn(args.env, args.name(), move || {
+    let (inputs, flag) = (predict_args(args, held_f64)?, cancel_flag(args, 3)?);
+    spawn_holding(args.env, args.name(), inputs, move |(m, x)| {
         if flag.as_ref().is_some_and(|f| f.is_cancelled()) {
             return Err(Error::aborted("predict"));
         }
-        run_predict(&m, &x, output)
+        run_predict(m, x, output)
     })
 }
 
