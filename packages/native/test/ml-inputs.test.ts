@@ -18,7 +18,7 @@ function grid(rows: number, cols: number): Float64Array {
 }
 
 function detach(array: Float64Array): void {
-  structuredClone(array.buffer, { transfer: [array.buffer] });
+  structuredClone(array.buffer, { transfer: [array.buffer as ArrayBuffer] });
 }
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
@@ -124,7 +124,9 @@ describe('model inputs are read in place', () => {
   });
 
   it('refuses resizable ArrayBuffers in async calls (they could shrink under the work) and reads them in sync ones', async () => {
-    const resizable = new Float64Array(new ArrayBuffer(x.byteLength, { maxByteLength: 2 * x.byteLength } as never));
+    // ES2024 resizable ArrayBuffer (Node 20 has it; this package's TypeScript lib predates it).
+    const ResizableArrayBuffer = ArrayBuffer as unknown as new (length: number, options: { maxByteLength: number }) => ArrayBuffer;
+    const resizable = new Float64Array(new ResizableArrayBuffer(x.byteLength, { maxByteLength: 2 * x.byteLength }));
     resizable.set(x);
     const input = { task: 'regression' as const, algorithm: 'ridge', x: resizable, rows, cols, y: targets.regression };
     const expected = NativeModel.fit({ ...input, x });
