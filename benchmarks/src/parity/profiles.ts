@@ -18,13 +18,18 @@ export interface Profile {
   fitTimeoutMs: number;
   /**
    * A runner is skipped on a larger synthetic set when its fit time on the previous size, scaled by
-   * (rows ratio)^FIT_SCALING, would exceed this — the only guard for peers, whose synchronous JS cannot be aborted.
+   * (rows ratio)^FIT_SCALING, would exceed this — the only guard for peers, whose synchronous JS cannot be aborted;
+   * runtimes are projected only from ≥ PROJECT_FROM_ROWS (run.ts), below that the fit timeout guards them.
    */
   fitBudgetMs: number;
 }
 
-/** Fit cost grows at least linearly in rows; 1.25 errs on the side of skipping super-linear fits. */
-export const FIT_SCALING = 1.25;
+/**
+ * How fit time is projected to a larger set: runtimes (projected only from ≥ 10k rows, where fixed costs are gone)
+ * at n^1.25; peers, which cannot be aborted, at n^2 — the worst case of the kernel SVM and CART among them
+ * (libsvm-js projected at n^1.25 from 1k rows ran for over ten minutes on 100k).
+ */
+export const FIT_SCALING = { runtime: 1.25, peer: 2 } as const;
 
 const bundled = DATASET_NAMES.map(bundledSource);
 const synthetic = (rows: number): DatasetSource[] => [
@@ -46,9 +51,10 @@ export const PROFILES: Record<ProfileName, Profile> = {
   full: {
     name: 'full',
     datasets: [...bundled, ...synthetic(1000), ...synthetic(100_000), ...synthetic(1_000_000)],
-    // Trimmed to fit a ~30-minute run on 2 cores: 3 reps on small sets, 1 on 100k and 1M; fits over 2 minutes are
-    // aborted, and a runner is not tried on 1M when its 100k fit projects past 1 minute.
-    reps: (rows) => (rows <= 10_000 ? 3 : 1),
+    // Trimmed to fit a ~30-minute run on 2 cores: 2 reps on small sets, 1 on 100k and 1M; fits over 2 minutes are
+    // aborted, and a runner is not tried on 1M when its 100k fit projects past 1 minute
+    // (peers: from any smaller set).
+    reps: (rows) => (rows <= 10_000 ? 2 : 1),
     warmupMaxRows: 10_000,
     singleRowCalls: 100,
     fitTimeoutMs: 120_000,

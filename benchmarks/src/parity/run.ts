@@ -191,8 +191,11 @@ async function runCell(
 
   for (const runner of active) {
     const previous = lastFit.get(`${runner.id}/${task}/${algorithm.algorithm}`);
-    if (previous && trainRows > previous.rows) {
-      const projectedMs = previous.fitMs * (trainRows / previous.rows) ** FIT_SCALING;
+    // Peers (synchronous JS) cannot be aborted, so they are always projected; runtimes have the fit timeout and
+    // are projected only from a set large enough (PROJECT_FROM_ROWS) that fixed per-fit costs no longer dominate.
+    const projectable = runner.kind === 'peer' || (previous?.rows ?? 0) >= PROJECT_FROM_ROWS;
+    if (previous && projectable && trainRows > previous.rows) {
+      const projectedMs = previous.fitMs * (trainRows / previous.rows) ** FIT_SCALING[runner.kind === 'peer' ? 'peer' : 'runtime'];
       if (projectedMs > profile.fitBudgetMs) {
         outcome.set(runner, {
           runner: runner.id,
@@ -244,6 +247,9 @@ async function runCell(
     return stats;
   });
 }
+
+/** Below this many training rows a fit's time is mostly fixed overhead and says little about a 100× larger set. */
+export const PROJECT_FROM_ROWS = 10_000;
 
 export function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -40,7 +40,8 @@ export function inProcessRunner<M>(adapter: EstimatorAdapter<M>): BenchRunner {
       const fitStart = performance.now();
       let model: M;
       try {
-        model = await adapter.fit(job, signal);
+        // Race the timeout too: an estimator that does not poll its AbortSignal must not hold up the suite.
+        model = await Promise.race([adapter.fit(job, signal), ...(signal ? [aborted(signal)] : [])]);
       } catch (error) {
         if (signal?.aborted) throw new FitTimeout(job.fitTimeoutMs!);
         throw error;
@@ -75,4 +76,8 @@ export function inProcessRunner<M>(adapter: EstimatorAdapter<M>): BenchRunner {
       }
     },
   };
+}
+
+function aborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
 }
