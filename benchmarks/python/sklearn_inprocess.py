@@ -75,7 +75,10 @@ def run(job, estimators):
             estimators.predict(estimator, task, test)
         batch = (time.perf_counter() - start) / repeats
     single = []
+    single_start = time.perf_counter()
     for i in range(job["singleRowCalls"]):
+        if i >= job["minSingleRowCalls"] and (time.perf_counter() - single_start) * 1000 > job["singleRowBudgetMs"]:
+            break
         row = test[i % test.shape[0]].reshape(1, -1)
         t0 = time.perf_counter()
         estimators.predict(estimator, task, row)

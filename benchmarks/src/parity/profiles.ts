@@ -14,6 +14,8 @@ export interface Profile {
   reps(rows: number): number;
   warmupMaxRows: number;
   singleRowCalls: number;
+  /** Time per runner and repetition after which single-row sampling stops (at least 10 calls are made). */
+  singleRowBudgetMs: number;
   /** A fit slower than this is aborted (runners that can) and reported as timed out. */
   fitTimeoutMs: number;
   /**
@@ -45,6 +47,7 @@ export const PROFILES: Record<ProfileName, Profile> = {
     warmupMaxRows: 10_000,
     // sklearn ensembles take ~10 ms per single-row call (joblib over 100 trees): 20 calls keep quick quick.
     singleRowCalls: 20,
+    singleRowBudgetMs: 1000,
     fitTimeoutMs: 60_000,
     fitBudgetMs: 20_000,
   },
@@ -57,6 +60,7 @@ export const PROFILES: Record<ProfileName, Profile> = {
     reps: (rows) => (rows <= 10_000 ? 2 : 1),
     warmupMaxRows: 10_000,
     singleRowCalls: 100,
+    singleRowBudgetMs: 2000,
     fitTimeoutMs: 120_000,
     fitBudgetMs: 60_000,
   },

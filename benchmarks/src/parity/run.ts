@@ -211,6 +211,7 @@ async function runCell(
     hyperparams: algorithm.hyperparams,
     data,
     singleRowCalls: profile.singleRowCalls,
+    singleRowBudgetMs: profile.singleRowBudgetMs,
     fitTimeoutMs: profile.fitTimeoutMs,
   };
   const key = (r: BenchRunner) => `${r.id}/${task}/${algorithm.algorithm}`;

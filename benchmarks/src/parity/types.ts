@@ -26,6 +26,8 @@ export interface BenchJob {
   data: BenchData;
   /** Single-row predictions to time individually (rows are taken from the test set, cycling). */
   singleRowCalls: number;
+  /** …but stop after this much time once MIN_SINGLE_ROW_CALLS are done (sklearn's HGB takes ~0.5 s per call here). */
+  singleRowBudgetMs: number;
   /** Abort fit after this long (runners that can); undefined = no limit. */
   fitTimeoutMs?: number;
 }
@@ -70,3 +72,5 @@ export class FitTimeout extends Error {
     super(`fit did not finish within ${Math.round(limitMs / 1000)} s`);
   }
 }
+
+export const MIN_SINGLE_ROW_CALLS = 10;

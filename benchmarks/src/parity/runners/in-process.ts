@@ -5,7 +5,7 @@
  */
 import type { Matrix, Task } from '@pgml-ts/core';
 import { startMemoryProbe } from '../memory.js';
-import { FitTimeout, type BenchJob, type BenchRunner, type RunnerKind, type RunSample } from '../types.js';
+import { FitTimeout, MIN_SINGLE_ROW_CALLS, type BenchJob, type BenchRunner, type RunnerKind, type RunSample } from '../types.js';
 
 export interface EstimatorAdapter<M> {
   id: string;
@@ -60,7 +60,9 @@ export function inProcessRunner<M>(adapter: EstimatorAdapter<M>): BenchRunner {
         }
         const singleRowMs: number[] = [];
         const cols = test.x.cols;
+        const singleStart = performance.now();
         for (let i = 0; i < job.singleRowCalls; i++) {
+          if (i >= MIN_SINGLE_ROW_CALLS && performance.now() - singleStart > job.singleRowBudgetMs) break;
           const r = i % test.x.rows;
           const row: Matrix = { data: test.x.data.slice(r * cols, (r + 1) * cols), rows: 1, cols };
           const t0 = performance.now();

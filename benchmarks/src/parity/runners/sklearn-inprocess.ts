@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_PYTHON, PYTHON_DIR } from '@pgml-ts/python-compat';
 import type { Task } from '@pgml-ts/core';
-import { FitTimeout, type BenchJob, type BenchRunner, type RunSample } from '../types.js';
+import { FitTimeout, MIN_SINGLE_ROW_CALLS, type BenchJob, type BenchRunner, type RunSample } from '../types.js';
 import { pythonRunner } from './python-worker.js';
 
 const SCRIPT = fileURLToPath(new URL('../../../python/sklearn_inprocess.py', import.meta.url));
@@ -100,6 +100,8 @@ export const sklearnInProcessRunner: BenchRunner = {
       cols: data.train.x.cols,
       yCols: data.train.y?.cols ?? 0,
       singleRowCalls: job.singleRowCalls,
+      singleRowBudgetMs: job.singleRowBudgetMs,
+      minSingleRowCalls: MIN_SINGLE_ROW_CALLS,
       predictions: predictionsPath,
     });
     let reply: Reply;
