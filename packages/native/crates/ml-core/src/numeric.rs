@@ -24,6 +24,11 @@ pub fn softmax(row: &mut [f64]) -> f64 {
     max + sum.ln()
 }
 
+/// Index of the first maximum (numpy's argmax); f64 scores or XGBoost's f32 probabilities.
+pub fn argmax<T: PartialOrd>(row: &[T]) -> usize {
+    row.iter().enumerate().fold(0, |best, (i, v)| if *v > row[best] { i } else { best })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -38,5 +43,11 @@ mod tests {
         let lse = softmax(&mut row);
         assert!((lse - (1000.0 + 2f64.ln())).abs() < 1e-12);
         assert_eq!(row, [0.5, 0.5, 0.0]);
+    }
+
+    #[test]
+    fn argmax_takes_the_first_maximum() {
+        assert_eq!(argmax(&[1.0, 3.0, 3.0, 2.0]), 1);
+        assert_eq!(argmax(&[5.0]), 0);
     }
 }

@@ -10,7 +10,7 @@ use pgml_ml_core::error::{Error, Result};
 use pgml_ml_core::estimator::{AlgorithmDef, Fit, FitInfo, FitInput, Fitted, Task};
 use pgml_ml_core::labels::encode_labels;
 use pgml_ml_core::matrix::MatrixView;
-use pgml_ml_core::numeric::{sigmoid, softmax};
+use pgml_ml_core::numeric::{argmax, sigmoid, softmax};
 use pgml_ml_core::{read_multi_target, wrap_multi_target};
 use rayon::prelude::*;
 
@@ -181,7 +181,7 @@ impl Fitted for HistGbdtModel {
         Ok(self
             .trained_proba(x)
             .chunks_exact(m)
-            .map(|row| row.iter().enumerate().fold(0, |best, (i, v)| if *v > row[best] { i } else { best }))
+            .map(argmax)
             .map(|k| classes.trained[k] as f64)
             .collect())
     }

@@ -10,7 +10,7 @@ use pgml_ml_core::codec::{Reader, Writer};
 use pgml_ml_core::error::{Error, Result};
 use pgml_ml_core::estimator::{AlgorithmDef, Fit, FitInfo, FitInput, Fitted, Task};
 use pgml_ml_core::hyperparams::{Default, Kind, ParamSpec, Params};
-use pgml_ml_core::labels::encode_labels;
+use pgml_ml_core::labels::{classes_from_decision, encode_labels, read_trained_classes, scatter_class_probabilities, write_trained_classes};
 use pgml_ml_core::lapack;
 use pgml_ml_core::matrix::MatrixView;
 use pgml_ml_core::numeric::{sigmoid, softmax, softplus};
@@ -151,18 +151,7 @@ impl Fitted for LogisticModel {
 
     /// One class label (as f64) per row.
     fn predict(&self, x: &MatrixView) -> Result<Vec<f64>> {
-        let decision = self.linear.decision(x)?;
-        let k = self.linear.n_outputs();
-        Ok(if k == 1 {
-            decision.iter().map(|&d| self.classes[usize::from(d > 0.0)] as f64).collect()
-        } else {
-            decision
-                .chunks_exact(k)
-                // First maximum wins ties, as numpy's argmax.
-                .map(|row| row.iter().enumerate().fold(0, |best, (i, v)| if *v > row[best] { i } else { best }))
-                .map(|pos| self.classes[pos] as f64)
-                .collect()
-        })
+        Ok(classes_from_decision(&self.linear.decision(x)?, self.linear.n_outputs(), &self.classes))
     }
 
     /// rows × n_classes; classes absent from training get probability 0.
@@ -171,24 +160,13 @@ impl Fitted for LogisticModel {
         let k = self.linear.n_outputs();
         let mut out = vec![0.0; x.rows() * self.n_classes];
         for (i, row) in decision.chunks(k).enumerate() {
-            let dest = &mut out[i * self.n_classes..(i + 1) * self.n_classes];
-            if k == 1 {
-                let p = sigmoid(row[0]);
-                dest[self.classes[0] as usize] = 1.0 - p;
-                dest[self.classes[1] as usize] = p;
-            } else {
-                let mut probs = row.to_vec();
-                softmax(&mut probs);
-                self.classes.iter().zip(&probs).for_each(|(&c, &p)| dest[c as usize] = p);
-            }
+            scatter_class_probabilities(row, &self.classes, &mut out[i * self.n_classes..(i + 1) * self.n_classes]);
         }
         Ok(out)
     }
 
     fn write(&self, w: &mut Writer) {
-        w.u32(self.n_classes as u32);
-        w.u32(self.classes.len() as u32);
-        self.classes.iter().for_each(|&c| w.u32(c));
+        write_trained_classes(w, self.n_classes, &self.classes);
         self.linear.write(w);
     }
 }
@@ -196,15 +174,8 @@ impl Fitted for LogisticModel {
 impl LogisticModel {
 
     pub fn read(r: &mut Reader) -> Result<Self> {
-        let n_classes = r.dim("n_classes")?;
-        let n_present = r.dim("number of trained classes")?;
-        if n_present < 2 || n_present > n_classes {
-            return Err(Error::corrupt(format!("{n_present} trained classes out of {n_classes}")));
-        }
-        let classes = (0..n_present).map(|_| r.u32()).collect::<Result<Vec<_>>>()?;
-        if classes.windows(2).any(|w| w[0] >= w[1]) || classes[n_present - 1] as usize >= n_classes {
-            return Err(Error::corrupt("trained class labels are not ascending class indices"));
-        }
+        let (n_classes, classes) = read_trained_classes(r)?;
+        let n_present = classes.len();
         let linear = LinearModel::read(r)?;
         let expected_outputs = if n_present == 2 { [1, 2] } else { [n_present, n_present] };
         if !expected_outputs.contains(&linear.n_outputs()) {

@@ -11,7 +11,7 @@ use pgml_ml_core::codec::{Reader, Writer};
 use pgml_ml_core::error::{Error, Result};
 use pgml_ml_core::estimator::{AlgorithmDef, Fit, FitInfo, FitInput, Fitted, Task};
 use pgml_ml_core::hyperparams::{Default, Kind, ParamSpec, Params};
-use pgml_ml_core::labels::encode_labels;
+use pgml_ml_core::labels::{classes_from_decision, encode_labels, read_trained_classes, write_trained_classes};
 use pgml_ml_core::matrix::MatrixView;
 use pgml_ml_core::{read_multi_target, wrap_multi_target};
 use pgml_ml_linear::linear_model::LinearModel;
@@ -158,38 +158,19 @@ impl Fitted for LinearSvcModel {
 
     /// Binary: decision > 0 → the second class; otherwise the first maximum of the one-vs-rest scores.
     fn predict(&self, x: &MatrixView) -> Result<Vec<f64>> {
-        let decision = self.linear.decision(x)?;
-        let k = self.linear.n_outputs();
-        Ok(if k == 1 {
-            decision.iter().map(|&d| self.classes[usize::from(d > 0.0)] as f64).collect()
-        } else {
-            decision
-                .chunks_exact(k)
-                .map(|row| row.iter().enumerate().fold(0, |best, (i, v)| if *v > row[best] { i } else { best }))
-                .map(|pos| self.classes[pos] as f64)
-                .collect()
-        })
+        Ok(classes_from_decision(&self.linear.decision(x)?, self.linear.n_outputs(), &self.classes))
     }
 
     fn write(&self, w: &mut Writer) {
-        w.u32(self.n_classes as u32);
-        w.u32(self.classes.len() as u32);
-        self.classes.iter().for_each(|&c| w.u32(c));
+        write_trained_classes(w, self.n_classes, &self.classes);
         self.linear.write(w);
     }
 }
 
 impl LinearSvcModel {
     pub fn read(r: &mut Reader) -> Result<Self> {
-        let n_classes = r.dim("n_classes")?;
-        let k = r.dim("number of trained classes")?;
-        if k < 2 || k > n_classes {
-            return Err(Error::corrupt(format!("{k} trained classes out of {n_classes}")));
-        }
-        let classes = (0..k).map(|_| r.u32()).collect::<Result<Vec<_>>>()?;
-        if classes.windows(2).any(|w| w[0] >= w[1]) || classes[k - 1] as usize >= n_classes {
-            return Err(Error::corrupt("trained class labels are not ascending class indices"));
-        }
+        let (n_classes, classes) = read_trained_classes(r)?;
+        let k = classes.len();
         let linear = LinearModel::read(r)?;
         if linear.n_outputs() != if k == 2 { 1 } else { k } {
             return Err(Error::corrupt(format!("{} coefficient rows for {k} classes", linear.n_outputs())));

@@ -10,6 +10,7 @@
 use pgml_ml_core::codec::{Reader, Writer};
 use pgml_ml_core::error::{Error, Result};
 use pgml_ml_core::estimator::Fitted;
+use pgml_ml_core::labels::{read_trained_classes, write_trained_classes};
 use pgml_ml_core::lapack;
 use pgml_ml_core::matrix::MatrixView;
 
@@ -146,9 +147,7 @@ impl Fitted for SvcModel {
     }
 
     fn write(&self, w: &mut Writer) {
-        w.u32(self.n_classes as u32);
-        w.u32(self.classes.len() as u32);
-        self.classes.iter().for_each(|&c| w.u32(c));
+        write_trained_classes(w, self.n_classes, &self.classes);
         self.kernel.write(w);
         w.u32(self.n_features as u32);
         self.n_sv.iter().for_each(|&n| w.u32(n as u32));
@@ -176,15 +175,8 @@ fn finite(values: Vec<f64>, what: &str) -> Result<Vec<f64>> {
 
 impl SvcModel {
     pub fn read(r: &mut Reader) -> Result<Self> {
-        let n_classes = r.dim("n_classes")?;
-        let k = r.dim("number of trained classes")?;
-        if k < 2 || k > n_classes {
-            return Err(Error::corrupt(format!("{k} trained classes out of {n_classes}")));
-        }
-        let classes = (0..k).map(|_| r.u32()).collect::<Result<Vec<_>>>()?;
-        if classes.windows(2).any(|w| w[0] >= w[1]) || classes[k - 1] as usize >= n_classes {
-            return Err(Error::corrupt("trained class labels are not ascending class indices"));
-        }
+        let (n_classes, classes) = read_trained_classes(r)?;
+        let k = classes.len();
         let kernel = Kernel::read(r)?;
         let n_features = r.dim("n_features")?;
         let n_sv = (0..k).map(|_| r.u32().map(|n| n as usize)).collect::<Result<Vec<_>>>()?;

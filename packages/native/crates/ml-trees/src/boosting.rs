@@ -12,9 +12,9 @@ use pgml_ml_core::codec::{Reader, Writer};
 use pgml_ml_core::error::{Error, Result};
 use pgml_ml_core::estimator::{AlgorithmDef, Fit, FitInfo, FitInput, Fitted, Task};
 use pgml_ml_core::hyperparams::{Default, Kind, ParamSpec, Value};
-use pgml_ml_core::labels::encode_labels;
+use pgml_ml_core::labels::{encode_labels, scatter_class_probabilities};
 use pgml_ml_core::matrix::MatrixView;
-use pgml_ml_core::numeric::{sigmoid, softmax};
+use pgml_ml_core::numeric::{argmax, sigmoid, softmax};
 use pgml_ml_core::rng::Rng;
 use pgml_ml_core::{read_multi_target, wrap_multi_target};
 
@@ -22,7 +22,7 @@ use crate::binning::BinnedMatrix;
 use crate::builder::TreeGrower;
 use crate::fit_trees::criterion;
 use crate::params::*;
-use crate::predict::{argmax, sum_leaf_values};
+use crate::predict::sum_leaf_values;
 use crate::split::Splitter;
 use crate::targets::Targets;
 use crate::tree::{read_trees, Tree};
@@ -275,15 +275,8 @@ impl BoostedTrees {
         let m = self.n_raw();
         let mut out = vec![0.0; x.rows() * self.n_classes];
         for (row, dest) in raw.chunks_exact(m).zip(out.chunks_exact_mut(self.n_classes)) {
-            if self.link == Link::Logistic {
-                let p = sigmoid(row[0]);
-                dest[self.classes[0] as usize] = 1.0 - p;
-                dest[self.classes[1] as usize] = p;
-            } else {
-                let mut probs = row.to_vec();
-                softmax(&mut probs);
-                self.classes.iter().zip(&probs).for_each(|(&c, &p)| dest[c as usize] = p);
-            }
+            // Logistic has the one raw column (checked on read), softmax one per trained class.
+            scatter_class_probabilities(row, &self.classes, dest);
         }
         out
     }

@@ -9,8 +9,9 @@ use pgml_ml_core::codec::{Reader, Writer};
 use pgml_ml_core::error::{Error, Result};
 use pgml_ml_core::estimator::Fitted;
 use pgml_ml_core::matrix::MatrixView;
+use pgml_ml_core::numeric::argmax;
 
-use crate::predict::{argmax, sum_leaf_values};
+use crate::predict::sum_leaf_values;
 use crate::tree::{read_trees, Tree};
 
 #[derive(Clone, Debug, PartialEq)]

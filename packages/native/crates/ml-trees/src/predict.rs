@@ -32,8 +32,3 @@ pub fn sum_leaf_values(x: &MatrixView, trees: &[Tree], width: usize, column_of: 
     });
     out
 }
-
-/// Index of the first maximum (numpy's argmax).
-pub fn argmax(row: &[f64]) -> usize {
-    row.iter().enumerate().fold(0, |best, (i, v)| if *v > row[best] { i } else { best })
-}

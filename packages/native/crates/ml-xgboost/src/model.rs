@@ -16,6 +16,7 @@
 //! is then verified against the header by the feature count and the width of a one-row prediction.
 
 use pgml_ml_core::codec::{Reader, Writer};
+use pgml_ml_core::numeric::argmax;
 use pgml_ml_core::{Error, Fitted, MatrixView, Result, Task};
 
 use crate::handle::Booster;
@@ -145,7 +146,7 @@ impl Fitted for XgbModel {
                 let best = if k == 2 {
                     usize::from(row[1] > 0.5)
                 } else {
-                    row.iter().enumerate().fold(0, |best, (j, &p)| if p > row[best] { j } else { best })
+                    argmax(row)
                 };
                 classes.trained[best] as f64
             })
