@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 
 import { NativeModel, type NativeTask } from '../index.js';
 import { loadSplit, readReferences } from './ml-fixtures.js';
+import { caseLabel as label } from './ml-helpers.js';
 
 interface Case {
   dataset: string;
@@ -20,7 +21,6 @@ interface Case {
   metrics: Record<string, number>;
 }
 const refs = readReferences<{ cases: Case[] }>('hist_gbdt.json');
-const label = (c: Case) => `${c.dataset} ${c.estimator}(${JSON.stringify(c.hyperparams)})`;
 
 interface Data {
   xTrain: Float64Array;

@@ -1,11 +1,11 @@
 // Parity of native Lasso and ElasticNet (coordinate descent) with scikit-learn 1.2.1, against references committed
 // by scripts/references/linear_sparse.py (no Python at test time): same algorithm and stopping rule, so the same
 // coefficients to 1e-6 relative, the same iteration counts, and the same test r2.
-import { r2 as r2Score } from '@pgml-ts/core';
 import { describe, expect, it } from 'vitest';
 
 import { NativeModel } from '../index.js';
 import { loadSplit, readReferences } from './ml-fixtures.js';
+import { caseLabel as label, splitFitInput, testR2 } from './ml-helpers.js';
 
 interface Case {
   dataset: string;
@@ -20,7 +20,6 @@ interface Case {
   metrics: { r2: number };
 }
 const refs = readReferences<{ cases: Case[] }>('linear_sparse.json');
-const label = (c: Case) => `${c.dataset} ${c.estimator}(${JSON.stringify(c.hyperparams)})`;
 
 /** Per-target coefficients and intercepts from the payload: u32 n_targets, then per target the LinearModel body
  * (u32 n_features, u32 n_outputs = 1, f64 coef[n_features], f64 intercept). */
@@ -46,16 +45,7 @@ describe('Lasso / ElasticNet parity with scikit-learn', () => {
   for (const ref of refs.cases) {
     it(label(ref), async () => {
       const s = loadSplit(ref.dataset);
-      const { model, nIter, converged } = await NativeModel.fitAsync({
-        task: 'regression',
-        algorithm: ref.algorithm,
-        hyperparams: ref.hyperparams,
-        x: s.xTrain,
-        rows: s.info.trainRows,
-        cols: s.info.features,
-        y: s.yTrain,
-        yCols: s.info.targets,
-      });
+      const { model, nIter, converged } = await NativeModel.fitAsync(splitFitInput(s, 'regression', ref.algorithm, ref.hyperparams));
       const { coef, intercept } = parameters(model);
       const expected = [...ref.coef.flat(), ...ref.intercept];
       const got = [...coef.flat(), ...intercept];
@@ -64,8 +54,7 @@ describe('Lasso / ElasticNet parity with scikit-learn', () => {
       // Relative to each value, with the largest coefficient as the floor for the ones that are (near) zero.
       const diff = Math.max(...got.map((v, i) => Math.abs(v - expected[i]!) / Math.max(Math.abs(expected[i]!), 1e-3 * scale)));
       const pred = await model.predictAsync(s.xTest, s.testRows);
-      const rows = s.testRows;
-      const r2 = r2Score({ data: s.yTest, rows, cols: s.info.targets }, { data: pred, rows, cols: s.info.targets });
+      const r2 = testR2(s, pred);
       console.info(`${label(ref)}: max relative coefficient diff ${diff.toExponential(2)}; r2 ${r2.toFixed(6)} vs ${ref.metrics.r2.toFixed(6)}`);
       expect(diff).toBeLessThan(1e-6);
       // Sparsity pattern: exact zeros where sklearn's are.

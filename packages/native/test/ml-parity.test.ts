@@ -1,10 +1,11 @@
 // Parity of the native linear models with scikit-learn 1.2.1, against references committed by
 // scripts/make-ml-references.py (no Python at test time).
-import { f1, r2 as r2Score } from '@pgml-ts/core';
+import { f1 as macroF1 } from '@pgml-ts/core';
 import { describe, expect, it } from 'vitest';
 
 import { NativeModel, type NativeTask } from '../index.js';
 import { loadSplit, readReferences } from './ml-fixtures.js';
+import { caseLabel as label, splitFitInput, testR2 } from './ml-helpers.js';
 
 interface Case {
   dataset: string;
@@ -23,12 +24,6 @@ interface Case {
   metrics: Record<string, number>;
 }
 const refs = readReferences<{ cases: Case[] }>('references.json');
-
-const r2 = (yTrue: Float64Array, yPred: Float64Array, targets: number): number => {
-  const rows = yTrue.length / targets;
-  return r2Score({ data: yTrue, rows, cols: targets }, { data: yPred, rows, cols: targets });
-};
-const macroF1 = (yTrue: Float64Array, yPred: Float64Array): number => f1(yTrue, yPred);
 
 /** Coefficients and intercepts read back from the documented payload layout (crates/ml-linear/src/linear_model.rs, logistic.rs). */
 function parameters(model: NativeModel, task: NativeTask): { coef: number[]; intercept: number[] } {
@@ -56,27 +51,16 @@ function maxRelDiff(model: NativeModel, ref: Case, floor: number): number {
   return Math.max(...got.map((v, i) => Math.abs(v - expected[i]!) / Math.max(Math.abs(expected[i]!), floor)));
 }
 
-const label = (c: Case) => `${c.dataset} ${c.estimator}(${JSON.stringify(c.hyperparams)})`;
-
 describe('regression parity with scikit-learn', () => {
   for (const ref of refs.cases.filter((c) => c.task === 'regression')) {
     it(label(ref), async () => {
       const s = loadSplit(ref.dataset);
-      const { model } = await NativeModel.fitAsync({
-        task: 'regression',
-        algorithm: ref.algorithm,
-        hyperparams: ref.hyperparams,
-        x: s.xTrain,
-        rows: s.info.trainRows,
-        cols: s.info.features,
-        y: s.yTrain,
-        yCols: s.info.targets,
-      });
+      const { model } = await NativeModel.fitAsync(splitFitInput(s, 'regression', ref.algorithm, ref.hyperparams));
       const diff = maxRelDiff(model, ref, 1e-3);
       console.info(`${label(ref)}: max relative coefficient diff ${diff.toExponential(2)}`);
       expect(diff).toBeLessThan(1e-6);
       const pred = await model.predictAsync(s.xTest, s.testRows);
-      expect(r2(s.yTest, pred, s.info.targets)).toBeCloseTo(ref.metrics.r2!, 9);
+      expect(testR2(s, pred)).toBeCloseTo(ref.metrics.r2!, 9);
       const expected = ref.testPredictions.flat();
       pred.forEach((v, i) => expect(Math.abs(v - expected[i]!)).toBeLessThan(1e-6 * Math.max(1, Math.abs(expected[i]!))));
     });
@@ -88,16 +72,7 @@ describe('classification parity with scikit-learn (lbfgs, to solver tolerance)',
     it(label(ref), async () => {
       const s = loadSplit(ref.dataset);
       const k = s.info.numClasses!;
-      const fitted = await NativeModel.fitAsync({
-        task: 'classification',
-        algorithm: ref.algorithm,
-        hyperparams: ref.hyperparams,
-        x: s.xTrain,
-        rows: s.info.trainRows,
-        cols: s.info.features,
-        y: s.yTrain,
-        numClasses: k,
-      });
+      const fitted = await NativeModel.fitAsync(splitFitInput(s, 'classification', ref.algorithm, ref.hyperparams));
       const { model } = fitted;
       const pred = model.predict(s.xTest, s.testRows);
       const f1 = macroF1(s.yTest, pred);

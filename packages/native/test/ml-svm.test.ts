@@ -2,11 +2,12 @@
 // committed by scripts/references/svm.py (no Python at test time). The solvers follow libsvm/liblinear step for step
 // with sklearn's random numbers, so besides the key metric (within 0.01) the tests check libsvm's internal state
 // (support vector counts, rho, Platt's A/B) and liblinear's coefficients.
-import { f1, r2 as r2Score } from '@pgml-ts/core';
+import { f1 } from '@pgml-ts/core';
 import { describe, expect, it } from 'vitest';
 
 import { NativeModel, type NativeTask } from '../index.js';
 import { loadSplit, readReferences } from './ml-fixtures.js';
+import { caseLabel as label, splitFitInput, testMetric, testR2 } from './ml-helpers.js';
 
 interface Case {
   dataset: string;
@@ -26,21 +27,10 @@ interface Case {
   metrics: Record<string, number>;
 }
 const refs = readReferences<{ cases: Case[] }>('svm.json');
-const label = (c: Case) => `${c.dataset} ${c.estimator}(${JSON.stringify(c.hyperparams)})`;
 
 async function fitCase(ref: Case) {
   const s = loadSplit(ref.dataset);
-  const fitted = await NativeModel.fitAsync({
-    task: ref.task,
-    algorithm: ref.algorithm,
-    hyperparams: ref.hyperparams,
-    x: s.xTrain,
-    rows: s.info.trainRows,
-    cols: s.info.features,
-    y: s.yTrain,
-    yCols: s.info.targets,
-    ...(ref.task === 'classification' ? { numClasses: s.info.numClasses! } : {}),
-  });
+  const fitted = await NativeModel.fitAsync(splitFitInput(s, ref.task, ref.algorithm, ref.hyperparams));
   return { s, ...fitted };
 }
 
@@ -143,8 +133,7 @@ describe('SVR parity with scikit-learn (libsvm)', () => {
     it(label(ref), async () => {
       const { s, model } = await fitCase(ref);
       const pred = await model.predictAsync(s.xTest, s.testRows);
-      const t = s.info.targets;
-      const r2 = r2Score({ data: s.yTest, rows: s.testRows, cols: t }, { data: pred, rows: s.testRows, cols: t });
+      const r2 = testR2(s, pred);
       const expected = (ref.testPredictions as number[][]).flat();
       const predDiff = maxRelDiff(Array.from(pred), expected, 1);
       console.info(`${label(ref)}: r2 ${r2.toFixed(6)} vs ${ref.metrics.r2!.toFixed(6)}, predictions max rel diff ${predDiff.toExponential(2)}`);
@@ -161,16 +150,8 @@ describe('LinearSVC / LinearSVR parity with scikit-learn (liblinear)', () => {
       const pred = await model.predictAsync(s.xTest, s.testRows);
       const { coef, intercept } = linearState(model, ref.task);
       const coefDiff = maxRelDiff([...coef, ...intercept], [...ref.coef!.flat(), ...ref.intercept!], 1e-2);
-      let metric: number;
-      let expectedMetric: number;
-      if (ref.task === 'classification') {
-        metric = f1(s.yTest, pred);
-        expectedMetric = ref.metrics.f1!;
-      } else {
-        const t = s.info.targets;
-        metric = r2Score({ data: s.yTest, rows: s.testRows, cols: t }, { data: pred, rows: s.testRows, cols: t });
-        expectedMetric = ref.metrics.r2!;
-      }
+      const metric = testMetric(s, ref.task, pred);
+      const expectedMetric = ref.task === 'classification' ? ref.metrics.f1! : ref.metrics.r2!;
       console.info(
         `${label(ref)}: metric ${metric.toFixed(6)} vs ${expectedMetric.toFixed(6)}, coef max rel diff ${coefDiff.toExponential(2)}, ` +
           `iterations ${nIter} vs ${ref.nIter} (converged ${converged})`,

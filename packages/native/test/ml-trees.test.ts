@@ -3,11 +3,12 @@
 // and the native runtime draws from its own generator, so a case compares the key metric averaged over the same
 // number of random_states on both sides: native ≥ sklearn − 0.01, or within the noise of sklearn's own seeds where
 // that noise is larger than 0.01 (tiny datasets; the tolerance used is printed).
-import { f1, r2 as r2Score } from '@pgml-ts/core';
+import { f1 } from '@pgml-ts/core';
 import { describe, expect, it } from 'vitest';
 
 import { NativeModel, type NativeTask } from '../index.js';
 import { loadSplit, readReferences, type Split } from './ml-fixtures.js';
+import { caseLabel as label, splitFitInput, testR2 } from './ml-helpers.js';
 
 interface Case {
   dataset: string;
@@ -23,26 +24,14 @@ interface Case {
   testProba?: number[][];
 }
 const refs = readReferences<{ cases: Case[] }>('trees.json');
-const label = (c: Case) => `${c.dataset} ${c.estimator}(${JSON.stringify(c.hyperparams)})`;
 
 async function fitSplit(ref: Case, s: Split, hyperparams: Case['hyperparams']) {
-  return NativeModel.fitAsync({
-    task: ref.task,
-    algorithm: ref.algorithm,
-    hyperparams,
-    x: s.xTrain,
-    rows: s.info.trainRows,
-    cols: s.info.features,
-    y: s.yTrain,
-    yCols: s.info.targets,
-    ...(ref.task === 'classification' ? { numClasses: s.info.numClasses! } : {}),
-  });
+  return NativeModel.fitAsync(splitFitInput(s, ref.task, ref.algorithm, hyperparams));
 }
 
 function keyMetric(ref: Case, s: Split, pred: Float64Array): number {
   if (ref.key === 'f1') return f1(s.yTest, pred);
-  const t = s.info.targets;
-  return r2Score({ data: s.yTest, rows: s.testRows, cols: t }, { data: pred, rows: s.testRows, cols: t });
+  return testR2(s, pred);
 }
 
 /** 0.01, or twice the standard error of sklearn's seed mean when its seeds scatter more than that. */

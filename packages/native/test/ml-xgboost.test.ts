@@ -3,11 +3,11 @@
 // predictions and probabilities to 1e-6, the same key metric; payload round trips, corruption, thread counts.
 import { createHash } from 'node:crypto';
 
-import { f1, r2 as r2Score } from '@pgml-ts/core';
 import { describe, expect, it } from 'vitest';
 
 import { NativeModel, type NativeTask } from '../index.js';
 import { loadSplit, readReferences, type Split } from './ml-fixtures.js';
+import { caseLabel as label, splitFitInput, testMetric } from './ml-helpers.js';
 
 interface Case {
   dataset: string;
@@ -25,20 +25,8 @@ const refs = readReferences<{ cases: Case[] }>('xgboost.json');
 // Fits are milliseconds alone but the test machine is shared: generous per-test budgets.
 const SLOW_MS = 120_000;
 
-const label = (c: Case) => `${c.dataset} ${c.estimator}(${JSON.stringify(c.hyperparams)})`;
-
 function fit(s: Split, task: NativeTask, algorithm: string, hyperparams: Record<string, unknown>): NativeModel {
-  return NativeModel.fit({
-    task,
-    algorithm,
-    hyperparams,
-    x: s.xTrain,
-    rows: s.info.trainRows,
-    cols: s.info.features,
-    y: s.yTrain,
-    yCols: s.info.targets,
-    numClasses: task === 'classification' ? s.info.numClasses : undefined,
-  }).model;
+  return NativeModel.fit(splitFitInput(s, task, algorithm, hyperparams)).model;
 }
 
 /** XGBoost's UBJSON model inside our payload (layout documented in crates/ml-xgboost/src/model.rs). */
@@ -63,18 +51,14 @@ describe('parity with python-xgboost (same library, same parameters)', () => {
       const sha = createHash('sha256').update(xgboostModelBytes(model.toBytes())).digest('hex');
       const pred = model.predict(s.xTest, s.testRows);
       const predDiff = maxAbsDiff(pred, ref.testPredictions);
-      let metric: number;
+      const metric = testMetric(s, ref.task, pred);
       let probaDiff = 0;
       if (ref.task === 'classification') {
         probaDiff = maxAbsDiff(model.predictProba(s.xTest, s.testRows), ref.testProba!);
-        metric = f1(s.yTest, pred);
         expect(probaDiff).toBeLessThanOrEqual(1e-6);
         expect(predDiff).toBe(0);
         expect(Math.abs(metric - ref.metrics.f1!)).toBeLessThanOrEqual(1e-12);
       } else {
-        const rows = s.testRows;
-        const cols = s.info.targets;
-        metric = r2Score({ data: s.yTest, rows, cols }, { data: pred, rows, cols });
         // float32 predictions of values in the hundreds: 1e-6 relative is the float32 resolution.
         ref.testPredictions.forEach((v, i) => expect(Math.abs(pred[i]! - v)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(v))));
         expect(Math.abs(metric - ref.metrics.r2!)).toBeLessThanOrEqual(1e-6);
