@@ -5,7 +5,6 @@ pub mod cache;
 pub mod kernel;
 pub mod liblinear;
 pub mod linear_svm;
-pub mod mt19937;
 pub mod platt;
 pub mod qmatrix;
 pub mod solver;

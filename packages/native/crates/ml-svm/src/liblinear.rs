@@ -4,8 +4,7 @@
 //! constant value `bias` that is regularised like the others.
 
 use pgml_ml_core::error::{Error, Result};
-
-use crate::mt19937::Mt19937;
+use pgml_ml_core::mt19937::NumpyRandomState;
 
 /// The training rows as liblinear sees them: X's rows in the given order, plus the bias feature when fitted.
 pub struct Rows<'a> {
@@ -76,7 +75,7 @@ pub struct Settings<'a> {
 }
 
 /// Shuffles the first `active` entries of `index` as liblinear does at the start of each outer iteration.
-fn shuffle(index: &mut [usize], active: usize, rng: &mut Mt19937) {
+fn shuffle(index: &mut [usize], active: usize, rng: &mut NumpyRandomState) {
     for i in 0..active {
         let j = i + rng.bounded((active - i) as u32) as usize;
         index.swap(i, j);
@@ -92,7 +91,7 @@ fn poll(settings: &Settings) -> Result<()> {
 }
 
 /// `solve_l2r_l1l2_svc`: `positive[s]` is row s's label; costs `c_pos` / `c_neg`. Returns (w, iterations).
-pub fn svc(rows: &Rows, positive: &[bool], c_pos: f64, c_neg: f64, settings: &Settings, rng: &mut Mt19937) -> Result<(Vec<f64>, usize)> {
+pub fn svc(rows: &Rows, positive: &[bool], c_pos: f64, c_neg: f64, settings: &Settings, rng: &mut NumpyRandomState) -> Result<(Vec<f64>, usize)> {
     let l = rows.order.len();
     let y: Vec<f64> = positive.iter().map(|&p| if p { 1.0 } else { -1.0 }).collect();
     let cost: Vec<f64> = positive.iter().map(|&p| if p { c_pos } else { c_neg }).collect();
@@ -162,7 +161,7 @@ pub fn svc(rows: &Rows, positive: &[bool], c_pos: f64, c_neg: f64, settings: &Se
 }
 
 /// `solve_l2r_l1l2_svr`: ε-insensitive (`Loss::L1`) or squared (`Loss::L2`) loss with tube `epsilon`.
-pub fn svr(rows: &Rows, target: &[f64], c: f64, epsilon: f64, settings: &Settings, rng: &mut Mt19937) -> Result<(Vec<f64>, usize)> {
+pub fn svr(rows: &Rows, target: &[f64], c: f64, epsilon: f64, settings: &Settings, rng: &mut NumpyRandomState) -> Result<(Vec<f64>, usize)> {
     let l = rows.order.len();
     let (lambda, upper) = match settings.loss {
         Loss::L2 => (0.5 / c, f64::INFINITY),

@@ -13,12 +13,12 @@ use pgml_ml_core::estimator::{AlgorithmDef, Fit, FitInfo, FitInput, Fitted, Task
 use pgml_ml_core::hyperparams::{Default, Kind, ParamSpec, Params};
 use pgml_ml_core::labels::{classes_from_decision, encode_labels, read_trained_classes, write_trained_classes};
 use pgml_ml_core::matrix::MatrixView;
+use pgml_ml_core::mt19937::NumpyRandomState;
 use pgml_ml_core::{read_multi_target, wrap_multi_target};
 use pgml_ml_linear::linear_model::LinearModel;
 
 use crate::liblinear::{self, Loss, Rows, Settings};
-use crate::mt19937::{sklearn_seed, Mt19937};
-use crate::svc::{class_costs, random_state};
+use crate::svc::{class_costs, random_state, sklearn_seed};
 
 pub const LINEAR_SVC: AlgorithmDef = AlgorithmDef {
     names: &["linear_svm"],
@@ -105,7 +105,7 @@ fn fit_svc(input: &FitInput) -> Result<Fit> {
     let rows = Rows { x: input.x.data(), p: input.x.cols(), order: &order, bias: bias(params) };
     let settings = settings(params, loss, input.cancelled)?;
     // One generator for the whole fit: the one-vs-rest problems run in sequence and share its stream.
-    let mut rng = Mt19937::new(sklearn_seed(random_state(params)?));
+    let mut rng = NumpyRandomState::new(sklearn_seed(random_state(params)?));
     let p = rows.p;
     let (mut coef, mut intercept, mut n_iter) = (Vec::new(), Vec::new(), Vec::new());
     let problems: Vec<usize> = if k == 2 { vec![1] } else { (0..k).collect() };
@@ -130,7 +130,7 @@ fn fit_svr_one(input: &FitInput) -> Result<Fit> {
     let loss = if params.str("loss") == "epsilon_insensitive" { Loss::L1 } else { Loss::L2 };
     let order: Vec<usize> = (0..input.x.rows()).collect();
     let rows = Rows { x: input.x.data(), p: input.x.cols(), order: &order, bias: bias(params) };
-    let mut rng = Mt19937::new(sklearn_seed(random_state(params)?));
+    let mut rng = NumpyRandomState::new(sklearn_seed(random_state(params)?));
     let settings = settings(params, loss, input.cancelled)?;
     let (w, iter) = liblinear::svr(&rows, input.y()?.data(), params.f64("C"), params.f64("epsilon"), &settings, &mut rng)?;
     let (coef, b) = split_w(&w, rows.p, rows.bias);

@@ -8,8 +8,8 @@ use pgml_ml_core::error::{Error, Result};
 use pgml_ml_core::estimator::{AlgorithmDef, Fit, FitInfo, FitInput, Task};
 use pgml_ml_core::hyperparams::{Default, Kind, ParamSpec, Params};
 use pgml_ml_core::labels::encode_labels;
+use pgml_ml_core::mt19937::NumpyRandomState;
 
-use crate::mt19937::{sklearn_seed, Mt19937};
 use crate::platt::sigmoid_train;
 use crate::solver::Solution;
 use crate::svc_model::{pairs, SvcModel};
@@ -65,6 +65,12 @@ pub fn random_state(params: &Params) -> Result<Option<u32>> {
         pgml_ml_core::hyperparams::Value::Number(n) => u32::try_from(*n as u64).map(Some).map_err(|_| Error::hyperparameter("random_state must be below 2**32")),
         _ => Ok(None),
     }
+}
+
+/// The seed sklearn hands libsvm/liblinear for `random_state`: `RandomState(random_state).randint(2**31 - 1)`.
+/// `None` is taken as 0 so fits stay reproducible.
+pub fn sklearn_seed(random_state: Option<u32>) -> u32 {
+    NumpyRandomState::new(random_state.unwrap_or(0)).randint(0x7fff_ffff) as u32
 }
 
 fn fit(input: &FitInput) -> Result<Fit> {
@@ -141,7 +147,7 @@ fn binary_probability(trainer: &Trainer, positive: &[usize], negative: &[usize],
     let is_positive: Vec<bool> = (0..rows.len()).map(|k| k < positive.len()).collect();
     let l = rows.len();
     // Every libsvm train call re-seeds sklearn's generator, so each pair shuffles from a fresh seed.
-    let mut rng = Mt19937::new(seed);
+    let mut rng = NumpyRandomState::new(seed);
     let mut perm: Vec<usize> = (0..l).collect();
     for i in 0..l {
         let j = i + rng.bounded((l - i) as u32) as usize;
@@ -175,4 +181,16 @@ fn binary_probability(trainer: &Trainer, positive: &[usize], negative: &[usize],
         }
     }
     Ok(sigmoid_train(&dec, &is_positive))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sklearn_seed_matches_numpy() {
+        // numpy: [np.random.RandomState(s).randint(2**31 - 1) for s in (0, 42)]
+        assert_eq!(sklearn_seed(Some(0)), 209652396);
+        assert_eq!(sklearn_seed(Some(42)), 1608637542);
+    }
 }
