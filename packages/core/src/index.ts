@@ -52,3 +52,4 @@ export {
   type Prediction,
   type PredictOptions,
 } from './predict/predict.js';
+export { takeSnapshot, type SnapshotOptions, type SnapshotResult } from './snapshot/take-snapshot.js';

@@ -10,6 +10,7 @@ import {
   predictJoint,
   predictProba,
   predictProbaBatch,
+  takeSnapshot,
   train,
   type BatchPrediction,
   type Db,
@@ -25,6 +26,8 @@ import {
   type Prediction,
   type PredictOptions,
   type ProjectSummary,
+  type SnapshotOptions,
+  type SnapshotResult,
   type TrainOptions,
   type TrainResult,
 } from '@pgml-ts/core';
@@ -95,6 +98,11 @@ export class PostgresML {
   /** PostgresML's `pgml.load_dataset(name)`: one of breast_cancer, diabetes, digits, iris, linnerud, wine. */
   loadDataset(name: string): Promise<LoadedDataset> {
     return loadDataset(this.#db, name);
+  }
+
+  /** `pgml.snapshot`: records (and materializes, by default) a relation with its split settings, without training. */
+  snapshot(options: SnapshotOptions): Promise<SnapshotResult> {
+    return takeSnapshot(this.#db, options);
   }
 
   /** `pgml.train`: snapshot, fit, score, store and (when better) deploy, in one transaction. */
