@@ -96,7 +96,8 @@ export async function runParity(options: RunOptions): Promise<ParityRun> {
     (a) => !options.algorithms || options.algorithms.includes(a.algorithm),
   );
   const runners: { runner: BenchRunner; unavailable?: string }[] = [];
-  for (const runner of options.runners ?? RUNNERS) {
+  const profileRunners = RUNNERS.filter((r) => !profile.runners || profile.runners.includes(r.id));
+  for (const runner of options.runners ?? profileRunners) {
     const unavailable = await runner.availability();
     runners.push({ runner, ...(unavailable ? { unavailable } : {}) });
     if (unavailable) progress.log(`${runner.id}: unavailable — ${unavailable}`);
