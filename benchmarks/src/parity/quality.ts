@@ -3,7 +3,7 @@
  * Silhouette is O(n²): on large test sets it is computed on the first SILHOUETTE_ROWS test rows (a random sample,
  * since the split is random) — the same rows for every runner.
  */
-import { computeMetrics, keyMetric, totalVariance, type Matrix, type Task } from '@pgml-ts/core';
+import { columnVariances, computeMetrics, keyMetric, totalVariance, type Matrix, type Task } from '@pgml-ts/core';
 import type { BenchData } from './types.js';
 
 export const SILHOUETTE_ROWS = 2000;
@@ -34,18 +34,4 @@ export function keyQuality(task: Task, data: BenchData, predictions: Float64Arra
     }
   }
   return metrics[keyMetric(task)]!;
-}
-
-/** Sample variance (ddof = 1) per column, as PCA's explained_variance_ (and core's evaluate). */
-function columnVariances(m: Matrix): Float64Array {
-  const out = new Float64Array(m.cols);
-  for (let j = 0; j < m.cols; j++) {
-    let mean = 0;
-    for (let i = 0; i < m.rows; i++) mean += m.data[i * m.cols + j]!;
-    mean /= m.rows;
-    let ss = 0;
-    for (let i = 0; i < m.rows; i++) ss += (m.data[i * m.cols + j]! - mean) ** 2;
-    out[j] = ss / (m.rows - 1);
-  }
-  return out;
 }

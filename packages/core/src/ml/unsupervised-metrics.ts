@@ -90,3 +90,17 @@ export function cumulativeExplainedVariance(componentVariances: ArrayLike<number
   for (let i = 0; i < componentVariances.length; i++) sum += componentVariances[i]!;
   return totalVarianceOfX === 0 ? 0 : sum / totalVarianceOfX;
 }
+
+/** Sample variance (ddof = 1) per column, as PCA's explained_variance_. */
+export function columnVariances(m: Matrix): Float64Array {
+  const out = new Float64Array(m.cols);
+  for (let j = 0; j < m.cols; j++) {
+    let mean = 0;
+    for (let i = 0; i < m.rows; i++) mean += m.data[i * m.cols + j]!;
+    mean /= m.rows;
+    let ss = 0;
+    for (let i = 0; i < m.rows; i++) ss += (m.data[i * m.cols + j]! - mean) ** 2;
+    out[j] = ss / (m.rows - 1);
+  }
+  return out;
+}

@@ -1,6 +1,6 @@
 /** Scoring a fitted model on held-out rows: PostgresML's metric set per task, via core ml. */
 import { computeMetrics, type Metrics } from '../ml/task-metrics.js';
-import { totalVariance } from '../ml/unsupervised-metrics.js';
+import { columnVariances, totalVariance } from '../ml/unsupervised-metrics.js';
 import type { FittedModel, Matrix, Runtime, Task } from '../runtime.js';
 
 export async function evaluate(
@@ -49,20 +49,6 @@ async function probabilitiesOrUndefined(
     if ((error as { code?: string }).code === 'INVALID_ARGUMENT') return undefined;
     throw error;
   }
-}
-
-/** Sample variance (ddof = 1) per column, as PCA's explained_variance_. */
-function columnVariances(m: Matrix): Float64Array {
-  const out = new Float64Array(m.cols);
-  for (let j = 0; j < m.cols; j++) {
-    let mean = 0;
-    for (let i = 0; i < m.rows; i++) mean += m.data[i * m.cols + j]!;
-    mean /= m.rows;
-    let ss = 0;
-    for (let i = 0; i < m.rows; i++) ss += (m.data[i * m.cols + j]! - mean) ** 2;
-    out[j] = ss / (m.rows - 1);
-  }
-  return out;
 }
 
 /** The given rows of a row-major matrix. */
