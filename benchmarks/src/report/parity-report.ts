@@ -47,8 +47,10 @@ export function summaryTable(verdicts: readonly AlgorithmVerdict[]): string[] {
   ];
   for (const v of verdicts) {
     const cs = v.comparisons;
-    const nativeQ = median(present(cs.map((c) => c.native?.quality)));
-    const pythonQ = median(present(cs.map((c) => c.python?.quality)));
+    // Over the datasets both runtimes scored, so the two medians describe the same data.
+    const both = cs.filter((c) => c.native?.quality !== undefined && c.python?.quality !== undefined);
+    const nativeQ = median(present(both.map((c) => c.native?.quality)));
+    const pythonQ = median(present(both.map((c) => c.python?.quality)));
     const deltas = cs.filter((c) => c.deltaQuality !== undefined);
     const worst = deltas.sort((a, b) => a.deltaQuality! - b.deltaQuality!)[0];
     const runtimes = [...new Set(cs.flatMap((c) => [c.native, c.python, c.sklearn, ...c.peers].filter((s) => s?.status === 'ok').map((s) => s!.runner)))];

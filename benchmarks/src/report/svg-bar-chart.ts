@@ -32,7 +32,8 @@ export function formatValue(v: number): string {
 export function logBarChart(bars: readonly Bar[], { title, unit, colors, axisLabel, reference, valueSuffix = '' }: BarChartOptions): string {
   const positive = bars.filter((b) => b.value > 0 && Number.isFinite(b.value));
   if (positive.length === 0) throw new Error('logBarChart: no positive values to plot');
-  const labelWidth = 300;
+  // ~7.2 px per character at 13 px: wide enough for the longest label, never narrower than 300.
+  const labelWidth = Math.max(300, Math.ceil(Math.max(...positive.map((b) => b.label.length)) * 7.2) + 16);
   const plotWidth = 520;
   const rowHeight = 26;
   const top = 56;

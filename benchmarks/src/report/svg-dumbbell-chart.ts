@@ -35,7 +35,7 @@ export function dumbbellChart(rows: readonly DumbbellRow[], options: DumbbellOpt
   const plotWidth = 480;
   const rowHeight = 20;
   const sectionHeight = 24;
-  const top = 70;
+  const top = 76;
   const sections = [...new Set(rows.map((r) => r.section))];
   const height = top + rows.length * rowHeight + sections.length * sectionHeight + 70;
   const width = labelWidth + plotWidth + 40;
@@ -46,7 +46,7 @@ export function dumbbellChart(rows: readonly DumbbellRow[], options: DumbbellOpt
     `<text x="${width / 2}" y="24" text-anchor="middle" font-size="16" font-weight="600">${escapeXml(options.title)}</text>`,
   ];
   // legend
-  const ly = 46;
+  const ly = 42;
   parts.push(`<circle cx="${labelWidth + 6}" cy="${ly}" r="5" fill="#2e6fbd"/>`, `<text x="${labelWidth + 16}" y="${ly + 4}">${escapeXml(options.aLabel)}</text>`);
   parts.push(`<circle cx="${labelWidth + 126}" cy="${ly}" r="5" fill="#fff" stroke="#e08a1e" stroke-width="2"/>`, `<text x="${labelWidth + 136}" y="${ly + 4}">${escapeXml(options.bLabel)}</text>`);
   parts.push(`<rect x="${labelWidth + 246}" y="${ly - 6}" width="12" height="12" fill="#fde2e2"/>`, `<text x="${labelWidth + 264}" y="${ly + 4}">${escapeXml(options.badLabel)}</text>`);
@@ -57,6 +57,8 @@ export function dumbbellChart(rows: readonly DumbbellRow[], options: DumbbellOpt
     const t = lo + i * step;
     const gx = x(t);
     parts.push(`<line x1="${gx}" y1="${top - 4}" x2="${gx}" y2="${bodyBottom}" stroke="${Math.abs(t) < 1e-9 || Math.abs(t - 1) < 1e-9 ? '#bbbbbb' : '#eeeeee'}"/>`);
+    // Tick labels top and bottom: the chart is tall.
+    parts.push(`<text x="${gx}" y="${top - 8}" text-anchor="middle" fill="#555" font-size="11">${t.toFixed(1)}</text>`);
     parts.push(`<text x="${gx}" y="${bodyBottom + 16}" text-anchor="middle" fill="#555">${t.toFixed(1)}</text>`);
   }
   parts.push(`<text x="${labelWidth + plotWidth / 2}" y="${bodyBottom + 36}" text-anchor="middle" fill="#333">${escapeXml(options.axisLabel)}</text>`);

@@ -111,7 +111,8 @@ export const sklearnInProcessRunner: BenchRunner = {
     } catch (error) {
       proc.kill();
       process_ = undefined;
-      throw error;
+      // Report the fit limit, as the other runners do (the extra half is the margin for predicting).
+      throw error instanceof FitTimeout ? new FitTimeout(job.fitTimeoutMs!) : error;
     }
     if (reply.error) throw new Error(reply.error);
     const bytes = readFileSync(predictionsPath);
