@@ -6,6 +6,7 @@ pub mod coordinate_descent;
 pub mod elastic_net;
 pub mod lbfgs;
 pub mod linear;
+pub mod linear_classifier;
 pub mod linear_model;
 pub mod logistic;
 

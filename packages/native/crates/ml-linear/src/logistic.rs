@@ -6,16 +6,16 @@
 //! Payload body (id 3): `u32 n_classes, u32 n_trained, u32 classes[n_trained]`, then the `LinearModel` body
 //! (n_outputs = 1 for two trained classes, else n_trained).
 
-use pgml_ml_core::codec::{Reader, Writer};
 use pgml_ml_core::error::{Error, Result};
-use pgml_ml_core::estimator::{AlgorithmDef, Fit, FitInfo, FitInput, Fitted, Task};
+use pgml_ml_core::estimator::{AlgorithmDef, Fit, FitInfo, FitInput, Task};
 use pgml_ml_core::hyperparams::{Default, Kind, ParamSpec, Params};
-use pgml_ml_core::labels::{classes_from_decision, encode_labels, read_trained_classes, scatter_class_probabilities, write_trained_classes};
+use pgml_ml_core::labels::encode_labels;
 use pgml_ml_core::lapack;
 use pgml_ml_core::matrix::MatrixView;
 use pgml_ml_core::numeric::{sigmoid, softmax, softplus};
 
 use crate::lbfgs::{self, Termination};
+use crate::linear_classifier::{LinearClassifier, Link};
 use crate::linear_model::LinearModel;
 
 /// PostgresML calls logistic regression `linear` for classification; `logistic` is accepted too.
@@ -29,7 +29,7 @@ pub const LOGISTIC_REGRESSION: AlgorithmDef = AlgorithmDef {
     multi_target: false,
     accepts_nan: false,
     fit,
-    read: |r| Ok(Box::new(LogisticModel::read(r)?)),
+    read: |r| Ok(Box::new(LinearClassifier::read(r, Link::Logistic)?)),
 };
 
 pub const LOGISTIC_REGRESSION_PARAMS: &[ParamSpec] = &[
@@ -42,16 +42,6 @@ pub const LOGISTIC_REGRESSION_PARAMS: &[ParamSpec] = &[
     ParamSpec::new("multi_class", Kind::Choice(&["auto", "multinomial"]), Default::Str("auto")),
     ParamSpec::new("n_jobs", Kind::Int { min: -1 }, Default::Null).nullable(),
 ];
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct LogisticModel {
-    /// Label count the caller declared; `predict_proba` has this many columns.
-    pub n_classes: usize,
-    /// The labels seen in training, ascending; output row `k` of `linear` belongs to `classes[k]` (binary: the
-    /// single row scores `classes[1]`).
-    pub classes: Vec<u32>,
-    pub linear: LinearModel,
-}
 
 /// How training ended; sklearn warns (ConvergenceWarning) when `converged` is false.
 #[derive(Clone, Copy, Debug)]
@@ -115,7 +105,7 @@ pub fn fit_logistic_regression(
     n_classes: usize,
     params: &Params,
     cancelled: &dyn Fn() -> bool,
-) -> Result<(LogisticModel, FitReport)> {
+) -> Result<(LinearClassifier, FitReport)> {
     if y.len() != x.rows() {
         return Err(Error::invalid(format!("X has {} rows but y has {} labels", x.rows(), y.len())));
     }
@@ -130,7 +120,7 @@ pub fn fit_logistic_regression(
         n_iter: outcome.n_iter.min(options.max_iter),
         converged: matches!(outcome.termination, Termination::Gradient | Termination::RelativeReduction),
     };
-    Ok((LogisticModel { n_classes, classes, linear: objective.model(&outcome.x) }, report))
+    Ok((LinearClassifier { link: Link::Logistic, n_classes, classes, linear: objective.model(&outcome.x) }, report))
 }
 
 fn fit(input: &FitInput) -> Result<Fit> {
@@ -138,56 +128,10 @@ fn fit(input: &FitInput) -> Result<Fit> {
     Ok((Box::new(model), FitInfo { n_iter: Some(report.n_iter), converged: report.converged }))
 }
 
-impl Fitted for LogisticModel {
-    fn n_features(&self) -> usize {
-        self.linear.n_features
-    }
-    fn n_outputs(&self) -> usize {
-        1
-    }
-    fn n_classes(&self) -> Option<usize> {
-        Some(self.n_classes)
-    }
-
-    /// One class label (as f64) per row.
-    fn predict(&self, x: &MatrixView) -> Result<Vec<f64>> {
-        Ok(classes_from_decision(&self.linear.decision(x)?, self.linear.n_outputs(), &self.classes))
-    }
-
-    /// rows × n_classes; classes absent from training get probability 0.
-    fn predict_proba(&self, x: &MatrixView) -> Result<Vec<f64>> {
-        let decision = self.linear.decision(x)?;
-        let k = self.linear.n_outputs();
-        let mut out = vec![0.0; x.rows() * self.n_classes];
-        for (i, row) in decision.chunks(k).enumerate() {
-            scatter_class_probabilities(row, &self.classes, &mut out[i * self.n_classes..(i + 1) * self.n_classes]);
-        }
-        Ok(out)
-    }
-
-    fn write(&self, w: &mut Writer) {
-        write_trained_classes(w, self.n_classes, &self.classes);
-        self.linear.write(w);
-    }
-}
-
-impl LogisticModel {
-
-    pub fn read(r: &mut Reader) -> Result<Self> {
-        let (n_classes, classes) = read_trained_classes(r)?;
-        let n_present = classes.len();
-        let linear = LinearModel::read(r)?;
-        let expected_outputs = if n_present == 2 { [1, 2] } else { [n_present, n_present] };
-        if !expected_outputs.contains(&linear.n_outputs()) {
-            return Err(Error::corrupt(format!("{} coefficient rows for {n_present} classes", linear.n_outputs())));
-        }
-        Ok(LogisticModel { n_classes, classes, linear })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use pgml_ml_core::estimator::Fitted;
     use pgml_ml_core::hyperparams::{resolve, Hyperparams, Value};
 
     fn params(pairs: &[(&str, Value)]) -> Params {

@@ -7,14 +7,13 @@
 //! `LinearModel` body (one row for two trained classes, else one per class); LinearSVR (id 53) the multi-target
 //! wrapper around one `LinearModel` body per target.
 
-use pgml_ml_core::codec::{Reader, Writer};
 use pgml_ml_core::error::{Error, Result};
-use pgml_ml_core::estimator::{AlgorithmDef, Fit, FitInfo, FitInput, Fitted, Task};
+use pgml_ml_core::estimator::{AlgorithmDef, Fit, FitInfo, FitInput, Task};
 use pgml_ml_core::hyperparams::{Default, Kind, ParamSpec, Params};
-use pgml_ml_core::labels::{classes_from_decision, encode_labels, read_trained_classes, write_trained_classes};
-use pgml_ml_core::matrix::MatrixView;
+use pgml_ml_core::labels::encode_labels;
 use pgml_ml_core::mt19937::NumpyRandomState;
 use pgml_ml_core::{read_multi_target, wrap_multi_target};
+use pgml_ml_linear::linear_classifier::{LinearClassifier, Link};
 use pgml_ml_linear::linear_model::LinearModel;
 
 use crate::liblinear::{self, Loss, Rows, Settings};
@@ -30,7 +29,7 @@ pub const LINEAR_SVC: AlgorithmDef = AlgorithmDef {
     multi_target: false,
     accepts_nan: false,
     fit: fit_svc,
-    read: |r| Ok(Box::new(LinearSvcModel::read(r)?)),
+    read: |r| Ok(Box::new(LinearClassifier::read(r, Link::Hinge)?)),
 };
 
 pub const LINEAR_SVR: AlgorithmDef = AlgorithmDef {
@@ -121,7 +120,7 @@ fn fit_svc(input: &FitInput) -> Result<Fit> {
     let max_iter = params.usize("max_iter");
     let n_iter = n_iter.into_iter().max();
     let info = FitInfo { n_iter, converged: n_iter.is_some_and(|n| n < max_iter) };
-    let model = LinearSvcModel { n_classes: input.n_classes, classes, linear: LinearModel { n_features: p, coef, intercept } };
+    let model = LinearClassifier { link: Link::Hinge, n_classes: input.n_classes, classes, linear: LinearModel { n_features: p, coef, intercept } };
     Ok((Box::new(model), info))
 }
 
@@ -138,43 +137,3 @@ fn fit_svr_one(input: &FitInput) -> Result<Fit> {
     Ok((Box::new(model), FitInfo { n_iter: Some(iter), converged: iter < params.usize("max_iter") }))
 }
 
-#[derive(Clone, Debug, PartialEq)]
-pub struct LinearSvcModel {
-    pub n_classes: usize,
-    pub classes: Vec<u32>,
-    pub linear: LinearModel,
-}
-
-impl Fitted for LinearSvcModel {
-    fn n_features(&self) -> usize {
-        self.linear.n_features
-    }
-    fn n_outputs(&self) -> usize {
-        1
-    }
-    fn n_classes(&self) -> Option<usize> {
-        Some(self.n_classes)
-    }
-
-    /// Binary: decision > 0 → the second class; otherwise the first maximum of the one-vs-rest scores.
-    fn predict(&self, x: &MatrixView) -> Result<Vec<f64>> {
-        Ok(classes_from_decision(&self.linear.decision(x)?, self.linear.n_outputs(), &self.classes))
-    }
-
-    fn write(&self, w: &mut Writer) {
-        write_trained_classes(w, self.n_classes, &self.classes);
-        self.linear.write(w);
-    }
-}
-
-impl LinearSvcModel {
-    pub fn read(r: &mut Reader) -> Result<Self> {
-        let (n_classes, classes) = read_trained_classes(r)?;
-        let k = classes.len();
-        let linear = LinearModel::read(r)?;
-        if linear.n_outputs() != if k == 2 { 1 } else { k } {
-            return Err(Error::corrupt(format!("{} coefficient rows for {k} classes", linear.n_outputs())));
-        }
-        Ok(LinearSvcModel { n_classes, classes, linear })
-    }
-}
