@@ -1,45 +1,27 @@
-//! Singular values and right singular vectors of tall centered data (n ≫ p) without a centered copy of X: TSQR.
-//! Each block of rows, centered on the fly, is reduced to its p×p R (Householder QR); the stacked Rs are reduced
-//! again, and the SVD of the final R has X − mean's singular values and right singular vectors. sklearn's
+//! Singular values and right singular vectors of tall centered data (n ≫ p) without a centered copy of X: the SVD
+//! of its TSQR R (ml-core's `tsqr`) has X − mean's singular values and right singular vectors. sklearn's
 //! `svd_flip` needs the left vectors only for the sign of each column's largest-|·| entry; u_j ∝ (X − mean)·v_j, so
 //! one more streaming pass finds it. Memory: O(p² · n / BLOCK) instead of three n × p copies.
 
 use pgml_ml_core::error::Result;
+use pgml_ml_core::tsqr::{centered_r, Centered};
 use pgml_ml_core::{lapack, MatrixView};
 use rayon::prelude::*;
-
-const BLOCK_ROWS: usize = 4096;
-
-/// Rows [start, end) of `x` minus `mean`.
-fn centered_rows(x: &MatrixView, mean: &[f64], start: usize, end: usize) -> Vec<f64> {
-    let p = x.cols();
-    x.data()[start * p..end * p].chunks_exact(p).flat_map(|row| row.iter().zip(mean).map(|(v, m)| v - m)).collect()
-}
-
-/// A matrix with the same Gram matrix as `rows` (r × p): its R when r > p, else the rows themselves.
-fn reduce(rows: Vec<f64>, p: usize) -> Result<Vec<f64>> {
-    let r = rows.len() / p;
-    if r > p {
-        lapack::qr_r(&rows, r, p)
-    } else {
-        Ok(rows)
-    }
-}
 
 /// (singular values, vt with sklearn's signs): the same as `lapack::svd` of X − mean followed by `svd_flip`.
 pub fn centered_svd_tall(x: &MatrixView, mean: &[f64]) -> Result<(Vec<f64>, Vec<f64>)> {
     let (n, p) = (x.rows(), x.cols());
-    let block = BLOCK_ROWS.max(4 * p);
+    let centered = Centered { x, x_offset: mean, y: None };
+    let block = centered.block_rows();
     let starts: Vec<usize> = (0..n).step_by(block).collect();
-    let reduced: Vec<Vec<f64>> = starts.par_iter().map(|&s| reduce(centered_rows(x, mean, s, (s + block).min(n)), p)).collect::<Result<_>>()?;
-    let r = reduce(reduced.concat(), p)?;
+    let r = centered_r(centered)?;
     let svd = lapack::svd(&r, r.len() / p, p)?;
     let (k, mut vt) = (svd.k, svd.vt);
     // Per block and column: the projection of largest magnitude (first on ties, as np.argmax).
     let extremes: Vec<Vec<f64>> = starts
         .par_iter()
         .map(|&s| {
-            let rows = centered_rows(x, mean, s, (s + block).min(n));
+            let rows = centered.rows(s, (s + block).min(n));
             let mut projections = vec![0.0; rows.len() / p * k];
             lapack::gemm(false, true, rows.len() / p, k, p, 1.0, &rows, &vt, 0.0, &mut projections)?;
             let mut best = vec![0.0f64; k];

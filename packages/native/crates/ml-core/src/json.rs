@@ -1,39 +1,92 @@
 //! The little JSON the FFI boundary needs: hyperparameters arrive as `JSON.stringify(object)` (N-API has no cheap
-//! generic object walk, and core stores them as jsonb anyway) and metadata leaves as JSON text. Flat objects of
-//! scalars are all that is interpreted; nested arrays/objects are kept as a kind so validation can name them.
+//! generic object walk, and core stores them as jsonb anyway), the data path's preprocessing state travels as the
+//! JSON it is stored as, and metadata leaves as JSON text. `parse` gives the whole tree; hyperparameters interpret
+//! flat objects of scalars and keep nested arrays/objects as a kind so validation can name them.
 
 use std::fmt::Write;
 
 use crate::error::{Error, Result};
 use crate::hyperparams::{Hyperparams, Value};
 
-/// Parses a JSON object of hyperparameters. `null`/empty input means no hyperparameters.
-pub fn parse_hyperparams(text: &str) -> Result<Hyperparams> {
-    let mut p = Parser { bytes: text.as_bytes(), pos: 0 };
-    p.skip_ws();
-    if p.pos == p.bytes.len() || p.eat_literal("null") {
-        p.skip_ws();
-        return p.end(Hyperparams::default());
-    }
-    let mut out = Vec::new();
-    p.expect(b'{')?;
-    p.skip_ws();
-    if !p.eat(b'}') {
-        loop {
-            p.skip_ws();
-            let key = p.string()?;
-            p.skip_ws();
-            p.expect(b':')?;
-            out.push((key, p.value(0)?));
-            p.skip_ws();
-            if p.eat(b'}') {
-                break;
-            }
-            p.expect(b',')?;
+/// A parsed JSON value; objects keep their key order.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Json {
+    Null,
+    Bool(bool),
+    Number(f64),
+    Str(String),
+    Array(Vec<Json>),
+    Object(Vec<(String, Json)>),
+}
+
+impl Json {
+    /// The member `key` of an object.
+    pub fn get(&self, key: &str) -> Option<&Json> {
+        match self {
+            Json::Object(members) => members.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
         }
     }
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Json::Number(n) => Some(*n),
+            _ => None,
+        }
+    }
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Json::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+    pub fn as_array(&self) -> Option<&[Json]> {
+        match self {
+            Json::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+}
+
+/// Where and why a text is not JSON.
+#[derive(Debug)]
+pub struct SyntaxError {
+    pub what: String,
+    pub at: usize,
+}
+
+/// Parses one JSON value (surrounding whitespace allowed).
+pub fn parse(text: &str) -> std::result::Result<Json, SyntaxError> {
+    let mut p = Parser { bytes: text.as_bytes(), pos: 0 };
+    let value = p.value(0)?;
     p.skip_ws();
-    p.end(Hyperparams(out))
+    if p.pos != p.bytes.len() {
+        return p.fail("trailing characters");
+    }
+    Ok(value)
+}
+
+/// Parses a JSON object of hyperparameters. `null`/empty input means no hyperparameters.
+pub fn parse_hyperparams(text: &str) -> Result<Hyperparams> {
+    let invalid = |e: SyntaxError| Error::hyperparameter(format!("hyperparameters are not valid JSON: {} at byte {}", e.what, e.at));
+    if text.trim().is_empty() {
+        return Ok(Hyperparams::default());
+    }
+    match parse(text).map_err(invalid)? {
+        Json::Null => Ok(Hyperparams::default()),
+        Json::Object(members) => Ok(Hyperparams(members.into_iter().map(|(k, v)| (k, scalar(v))).collect())),
+        _ => Err(invalid(SyntaxError { what: "expected '{'".into(), at: text.len() - text.trim_start().len() })),
+    }
+}
+
+fn scalar(v: Json) -> Value {
+    match v {
+        Json::Null => Value::Null,
+        Json::Bool(b) => Value::Bool(b),
+        Json::Number(n) => Value::Number(n),
+        Json::Str(s) => Value::Str(s),
+        Json::Array(_) => Value::Nested("an array"),
+        Json::Object(_) => Value::Nested("an object"),
+    }
 }
 
 struct Parser<'a> {
@@ -44,15 +97,8 @@ struct Parser<'a> {
 const MAX_DEPTH: usize = 64;
 
 impl Parser<'_> {
-    fn fail<T>(&self, what: &str) -> Result<T> {
-        Err(Error::hyperparameter(format!("hyperparameters are not valid JSON: {what} at byte {}", self.pos)))
-    }
-    fn end<T>(&self, value: T) -> Result<T> {
-        if self.pos == self.bytes.len() {
-            Ok(value)
-        } else {
-            self.fail("trailing characters")
-        }
+    fn fail<T>(&self, what: &str) -> std::result::Result<T, SyntaxError> {
+        Err(SyntaxError { what: what.to_string(), at: self.pos })
     }
     fn skip_ws(&mut self) {
         while self.pos < self.bytes.len() && matches!(self.bytes[self.pos], b' ' | b'\t' | b'\n' | b'\r') {
@@ -64,7 +110,7 @@ impl Parser<'_> {
         self.pos += usize::from(hit);
         hit
     }
-    fn expect(&mut self, b: u8) -> Result<()> {
+    fn expect(&mut self, b: u8) -> std::result::Result<(), SyntaxError> {
         if self.eat(b) {
             Ok(())
         } else {
@@ -79,7 +125,7 @@ impl Parser<'_> {
         hit
     }
 
-    fn string(&mut self) -> Result<String> {
+    fn string(&mut self) -> std::result::Result<String, SyntaxError> {
         self.expect(b'"')?;
         let mut out = String::new();
         loop {
@@ -126,29 +172,33 @@ impl Parser<'_> {
         }
     }
 
-    fn value(&mut self, depth: usize) -> Result<Value> {
+    fn value(&mut self, depth: usize) -> std::result::Result<Json, SyntaxError> {
         if depth > MAX_DEPTH {
             return self.fail("nesting too deep");
         }
         self.skip_ws();
         match self.bytes.get(self.pos) {
-            Some(b'"') => Ok(Value::Str(self.string()?)),
-            Some(b't') if self.eat_literal("true") => Ok(Value::Bool(true)),
-            Some(b'f') if self.eat_literal("false") => Ok(Value::Bool(false)),
-            Some(b'n') if self.eat_literal("null") => Ok(Value::Null),
+            Some(b'"') => Ok(Json::Str(self.string()?)),
+            Some(b't') if self.eat_literal("true") => Ok(Json::Bool(true)),
+            Some(b'f') if self.eat_literal("false") => Ok(Json::Bool(false)),
+            Some(b'n') if self.eat_literal("null") => Ok(Json::Null),
             Some(b'[') | Some(b'{') => {
-                let (open, close) = if self.bytes[self.pos] == b'[' { (b'[', b']') } else { (b'{', b'}') };
-                self.expect(open)?;
+                let object = self.bytes[self.pos] == b'{';
+                let close = if object { b'}' } else { b']' };
+                self.pos += 1;
                 self.skip_ws();
+                let (mut items, mut members) = (Vec::new(), Vec::new());
                 if !self.eat(close) {
                     loop {
-                        if open == b'{' {
+                        if object {
                             self.skip_ws();
-                            self.string()?;
+                            let key = self.string()?;
                             self.skip_ws();
                             self.expect(b':')?;
+                            members.push((key, self.value(depth + 1)?));
+                        } else {
+                            items.push(self.value(depth + 1)?);
                         }
-                        self.value(depth + 1)?;
                         self.skip_ws();
                         if self.eat(close) {
                             break;
@@ -156,7 +206,7 @@ impl Parser<'_> {
                         self.expect(b',')?;
                     }
                 }
-                Ok(Value::Nested(if open == b'[' { "an array" } else { "an object" }))
+                Ok(if object { Json::Object(members) } else { Json::Array(items) })
             }
             Some(b'-' | b'0'..=b'9') => {
                 let start = self.pos;
@@ -165,7 +215,7 @@ impl Parser<'_> {
                 }
                 let text = std::str::from_utf8(&self.bytes[start..self.pos]).unwrap_or("");
                 match text.parse::<f64>() {
-                    Ok(n) => Ok(Value::Number(n)),
+                    Ok(n) => Ok(Json::Number(n)),
                     Err(_) => self.fail("bad number"),
                 }
             }
@@ -228,11 +278,20 @@ mod tests {
 
     #[test]
     fn malformed_json_is_an_error() {
-        for bad in ["{", "{\"a\" 1}", "{\"a\": }", "[1]", "{\"a\": 1} x", "{\"a\": \"\\q\"}", "{\"a\": 1e}", "{\"a\": [[[[", "\"a\""] {
+        for bad in ["{", "{\"a\" 1}", "{\"a\": }", "[1]", "1 2", "{\"a\": 1} x", "{\"a\": \"\\q\"}", "{\"a\": 1e}", "{\"a\": [[[[", "\"a\""] {
             assert!(parse_hyperparams(bad).is_err(), "{bad}");
         }
         let deep = format!("{{\"a\": {}{}}}", "[".repeat(100), "]".repeat(100));
         assert!(parse_hyperparams(&deep).is_err());
+    }
+
+    #[test]
+    fn parses_whole_trees() {
+        let json = parse(r#"{"a": [1, "x", null, {"b": true}], "c": {}}"#).unwrap();
+        assert_eq!(json.get("a").and_then(Json::as_array).map(<[Json]>::len), Some(4));
+        assert_eq!(json.get("a").unwrap().as_array().unwrap()[3].get("b"), Some(&Json::Bool(true)));
+        assert_eq!(json.get("c"), Some(&Json::Object(vec![])));
+        assert!(parse("[1,]").is_err());
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod multi_target;
 pub mod mt19937;
 pub mod numeric;
 pub mod rng;
+pub mod tsqr;
 
 pub use codec::{Reader, Writer};
 pub use error::{Error, ErrorKind, Result};

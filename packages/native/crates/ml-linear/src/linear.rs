@@ -6,6 +6,7 @@ use pgml_ml_core::estimator::{AlgorithmDef, FitInfo, Task};
 use pgml_ml_core::hyperparams::{Default, Kind, ParamSpec, Params};
 use pgml_ml_core::lapack;
 use pgml_ml_core::matrix::MatrixView;
+use pgml_ml_core::tsqr::{centered_r, Centered};
 
 use crate::linear_model::LinearModel;
 
@@ -50,23 +51,37 @@ pub const RIDGE_PARAMS: &[ParamSpec] = &[
     ParamSpec::new("solver", Kind::Choice(&["auto", "cholesky", "svd"]), Default::Str("auto")),
 ];
 
-/// Centers X and y when fitting an intercept (sklearn `_preprocess_data`); the offsets are zero otherwise.
-struct Centered {
+/// What the solvers run on: X and y centered when fitting an intercept (sklearn `_preprocess_data`; offsets zero
+/// otherwise) — or, for tall X, the blocks R11 (p×p) and R12 (p×t) of the TSQR R of [X − x̄ | y − ȳ], which have
+/// the same XᵀX, Xᵀy and singular values, so every solver below gives the same solution without an n × p copy.
+struct LeastSquares {
     x: Vec<f64>,
     y: Vec<f64>,
+    /// Rows of `x` and `y`: n, or p for the R blocks.
+    rows: usize,
     x_offset: Vec<f64>,
     y_offset: Vec<f64>,
 }
 
-fn center(x: &MatrixView, y: &MatrixView, fit_intercept: bool) -> Result<Centered> {
+fn center(x: &MatrixView, y: &MatrixView, fit_intercept: bool) -> Result<LeastSquares> {
     if y.rows() != x.rows() {
         return Err(Error::invalid(format!("X has {} rows but y has {}", x.rows(), y.rows())));
     }
-    if !fit_intercept {
-        return Ok(Centered { x: x.data().to_vec(), y: y.data().to_vec(), x_offset: vec![0.0; x.cols()], y_offset: vec![0.0; y.cols()] });
+    let (n, p, t) = (x.rows(), x.cols(), y.cols());
+    let (x_offset, y_offset) = if fit_intercept { (x.column_means(), y.column_means()) } else { (vec![0.0; p], vec![0.0; t]) };
+    let columns = Centered { x, x_offset: &x_offset, y: Some((y, &y_offset)) };
+    if n >= 2 * columns.block_rows() {
+        let k = p + t;
+        let r = centered_r(columns)?;
+        debug_assert_eq!(r.len(), k * k, "n >= 2 blocks gives the full R");
+        let (r11, r12): (Vec<f64>, Vec<f64>) = (
+            r.chunks_exact(k).take(p).flat_map(|row| row[..p].to_vec()).collect(),
+            r.chunks_exact(k).take(p).flat_map(|row| row[p..].to_vec()).collect(),
+        );
+        return Ok(LeastSquares { x: r11, y: r12, rows: p, x_offset, y_offset });
     }
-    let (x_offset, y_offset) = (x.column_means(), y.column_means());
-    Ok(Centered { x: x.centered(&x_offset), y: y.centered(&y_offset), x_offset, y_offset })
+    let (xc, yc) = (x.centered(&x_offset), y.centered(&y_offset));
+    Ok(LeastSquares { x: xc, y: yc, rows: n, x_offset, y_offset })
 }
 
 /// p×t solution → t×p coefficients.
@@ -84,7 +99,7 @@ fn transpose(a: &[f64], rows: usize, cols: usize) -> Vec<f64> {
 /// times the largest singular value), so rank-deficient X gets sklearn's coefficients.
 pub fn fit_linear_regression(x: &MatrixView, y: &MatrixView, params: &Params) -> Result<LinearModel> {
     let c = center(x, y, params.bool("fit_intercept"))?;
-    let (n, p, t) = (x.rows(), x.cols(), y.cols());
+    let (n, p, t) = (c.rows, x.cols(), y.cols());
     let solution = lapack::lstsq(&c.x, n, p, &c.y, t, f64::EPSILON)?;
     Ok(LinearModel::from_centered(transpose(&solution, p, t), p, &c.x_offset, &c.y_offset))
 }
@@ -95,7 +110,7 @@ pub fn fit_linear_regression(x: &MatrixView, y: &MatrixView, params: &Params) ->
 pub fn fit_ridge(x: &MatrixView, y: &MatrixView, params: &Params) -> Result<LinearModel> {
     let alpha = params.f64("alpha");
     let c = center(x, y, params.bool("fit_intercept"))?;
-    let (n, p, t) = (x.rows(), x.cols(), y.cols());
+    let (n, p, t) = (c.rows, x.cols(), y.cols());
     let cholesky = match params.str("solver") {
         "svd" => None,
         _ if p > n => solve_ridge_kernel(&c.x, &c.y, n, p, t, alpha)?,
@@ -238,5 +253,24 @@ mod tests {
         let m = fit_ridge(&xv, &yv, &params(RIDGE_PARAMS, &[("alpha", Value::Number(0.0))])).unwrap();
         assert_close(&m.coef, &[2.0, 2.0], 1e-10);
         assert_close(&m.intercept, &[1.0], 1e-10);
+    }
+
+    #[test]
+    fn tall_inputs_solve_on_the_tsqr_r_with_the_same_solution() {
+        // 9000 × 3 with a duplicated column (rank 2, so the minimum-norm cutoff matters) and two targets.
+        let n = 9000;
+        let x: Vec<f64> = (0..n).flat_map(|i| { let a = (i as f64 * 0.37).sin(); let b = (i as f64 * 0.11).cos(); [a, b, a] }).collect();
+        let y: Vec<f64> = x.chunks(3).enumerate().flat_map(|(i, r)| [1.0 + 2.0 * r[0] - 3.0 * r[1] + 1e-3 * (i as f64).sin(), 0.5 * r[1]]).collect();
+        let (xv, yv) = (MatrixView::new("X", &x, n, 3).unwrap(), MatrixView::new("y", &y, n, 2).unwrap());
+        let means = (xv.column_means(), yv.column_means());
+        let (xc, yc) = (xv.centered(&means.0), yv.centered(&means.1));
+        let tall = fit_linear_regression(&xv, &yv, &params(LINEAR_REGRESSION_PARAMS, &[])).unwrap();
+        let direct = lapack::lstsq(&xc, n, 3, &yc, 2, f64::EPSILON).unwrap();
+        assert_close(&tall.coef, &transpose(&direct, 3, 2), 1e-10);
+        for solver in ["auto", "svd"] {
+            let ridge = fit_ridge(&xv, &yv, &params(RIDGE_PARAMS, &[("alpha", Value::Number(3.0)), ("solver", Value::Str(solver.into()))])).unwrap();
+            let direct = solve_ridge_svd(&xc, &yc, n, 3, 2, 3.0).unwrap();
+            assert_close(&ridge.coef, &transpose(&direct, 3, 2), 1e-10);
+        }
     }
 }
