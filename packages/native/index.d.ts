@@ -272,3 +272,4 @@ export class NativeModel {
 
 /** @internal Panic-safety hooks for this package's tests: both throw/reject with code `'NATIVE_PANIC'`. */
 export const _testing: { panic(): never; panicAsync(): Promise<never> };
+export * from './table.js';

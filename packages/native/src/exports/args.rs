@@ -57,6 +57,7 @@ impl<'s> Floats<'s> {
 fn describe(args: &Args<'_>, value: JsValue<'_>) -> &'static str {
     match args.env.typed_array(value) {
         Some(TypedArray::U8(_)) => "a Uint8Array",
+        Some(TypedArray::U32(_)) => "a Uint32Array",
         Some(TypedArray::Detached) => "a typed array whose ArrayBuffer was detached (transferred away)",
         Some(_) => "another kind of typed array",
         None => args.env.type_of(value).name(),
@@ -136,6 +137,15 @@ pub fn bytes<'s>(args: &Args<'s>, i: usize, what: &str) -> Result<&'s [u8]> {
     match args.env.typed_array(value) {
         Some(TypedArray::U8(v)) => Ok(v),
         _ => Err(Error::invalid(format!("{}: {what} must be a Uint8Array (or Buffer), got {}", args.name(), describe(args, value)))),
+    }
+}
+
+/// A Uint32Array argument (row indices), borrowed for the call.
+pub fn u32_array<'s>(args: &Args<'s>, i: usize, what: &str) -> Result<&'s [u32]> {
+    let value = args.get(i)?;
+    match args.env.typed_array(value) {
+        Some(TypedArray::U32(v)) => Ok(v),
+        _ => Err(Error::invalid(format!("{}: {what} must be a Uint32Array, got {}", args.name(), describe(args, value)))),
     }
 }
 

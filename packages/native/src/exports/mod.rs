@@ -7,6 +7,7 @@ mod matrix;
 mod model_inputs;
 mod models;
 mod results;
+mod table;
 mod vector_fns;
 
 use crate::napi::Export;
@@ -65,6 +66,18 @@ pub static EXPORTS: &[Export] = &[
     Export { name: "mlPredictProbaAsync", callback: models::predict_proba_async },
     Export { name: "mlSerialize", callback: models::serialize },
     Export { name: "mlDeserialize", callback: models::deserialize },
+    Export { name: "tableDecoderNew", callback: table::decoder_new },
+    Export { name: "tableDecoderPush", callback: table::decoder_push },
+    Export { name: "tableDecoderTake", callback: table::decoder_take },
+    Export { name: "tableDecoderFinish", callback: table::decoder_finish },
+    Export { name: "tableInfo", callback: table::info },
+    Export { name: "tableLabel", callback: table::label },
+    Export { name: "tableFitPreprocessor", callback: table::fit_preprocessor },
+    Export { name: "tableTransform", callback: table::transform },
+    Export { name: "tableEncodePredictions", callback: table::encode_predictions },
+    Export { name: "tableFree", callback: table::free },
+    Export { name: "preprocessorNew", callback: table::preprocessor_new },
+    Export { name: "preprocessorApply", callback: table::preprocessor_apply },
     Export { name: "_testPanic", callback: batch::test_panic },
     Export { name: "_testPanicAsync", callback: batch::test_panic_async },
 ];

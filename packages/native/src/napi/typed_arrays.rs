@@ -13,6 +13,7 @@ pub enum TypedArray<'s> {
     F32(&'s [f32]),
     F64(&'s [f64]),
     U8(&'s [u8]),
+    U32(&'s [u32]),
     Other,
     /// A view of an ArrayBuffer that was detached (transferred to a worker or `structuredClone`d away).
     Detached,
@@ -63,6 +64,7 @@ impl<'s> Env<'s> {
                     sys::NAPI_FLOAT32_ARRAY => TypedArray::F32(&[]),
                     sys::NAPI_FLOAT64_ARRAY => TypedArray::F64(&[]),
                     sys::NAPI_UINT8_ARRAY => TypedArray::U8(&[]),
+                    sys::NAPI_UINT32_ARRAY => TypedArray::U32(&[]),
                     _ => TypedArray::Other,
                 }
             });
@@ -75,6 +77,7 @@ impl<'s> Env<'s> {
                 sys::NAPI_FLOAT32_ARRAY => TypedArray::F32(std::slice::from_raw_parts(info.data as *const f32, info.len)),
                 sys::NAPI_FLOAT64_ARRAY => TypedArray::F64(std::slice::from_raw_parts(info.data as *const f64, info.len)),
                 sys::NAPI_UINT8_ARRAY => TypedArray::U8(std::slice::from_raw_parts(info.data as *const u8, info.len)),
+                sys::NAPI_UINT32_ARRAY => TypedArray::U32(std::slice::from_raw_parts(info.data as *const u32, info.len)),
                 _ => TypedArray::Other,
             })
         }
