@@ -14,11 +14,18 @@ class WorkerError(Exception):
         self.details = details
 
 
+# XGBoost 2.x builds histogram trees by default; 1.7 (Debian's) picks "exact" or "approx". Both runtimes default
+# to "hist" so they compare like with like and run as PostgresML users of 2.x expect; an explicit value wins.
+XGBOOST_DEFAULTS = {"tree_method": "hist"}
+
+
 def build(algorithm, task, hyperparams, num_targets=1):
     """Constructs the estimator; hyperparameters are validated now so mistakes surface before any data moves."""
     cls = estimator_class(algorithm, task)
     if not isinstance(hyperparams, dict):
         raise WorkerError("INVALID_HYPERPARAMETER", "hyperparams must be a JSON object")
+    if cls.__module__.startswith("xgboost"):
+        hyperparams = {**XGBOOST_DEFAULTS, **hyperparams}
     try:
         estimator = cls(**hyperparams)
         # scikit-learn >= 1.2 declares parameter constraints; xgboost inherits the method without the constraints.

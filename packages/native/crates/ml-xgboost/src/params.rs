@@ -2,7 +2,8 @@
 //! the way `XGBModel.get_xgb_params` + `Booster.set_param` do it: every constructor argument that is not `None`
 //! and not wrapper-only goes to `XGBoosterSetParam` under its sklearn name (the library knows `learning_rate`,
 //! `reg_alpha`, `random_state`, `n_jobs`, … as aliases), its value as Python's `str()` prints it. `None` means
-//! "XGBoost's own default", so almost every spec here defaults to null.
+//! "XGBoost's own default", so almost every spec here defaults to null — except `tree_method`, "hist" as in
+//! XGBoost 2.x (the python runtime applies the same default).
 
 use pgml_ml_core::hyperparams::{Default, Kind, Value};
 use pgml_ml_core::{Error, ParamSpec, Params, Result};
@@ -31,7 +32,8 @@ macro_rules! xgb_params {
             integer("max_bin", 2),
             choice("grow_policy", &["depthwise", "lossguide"]),
             choice("booster", &["gbtree", "dart"]),
-            choice("tree_method", &["auto", "exact", "approx", "hist"]),
+            // XGBoost 2.x's default; 1.7 (the library linked here) would pick "exact" or "approx" (null asks for that).
+            ParamSpec::new("tree_method", Kind::Choice(&["auto", "exact", "approx", "hist"]), Default::Str("hist")).nullable(),
             integer("n_jobs", -1),
             number("gamma", 0.0, false),
             number("min_child_weight", 0.0, false),
@@ -202,15 +204,19 @@ mod tests {
 
     #[test]
     fn defaults_set_only_what_python_sets() {
+        // The python runtime sets tree_method="hist" too (pgml_worker/estimators.py XGBOOST_DEFAULTS).
         let p = resolve("XGBRegressor", XGB_REGRESSOR, &Hyperparams::default()).unwrap();
         let set = booster_params(XGB_REGRESSOR, &p, false, 0).unwrap();
-        assert_eq!(set, vec![("objective", "reg:squarederror".to_string()), ("validate_parameters", "True".to_string())]);
+        let expected = [("objective", "reg:squarederror"), ("tree_method", "hist"), ("validate_parameters", "True")];
+        assert_eq!(set, expected.map(|(n, v)| (n, v.to_string())).to_vec());
+        let null = resolve("XGBRegressor", XGB_REGRESSOR, &given(&[("tree_method", Value::Null)])).unwrap();
+        assert!(!booster_params(XGB_REGRESSOR, &null, false, 0).unwrap().iter().any(|(n, _)| *n == "tree_method"));
         assert_eq!(rounds(&p, false), 100);
 
         let p = resolve("XGBRFClassifier", XGB_RF_CLASSIFIER, &given(&[("n_estimators", Value::Number(7.0)), ("max_depth", Value::Number(3.0))])).unwrap();
         let set = booster_params(XGB_RF_CLASSIFIER, &p, true, 3).unwrap();
         let names: Vec<&str> = set.iter().map(|(n, _)| *n).collect();
-        assert_eq!(names, ["colsample_bynode", "learning_rate", "max_depth", "num_parallel_tree", "objective", "reg_lambda", "subsample", "num_class", "validate_parameters"]);
+        assert_eq!(names, ["colsample_bynode", "learning_rate", "max_depth", "num_parallel_tree", "objective", "reg_lambda", "subsample", "tree_method", "num_class", "validate_parameters"]);
         assert!(set.contains(&("reg_lambda", "1e-05".to_string())) && set.contains(&("objective", "multi:softprob".to_string())));
         assert!(set.contains(&("num_parallel_tree", "7".to_string())) && set.contains(&("num_class", "3".to_string())));
         assert_eq!(rounds(&p, true), 1);
