@@ -4,7 +4,7 @@
  * PostgreSQL half is skipped visibly (`describe.skipIf`) rather than silently passing.
  */
 import { describe } from 'vitest';
-import { createPgDb, createPgliteDb, type Db, NativeRuntime, RuntimeRegistry, type Runtime } from '@pgml-ts/sdk';
+import { createPgDb, createPgliteDb, loadNative, runtimeRegistry, type Db, type RuntimeName, type RuntimeRegistry } from '@pgml-ts/sdk';
 import { PythonRuntime } from '@pgml-ts/python-compat';
 // One way to make a throw-away PostgreSQL database for every suite in the repo (sdk tests and this suite).
 import { createPostgresDatabase } from '../../packages/sdk/test/databases.js';
@@ -74,11 +74,11 @@ export function eachDatabase(suite: (target: () => Target) => void): void {
 export const RUNTIMES_UNDER_TEST = (process.env.PGML_CONTRACT_RUNTIMES || 'native,python').split(',').map((name) => name.trim());
 
 export const python = new PythonRuntime();
-const native = RUNTIMES_UNDER_TEST.includes('native') ? await NativeRuntime.load() : undefined;
+// The native data path (decoding relations, preprocessing) is used whichever runtimes are under test.
+const native = await loadNative();
 
 export function registry(): RuntimeRegistry {
-  const runtimes: Runtime[] = native ? [native, python] : [python];
-  return new RuntimeRegistry({ runtimes });
+  return runtimeRegistry(native, python, { runtimes: RUNTIMES_UNDER_TEST as RuntimeName[] });
 }
 
 export const PGML_TABLES = ['projects', 'snapshots', 'models', 'deployments', 'files'] as const;

@@ -1,7 +1,7 @@
 /** The CLI and prediction helpers shared by the migration tests. */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { createPgDb, NativeRuntime, predictBatch, predictProbaBatch, RuntimeRegistry, type Db } from '@pgml-ts/sdk';
+import { createPgDb, loadNative, predictBatch, predictProbaBatch, runtimeRegistry, type Db, type RuntimeRegistry } from '@pgml-ts/sdk';
 import { PythonRuntime } from '@pgml-ts/python-compat';
 import type { MigrationReport, ModelReport } from '../../packages/sdk/src/migrate/index.js';
 import type { FixtureModel, V1Fixture } from './v1-database.js';
@@ -45,7 +45,7 @@ let registry: RuntimeRegistry | undefined;
 const python = new PythonRuntime();
 
 export async function runtimes(): Promise<RuntimeRegistry> {
-  registry ??= new RuntimeRegistry({ runtimes: [python, await NativeRuntime.load()] });
+  registry ??= runtimeRegistry(await loadNative(), python);
   return registry;
 }
 

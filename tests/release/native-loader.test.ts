@@ -24,9 +24,9 @@ describe.skipIf(!hasCompiler || process.platform !== 'linux' || process.arch !==
     execFileSync('cc', ['-shared', '-fPIC', '-Wl,-soname,libpgml-missing.so.0', '-o', 'libpgml-missing.so.0', 'stub.c'], { cwd: dir });
     execFileSync('cc', ['-shared', '-fPIC', '-o', 'pgml-native.linux-x64-gnu.node', 'addon.c', './libpgml-missing.so.0'], { cwd: dir });
     await rm(join(dir, 'libpgml-missing.so.0'));
-    await copyFile(join(REPO, 'packages/native/index.js'), join(dir, 'index.mjs'));
+    await copyFile(join(REPO, 'packages/native/binding.js'), join(dir, 'binding.mjs'));
 
-    const error = await import(pathToFileURL(join(dir, 'index.mjs')).href).then(
+    const error = await import(pathToFileURL(join(dir, 'binding.mjs')).href).then(
       () => undefined,
       (e: unknown) => e as Error & { code?: string; cause?: Error },
     );

@@ -329,14 +329,19 @@ describe('hostile and malformed input', () => {
 function recording(inner: Db, log: string[]): Db {
   const wrap = (db: Db): Db => ({
     engine: db.engine,
+    pooled: db.pooled,
     query: (sql, params) => {
       log.push(sql);
       return db.query(sql, params);
     },
     transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
-    copyBinary: (sql) => {
+    copyOut: (sql, onChunk) => {
       log.push(sql);
-      return db.copyBinary(sql);
+      return db.copyOut(sql, onChunk);
+    },
+    copyIn: (target, data) => {
+      log.push(`COPY ${target}`);
+      return db.copyIn(target, data);
     },
     close: () => db.close(),
   });

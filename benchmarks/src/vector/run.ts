@@ -2,7 +2,7 @@
 // our paths (cold fetch + parse + compute, warm native matrix, kernel-only), all measured in one run.
 import os from 'node:os';
 import pg from 'pg';
-import { parseCopyFloatArrays as parseCopyInJs } from '@pgml-ts/core';
+import { collectCopy, parseCopyFloatArrays as parseCopyInJs } from '@pgml-ts/core';
 import * as native from '@pgml-ts/native';
 import { createPgDb } from '@pgml-ts/sdk';
 import { measure, type Timing } from '../timing.js';
@@ -74,19 +74,19 @@ export async function runVectorBenchmark(options: VectorOptions): Promise<Vector
     }
 
     const copySql = `SELECT vector FROM ${EMBEDDINGS_TABLE}`;
-    const copy = await db.copyBinary(copySql);
+    const copy = await collectCopy(db, copySql);
     const parsedInJs = parseCopyInJs(copy);
     const matrix = float4Data(native.parseCopyFloatArrays(copy));
     checkSameMatrix(parsedInJs.data, matrix);
 
-    add('fetch', 'binary COPY fetch (pg)', 'cold parts', await measure(() => db.copyBinary(copySql), { runs }));
+    add('fetch', 'binary COPY fetch (pg)', 'cold parts', await measure(() => collectCopy(db, copySql), { runs }));
     add('parse-js', 'parse COPY in JS', 'cold parts', await measure(() => parseCopyInJs(copy), { runs }));
     add('parse-rust', 'parse COPY in Rust', 'cold parts', await measure(() => native.parseCopyFloatArrays(copy), { runs }));
     add('cold-js-parse', 'fetch + JS parse + top-1', 'cold (fetch + compute)', await measure(async () => {
-      return native.topK(query, float4Data(parseCopyInJs(await db.copyBinary(copySql))), dim, 1, 'dot');
+      return native.topK(query, float4Data(parseCopyInJs(await collectCopy(db, copySql))), dim, 1, 'dot');
     }, { runs }));
     add('cold-rust-parse', 'fetch + Rust parse + top-1', 'cold (fetch + compute)', await measure(async () => {
-      return native.topK(query, float4Data(native.parseCopyFloatArrays(await db.copyBinary(copySql))), dim, 1, 'dot');
+      return native.topK(query, float4Data(native.parseCopyFloatArrays(await collectCopy(db, copySql))), dim, 1, 'dot');
     }, { runs }));
 
     const warm = native.NativeMatrix.fromCopy(copy);

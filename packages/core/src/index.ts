@@ -1,6 +1,6 @@
 export * from './errors.js';
 export type { Db, QueryResult } from './db.js';
-export type { FitInput, FittedModel, Matrix, Runtime, RuntimeName, Task } from './runtime.js';
+export type { FitInput, FitProgress, FittedModel, Matrix, Runtime, RuntimeName, Task } from './runtime.js';
 export * from './db/index.js';
 export * from './datasets/index.js';
 export { ensureSchema, schemaVersion } from './schema/ensure-schema.js';
@@ -12,6 +12,7 @@ export {
   type ParityEntry,
   type ParityTable,
   type RuntimeChoice,
+  type RuntimeRegistryOptions,
 } from './registry.js';
 export { ModelCache, type ModelCacheOptions } from './model-cache.js';
 export { loadModelFile, MODEL_FILE_PATH, saveModelFile } from './model-store.js';
@@ -30,15 +31,17 @@ export * from './ml/split.js';
 export * from './ml/metrics.js';
 export * from './ml/unsupervised-metrics.js';
 export * from './ml/task-metrics.js';
-export * from './ml/preprocess.js';
+export * from './ml/preprocess-state.js';
+export type * from './data/table-engine.js';
 export * from './ml/search.js';
 export * from './ml/model-format.js';
 export { classifyColumn, type ColumnKind, type SnapshotColumn } from './snapshot/columns.js';
 export { createSnapshot, lastSnapshot, snapshotTableName, type Snapshot } from './snapshot/snapshot.js';
 export { inputMatrix, rawWidth, type FeatureInput, type FeatureLayout, type FeatureRows } from './snapshot/features.js';
 export { train, type StoredModelMeta, type TrainResult } from './train/train.js';
+export type { TrainTimings } from './train/timings.js';
 export { resolveTrainOptions, type TrainOptions, type TrainProgress, type TrainStage } from './train/options.js';
-export { decodeLabel, type Label } from './train/labels.js';
+export { decodeLabel, type Label, type LabelValues } from './train/labels.js';
 export { defaultModelCache, deployedModel, type LoadedModel, type ModelLookupOptions } from './predict/deployed-model.js';
 export {
   predict,
@@ -52,4 +55,12 @@ export {
   type Prediction,
   type PredictOptions,
 } from './predict/predict.js';
+export {
+  DEFAULT_BATCH_ROWS,
+  predictRelation,
+  predictRelationRows,
+  type PredictRelationOptions,
+  type PredictRelationResult,
+  type RelationPredictions,
+} from './predict/predict-relation.js';
 export { takeSnapshot, type SnapshotOptions, type SnapshotResult } from './snapshot/take-snapshot.js';

@@ -1,10 +1,12 @@
 /**
- * The runtime registry (DESIGN §5): which runtime fits a (task, algorithm). `native` and `python` force a runtime;
+ * The runtime registry (DESIGN §5): which runtime fits a (task, algorithm), and the data path (`TableEngine`) that
+ * turns relations into their matrices — the pluggable native parts core drives. `native` and `python` force a runtime;
  * `auto` follows the parity table the benchmarks commit (benchmarks/results/parity.json), passed in as data so core
  * never reads another package's files. Without a table entry, auto prefers native when it supports the algorithm.
  */
 import { isKnownAlgorithm, NOT_INSTALLABLE } from './algorithms.js';
-import { AlgorithmUnavailable, InvalidArgument } from './errors.js';
+import type { TableEngine } from './data/table-engine.js';
+import { AlgorithmUnavailable, InvalidArgument, PgmlError } from './errors.js';
 import type { Runtime, RuntimeName, Task } from './runtime.js';
 
 export type RuntimeChoice = RuntimeName | 'auto';
@@ -46,13 +48,37 @@ export function parseParityTable(json: unknown): ParityTable {
   return table as ParityTable;
 }
 
+export interface RuntimeRegistryOptions {
+  runtimes?: Runtime[];
+  parity?: ParityTable;
+  /** The data path (`@pgml-ts/native`'s); training from a relation and predicting need it. */
+  tables?: TableEngine;
+  /** Why `tables` is missing, for the error (e.g. the native addon failed to load). */
+  tablesUnavailable?: string;
+}
+
 export class RuntimeRegistry {
   readonly #runtimes = new Map<RuntimeName, Runtime>();
   #parity = new Map<string, RuntimeName>();
+  readonly #tables: TableEngine | undefined;
+  readonly #tablesUnavailable: string | undefined;
 
-  constructor(options: { runtimes?: Runtime[]; parity?: ParityTable } = {}) {
+  constructor(options: RuntimeRegistryOptions = {}) {
     for (const runtime of options.runtimes ?? []) this.register(runtime);
     if (options.parity) this.setParityTable(options.parity);
+    this.#tables = options.tables;
+    this.#tablesUnavailable = options.tablesUnavailable;
+  }
+
+  /** The data path; `NATIVE_UNAVAILABLE` when none was given (it is part of `@pgml-ts/native`). */
+  get tables(): TableEngine {
+    if (!this.#tables) {
+      throw new PgmlError(
+        'NATIVE_UNAVAILABLE',
+        `reading relations and preparing features needs the native data path of @pgml-ts/native${this.#tablesUnavailable ? `: ${this.#tablesUnavailable}` : ''}`,
+      );
+    }
+    return this.#tables;
   }
 
   register(runtime: Runtime): this {

@@ -23,6 +23,15 @@ export interface FitInput {
   /** Number of classes for classification (labels are 0..numClasses-1). */
   numClasses?: number;
   signal?: AbortSignal;
+  /** Called now and then during long fits with the work done (trees, rounds, iterations) where the runtime knows it. */
+  onProgress?: (progress: FitProgress) => void;
+}
+
+export interface FitProgress {
+  done: number;
+  /** Absent when the amount of work is not known ahead (an iterative solver stops when it converges). */
+  total?: number;
+  unit: string;
 }
 
 /** A fitted model, owned by the runtime that made it. `handle` is opaque to core. */

@@ -10,6 +10,8 @@ import {
   predictJoint,
   predictProba,
   predictProbaBatch,
+  predictRelation,
+  predictRelationRows,
   takeSnapshot,
   train,
   type BatchPrediction,
@@ -25,7 +27,10 @@ import {
   type ParityTable,
   type Prediction,
   type PredictOptions,
+  type PredictRelationOptions,
+  type PredictRelationResult,
   type ProjectSummary,
+  type RelationPredictions,
   type SnapshotOptions,
   type SnapshotResult,
   type TrainOptions,
@@ -55,7 +60,7 @@ export interface ConnectOptions {
 
 function isDb(value: unknown): value is Db {
   const v = value as Partial<Db> | undefined;
-  return typeof v?.query === 'function' && typeof v.transaction === 'function' && typeof v.copyBinary === 'function';
+  return typeof v?.query === 'function' && typeof v.transaction === 'function' && typeof v.copyOut === 'function';
 }
 
 /**
@@ -141,6 +146,24 @@ export class PostgresML {
     options?: PredictOptions,
   ): Promise<{ probabilities: Float64Array; rows: number; labels: Label[] }> {
     return predictProbaBatch(this.#db, this.#runtimes.registry, projectOrModelId, rows, options);
+  }
+
+  /**
+   * Scores every row of a table or view with the deployed model (or a model id) and writes `(key…, prediction[,
+   * probabilities])` into a new table `into`, in one transaction, batch by batch through binary COPY (memory stays
+   * bounded by `batchRows`).
+   */
+  predictRelation(projectOrModelId: string | number, relation: string, options: PredictRelationOptions): Promise<PredictRelationResult> {
+    return predictRelation(this.#db, this.#runtimes.registry, projectOrModelId, relation, options);
+  }
+
+  /** Predictions for (up to `limit`) rows of a table or view, returned rather than written (see `predictRelation`). */
+  predictRelationRows(
+    projectOrModelId: string | number,
+    relation: string,
+    options: { limit?: number; proba?: boolean; signal?: AbortSignal } = {},
+  ): Promise<RelationPredictions> {
+    return predictRelationRows(this.#db, this.#runtimes.registry, projectOrModelId, relation, options);
   }
 
   /** `pgml.deploy(project, strategy, algorithm)`; strategy defaults to best_score. */

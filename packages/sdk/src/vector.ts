@@ -4,7 +4,7 @@
  * memory once (binary COPY) for repeated scoring: the warm path of the vector benchmark.
  */
 import type { Db } from '@pgml-ts/core';
-import { PgmlError, vectorColumnSelect } from '@pgml-ts/core';
+import { collectCopy, PgmlError, vectorColumnSelect } from '@pgml-ts/core';
 import type * as Native from '@pgml-ts/native';
 import { withNativeErrors } from './native-errors.js';
 
@@ -88,7 +88,7 @@ export function createVectorApi(native: NativeModule, db: Db): VectorApi {
   return {
     ...vectorFunctions(native),
     async loadMatrix(relationName, columnName) {
-      const bytes = await db.copyBinary(await vectorColumnSelect(db, relationName, columnName));
+      const bytes = await collectCopy(db, await vectorColumnSelect(db, relationName, columnName));
       return wrapMatrix(withNativeErrors(() => native.NativeMatrix.fromCopy(bytes))());
     },
     matrixFromArray: (...args) => wrapMatrix(withNativeErrors(native.NativeMatrix.fromArray)(...args)),

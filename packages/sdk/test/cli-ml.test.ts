@@ -216,7 +216,7 @@ describe('progress', () => {
     return { code, stdout: out.join(''), stderr: err.join('') };
   }
 
-  it('shows snapshot, search folds, fit and score on a terminal\'s stderr only, and never with --quiet', async () => {
+  it('shows snapshot, rows read, search folds, fit, score and store on a terminal\'s stderr only, and never with --quiet', async () => {
     const saved = { ...process.env };
     process.env.PGML_DATA_DIR = dir;
     delete process.env.DATABASE_URL;
@@ -227,7 +227,7 @@ describe('progress', () => {
       const tty = await mainWith(args, true);
       expect(tty.code, tty.stderr).toBe(0);
       expect(json(tty.stdout)).toMatchObject({ project: 'p', deployed: true });
-      for (const step of ['reading pgml.iris…', 'search: 2 candidates × 3 folds', 'cross-validation folds 6/6', 'fitting…', 'scoring on the test split…']) {
+      for (const step of ['snapshot of pgml.iris…', 'reading 150', 'preprocessing…', 'search: 2 candidates × 3 folds', 'cross-validation folds 6/6', 'fitting…', 'scoring on the test split…', 'storing the model…']) {
         expect(tty.stderr).toContain(step);
       }
       expect(tty.stderr.endsWith('\r\x1b[K')).toBe(true); // the status line is erased before the result

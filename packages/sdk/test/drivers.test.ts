@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DatabaseError, PgmlError, parseCopyFloatArrays, readCopyColumns } from '@pgml-ts/core';
+import { collectCopy, DatabaseError, PgmlError, parseCopyFloatArrays } from '@pgml-ts/core';
+import { TableDecoder } from '@pgml-ts/native';
 import { createPgDb } from '../src/drivers/pg.js';
 import { createPgliteDb } from '../src/drivers/pglite.js';
 import { describeEachDb } from './databases.js';
@@ -71,21 +72,35 @@ describeEachDb('Db driver contract', (get) => {
     await db.query(
       "INSERT INTO vecs VALUES (1, '{0.1,-2.5,3.4028235e38}', '{0.1,1e-300,-0}'), (2, '{1e-45,7,0.3333333}', '{1,2,3}')",
     );
-    const f4 = parseCopyFloatArrays(await db.copyBinary('SELECT v4 FROM vecs ORDER BY id'));
+    const f4 = parseCopyFloatArrays(await collectCopy(db, 'SELECT v4 FROM vecs ORDER BY id'));
     expect(f4.data).toBeInstanceOf(Float32Array);
     expect(Array.from(f4.data)).toEqual([0.1, -2.5, 3.4028235e38, 1e-45, 7, 0.3333333].map(Math.fround));
-    const f8 = parseCopyFloatArrays(await db.copyBinary('SELECT v8 FROM vecs ORDER BY id'));
+    const f8 = parseCopyFloatArrays(await collectCopy(db, 'SELECT v8 FROM vecs ORDER BY id'));
     expect(f8.data).toBeInstanceOf(Float64Array);
     expect(Array.from(f8.data)).toEqual([0.1, 1e-300, -0, 1, 2, 3]);
-    const cols = readCopyColumns(await db.copyBinary('SELECT id, v4[1] FROM vecs ORDER BY id'), ['int4', 'float4']);
-    expect(Array.from(cols.columns[1]!)).toEqual([Math.fround(0.1), Math.fround(1e-45)]);
+    const decoder = new TableDecoder([
+      { name: 'id', type: 'int4', role: 'label' },
+      { name: 'v', type: 'float4', role: 'label' },
+    ]);
+    await db.copyOut('SELECT id, v4[1] FROM vecs ORDER BY id', (chunk) => void decoder.push(chunk));
+    expect(Array.from(decoder.finish().takeLabel(1).values)).toEqual([Math.fround(0.1), Math.fround(1e-45)]);
+  });
+
+  it('copies into a table with COPY FROM, and reports the rows', async () => {
+    const { db } = get();
+    await db.query('CREATE TABLE copied (id int, v double precision)');
+    await db.query('CREATE TABLE source AS SELECT g AS id, (g * 0.5)::float8 AS v FROM generate_series(1, 3) g');
+    const stream = await collectCopy(db, 'SELECT id, v FROM source ORDER BY id');
+    expect(await db.copyIn('copied (id, v)', stream)).toBe(3);
+    expect((await db.query('SELECT sum(v)::float8 AS s FROM copied')).rows[0]).toEqual({ s: 3 });
+    await expect(db.copyIn('copied (id, v)', stream.subarray(0, 30))).rejects.toMatchObject({ code: 'DATABASE_ERROR' });
   });
 
   it('copies inside a transaction too', async () => {
     const { db } = get();
     const bytes = await db.transaction(async (tx) => {
       await tx.query('CREATE TABLE tx_vecs AS SELECT ARRAY[1,2]::real[] AS v');
-      return tx.copyBinary('SELECT v FROM tx_vecs');
+      return collectCopy(tx, 'SELECT v FROM tx_vecs');
     });
     expect(parseCopyFloatArrays(bytes)).toMatchObject({ rows: 1, dim: 2 });
   });

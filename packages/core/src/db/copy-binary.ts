@@ -3,6 +3,7 @@
  * per row (i16 field count, then per field an i32 byte length, -1 for NULL, and the value in network byte order),
  * then an i16 -1 trailer. Numbers arrive as their exact binary values, so nothing is lost to text round trips.
  */
+import type { Db } from '../db.js';
 import { PgmlError } from '../errors.js';
 
 const SIGNATURE = [0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00]; // "PGCOPY\n\377\r\n\0"
@@ -14,6 +15,24 @@ export interface FloatArrays {
   data: Float32Array | Float64Array;
   rows: number;
   dim: number;
+}
+
+/** The whole binary COPY stream of `selectSql`, gathered from `db.copyOut`'s chunks. */
+export async function collectCopy(db: Db, selectSql: string): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  await db.copyOut(selectSql, (chunk) => {
+    chunks.push(chunk);
+    length += chunk.length;
+  });
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
 }
 
 export function dataError(message: string, details: Record<string, unknown> = {}): PgmlError {

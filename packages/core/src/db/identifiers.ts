@@ -129,6 +129,12 @@ export async function resolveRelation(db: Db, relationName: string): Promise<Rel
   };
 }
 
+/** `schema.name`, each part quoted only when PostgreSQL would not read it back unquoted (what `relation_name` stores). */
+export function canonicalName(relation: { schema: string; name: string }): string {
+  const part = (p: string): string => (/^[a-z_][a-z0-9_$]*$/.test(p) ? p : quoteIdent(p));
+  return `${part(relation.schema)}.${part(relation.name)}`;
+}
+
 /** Finds a column by its exact (case-sensitive) name, as PostgresML matches `y_column_name`. */
 export function resolveColumn(relation: RelationInfo, columnName: string): ColumnInfo & { quoted: string } {
   const column =

@@ -1,6 +1,6 @@
-export { parseCopyFloatArrays, type FloatArrays } from './copy-binary.js';
-export { copyNumericType, readCopyColumns, type CopyColumns, type CopyNumericType } from './copy-columns.js';
+export { collectCopy, parseCopyFloatArrays, type FloatArrays } from './copy-binary.js';
 export {
+  canonicalName,
   MAX_IDENTIFIER_BYTES,
   parseQualifiedName,
   quoteIdent,

@@ -1,6 +1,6 @@
 import type { Db } from '../db.js';
 import { InvalidArgument } from '../errors.js';
-import { parseCopyFloatArrays, type FloatArrays } from './copy-binary.js';
+import { collectCopy, parseCopyFloatArrays, type FloatArrays } from './copy-binary.js';
 import { resolveColumn, resolveRelation } from './identifiers.js';
 
 /** Parses a binary COPY stream of one float array column; the JS reference or `@pgml-ts/native`'s Rust twin. */
@@ -19,7 +19,7 @@ export async function readVectorColumn(
   parse: FloatArrayParser = parseCopyFloatArrays,
 ): Promise<FloatArrays> {
   const sql = await vectorColumnSelect(db, relationName, columnName);
-  return parse(await db.copyBinary(sql));
+  return parse(await collectCopy(db, sql));
 }
 
 /** The validated `SELECT <col> FROM <rel>` for a float array column, for callers that parse the COPY bytes elsewhere. */

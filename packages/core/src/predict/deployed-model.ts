@@ -12,6 +12,7 @@ import { checkProjectName, NoDeployedModel, UnknownProject } from '../project/pr
 import type { RuntimeRegistry } from '../registry.js';
 import type { FittedModel, Runtime, Task } from '../runtime.js';
 import { ensureSchema } from '../schema/ensure-schema.js';
+import type { FeatureTransform } from '../data/table-engine.js';
 import type { FeatureLayout } from '../snapshot/features.js';
 import type { Label } from '../train/labels.js';
 import type { StoredModelMeta } from '../train/train.js';
@@ -23,6 +24,8 @@ export interface LoadedModel {
   runtime: Runtime;
   fitted: FittedModel;
   features: FeatureLayout;
+  /** The fitted preprocessing, ready to apply to predict inputs. */
+  transform: FeatureTransform;
   labels?: Label[];
   numOutputs: number;
 }
@@ -94,6 +97,7 @@ async function loadModel(db: Db, registry: RuntimeRegistry, modelId: number): Pr
     throw new CorruptModel(`model ${modelId}: header meta lacks the feature layout`, { modelId });
   }
   const runtime = registry.require(decoded.runtime, decoded.algorithm);
+  const transform = registry.tables.preprocessor(meta.features.preprocessor);
   const fitted = await runtime.deserialize(decoded.payload, {
     task: decoded.task,
     algorithm: decoded.algorithm,
@@ -109,6 +113,7 @@ async function loadModel(db: Db, registry: RuntimeRegistry, modelId: number): Pr
       runtime,
       fitted,
       features: meta.features,
+      transform,
       ...(meta.labels ? { labels: meta.labels } : {}),
       numOutputs: meta.numOutputs,
     },

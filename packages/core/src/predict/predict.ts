@@ -30,7 +30,7 @@ export async function predict(
       outputs: model.numOutputs,
     });
   }
-  const out = await run(model, inputMatrix(model.features, [features]), options.signal);
+  const out = await run(model, inputMatrix(model.features, model.transform, [features]), options.signal);
   return toLabel(model, out[0]!);
 }
 
@@ -44,7 +44,7 @@ export async function predictJoint(
 ): Promise<number[]> {
   const model = await deployedModel(db, registry, projectOrModelId, options);
   if (model.task === 'classification') throw new InvalidArgument('predictJoint is for regression and decomposition models; use predict');
-  return Array.from(await run(model, inputMatrix(model.features, [features]), options.signal));
+  return Array.from(await run(model, inputMatrix(model.features, model.transform, [features]), options.signal));
 }
 
 /** Class probabilities for one row, in the order of the model's labels (`labels` says which is which). */
@@ -56,7 +56,7 @@ export async function predictProba(
   options: PredictOptions = {},
 ): Promise<{ probabilities: number[]; labels: Label[] }> {
   const model = await deployedModel(db, registry, projectOrModelId, options);
-  const probabilities = await proba(model, inputMatrix(model.features, [features]), options.signal);
+  const probabilities = await proba(model, inputMatrix(model.features, model.transform, [features]), options.signal);
   return { probabilities: Array.from(probabilities), labels: labelsOf(model) };
 }
 
@@ -80,7 +80,7 @@ export async function predictBatch(
 ): Promise<BatchPrediction> {
   const model = await deployedModel(db, registry, projectOrModelId, options);
   checkBatchMemory(model, rows, model.numOutputs);
-  const x = inputMatrix(model.features, rows);
+  const x = inputMatrix(model.features, model.transform, rows);
   const out = await run(model, x, options.signal);
   const outputs = x.rows === 0 ? model.numOutputs : out.length / x.rows;
   if (model.task === 'classification' && model.labels && model.labels.some((l) => typeof l !== 'number')) {
@@ -102,7 +102,7 @@ export async function predictProbaBatch(
 ): Promise<{ probabilities: Float64Array; rows: number; labels: Label[] }> {
   const model = await deployedModel(db, registry, projectOrModelId, options);
   checkBatchMemory(model, rows, model.labels?.length ?? 1);
-  const x = inputMatrix(model.features, rows);
+  const x = inputMatrix(model.features, model.transform, rows);
   return { probabilities: await proba(model, x, options.signal), rows: x.rows, labels: labelsOf(model) };
 }
 

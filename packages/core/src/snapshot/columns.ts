@@ -4,6 +4,7 @@
  * one feature per element, as PostgresML does. Anything else is refused up front, naming the column and type.
  */
 import { InvalidArgument } from '../errors.js';
+import type { WireType } from '../data/table-engine.js';
 import type { ColumnInfo } from '../db/index.js';
 
 export type ColumnKind = 'number' | 'boolean' | 'text' | 'array';
@@ -48,16 +49,36 @@ export function classifyColumn(column: ColumnInfo, position: number, label: bool
   );
 }
 
-/** The SQL expression that reads a column exactly: numbers as float8 (a REAL widens to its exact float32 value). */
-export function selectExpression(column: SnapshotColumn, quoted: string): string {
-  switch (column.kind) {
-    case 'number':
-      return `${quoted}::float8`;
-    case 'boolean':
-      return `${quoted}::int4::float8`;
-    case 'text':
-      return `${quoted}::text`;
-    case 'array':
-      return column.pg_type.startsWith('boolean') ? `${quoted}::int4[]::float8[]` : `${quoted}::float8[]`;
+/** How a column is selected and decoded: the SELECT expression and its wire type in the binary COPY stream. */
+export interface ColumnRead {
+  expression: string;
+  type: WireType;
+  array: boolean;
+}
+
+const WIRE: Record<string, WireType> = {
+  real: 'float4',
+  'double precision': 'float8',
+  smallint: 'int2',
+  integer: 'int4',
+  bigint: 'int8',
+  boolean: 'bool',
+};
+
+/**
+ * The decoder reads numbers, booleans, text and varchar as PostgreSQL sends them (no cast, so the server does no
+ * more work than a plain COPY of the column); numeric is cast to float8 (correctly rounded) and the other text
+ * types to text (char(n) without its padding).
+ */
+export function columnRead(column: SnapshotColumn, quoted: string): ColumnRead {
+  const array = column.kind === 'array';
+  const element = array ? column.pg_type.slice(0, -2) : column.pg_type;
+  if (column.kind === 'text') {
+    const plain = element === 'text' || element.startsWith('character varying');
+    return { expression: plain ? quoted : `${quoted}::text`, type: 'text', array: false };
   }
+  const type = WIRE[element];
+  if (type) return { expression: quoted, type, array };
+  // numeric / numeric(p,s): PostgreSQL's own conversion to the nearest double.
+  return { expression: `${quoted}::float8${array ? '[]' : ''}`, type: 'float8', array };
 }

@@ -1,21 +1,15 @@
 /**
- * From snapshot columns to the feature matrix a runtime sees, through core ml's preprocessor (encode → impute →
- * scale, statistics from training rows only). The fitted state travels with the model so predict applies exactly the
- * training transform, and predict inputs (arrays or row objects) are checked against the same column layout.
+ * From snapshot columns to the feature matrix a runtime sees. Training: the native data path fits PostgresML's
+ * preprocessing (encode → impute → scale) on the training rows and transforms the decoded matrix in place, training
+ * rows first. Predict: inputs (arrays or row objects) are checked against the same column layout, laid out as raw
+ * rows and transformed by the model's fitted preprocessor. The fitted state travels with the model.
  */
+import type { FeatureTransform } from '../data/table-engine.js';
 import { DimensionMismatch, InvalidArgument, PgmlError } from '../errors.js';
-import {
-  applyPreprocessor,
-  fitPreprocessor,
-  type ColumnDescription,
-  type ColumnKind as PreprocessKind,
-  type ColumnValues,
-  type PreprocessOptions,
-  type PreprocessorState,
-} from '../ml/preprocess.js';
+import { preprocessColumnOptions, type ColumnKind, type PreprocessOptions, type PreprocessorState } from '../ml/preprocess-state.js';
 import type { Matrix } from '../runtime.js';
 import type { SnapshotColumn } from './columns.js';
-import type { RawData } from './read.js';
+import type { SnapshotData } from './snapshot.js';
 
 /** What predict needs to turn a user's features into model input; stored in the model file's meta. */
 export interface FeatureLayout {
@@ -24,44 +18,41 @@ export interface FeatureLayout {
   preprocessor: PreprocessorState;
 }
 
-const KIND: Record<SnapshotColumn['kind'], PreprocessKind> = {
+const KIND: Record<SnapshotColumn['kind'], ColumnKind> = {
   number: 'numeric',
   boolean: 'bool',
   text: 'text',
   array: 'array',
 };
 
-function describe(column: SnapshotColumn): ColumnDescription {
-  return { name: column.name, kind: KIND[column.kind], ...(column.kind === 'array' ? { arrayLength: column.size } : {}) };
+export interface SnapshotFeatures {
+  layout: FeatureLayout;
+  /** Training rows then test rows, row-major: one buffer, so the split costs no copy. */
+  train: Matrix;
+  test: Matrix;
 }
 
-function valuesOf(raw: RawData, column: SnapshotColumn): ColumnValues {
-  return raw.values.get(column.name)!.data;
-}
-
-export function fitFeatures(
-  columns: readonly SnapshotColumn[],
-  raw: RawData,
-  trainRows: Uint32Array,
-  preprocess: Record<string, unknown>,
-  target?: ArrayLike<number>,
-): FeatureLayout {
-  const preprocessor = fitPreprocessor(
-    columns.map((c) => ({ ...describe(c), values: valuesOf(raw, c) })),
-    trainRows,
+/**
+ * Fits the preprocessing on the training rows and builds the model input of every row, consuming the decoded
+ * table's raw matrix. `target` (the first y column, training rows read from it) is needed for target encoding.
+ */
+export async function snapshotFeatures(data: SnapshotData, preprocess: Record<string, unknown>, target?: Float64Array): Promise<SnapshotFeatures> {
+  const options = preprocessColumnOptions(
+    data.features.map((c) => ({ name: c.name, kind: KIND[c.kind] })),
     preprocess as PreprocessOptions,
-    target,
   );
-  return { columns: columns.map(({ name, pg_type, kind, size }) => ({ name, pg_type, kind, size })), preprocessor };
-}
-
-/** The feature matrix of the given rows of a snapshot read. */
-export function snapshotMatrix(layout: FeatureLayout, raw: RawData, rows: Uint32Array): Matrix {
-  return applyPreprocessor(
-    layout.preprocessor,
-    layout.columns.map((c) => raw.values.get(c.name)!.data),
-    rows,
-  );
+  const { train, test } = data.split;
+  const preprocessor = await data.table.fitPreprocessor(options, train, target);
+  const order = new Uint32Array(train.length + test.length);
+  order.set(train);
+  order.set(test, train.length);
+  const x = await data.table.transform(preprocessor, order, train.length);
+  const cols = preprocessor.numFeatures;
+  return {
+    layout: { columns: data.features.map(({ name, pg_type, kind, size }) => ({ name, pg_type, kind, size })), preprocessor },
+    train: { data: x.subarray(0, train.length * cols), rows: train.length, cols },
+    test: { data: x.subarray(train.length * cols), rows: test.length, cols },
+  };
 }
 
 /** One predict input: raw feature values in column order (arrays expanded), or a row object by column name. */
@@ -76,35 +67,43 @@ export function rawWidth(layout: FeatureLayout): number {
 }
 
 /** Turns predict inputs into the model's input matrix (preprocessing applied); wrong shapes name expected vs got. */
-export function inputMatrix(layout: FeatureLayout, rows: FeatureRows): Matrix {
-  const count = Array.isArray(rows) ? rows.length : (rows as { rows: number }).rows;
+export function inputMatrix(layout: FeatureLayout, transform: FeatureTransform, rows: FeatureRows): Matrix {
+  const width = rawWidth(layout);
+  let raw: Float64Array;
+  let count: number;
   if (!Array.isArray(rows)) {
     // Checked before allocating: a wrong `rows` must not size the buffers.
     const { data, rows: n } = rows as { data: ArrayLike<number>; rows: number };
-    const width = rawWidth(layout);
     if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgument(`rows must be a non-negative integer, got ${String(n)}`);
     if (data?.length !== n * width) throw new DimensionMismatch(n * width, data?.length ?? 0, `feature values for ${n} rows`);
-  }
-  const columns = layout.columns.map((c) =>
-    c.kind === 'text' ? new Array<string | null>(count).fill(null) : new Float64Array(count * c.size),
-  );
-  if (!Array.isArray(rows)) {
-    const { data, rows: n } = rows as { data: ArrayLike<number>; rows: number };
-    const width = rawWidth(layout);
-    for (let r = 0; r < n; r++) fillFromArray(layout, columns, r, data, r * width);
+    textColumnsNeedObjects(layout);
+    count = n;
+    raw = data instanceof Float64Array ? data : Float64Array.from(data, (v) => numberOrNaN('features', v));
   } else {
-    (rows as ReadonlyArray<FeatureInput>).forEach((row, r) => fillRow(layout, columns, r, row));
+    count = rows.length;
+    raw = new Float64Array(count * width);
+    (rows as ReadonlyArray<FeatureInput>).forEach((row, r) => fillRow(layout, raw, r * width, row));
   }
-  return applyPreprocessor(layout.preprocessor, columns);
+  return { data: count === 0 ? new Float64Array(0) : transform.apply(raw, count), rows: count, cols: layout.preprocessor.numFeatures };
 }
 
-function fillRow(layout: FeatureLayout, columns: Array<Float64Array | Array<string | null>>, r: number, row: FeatureInput): void {
+function textColumnsNeedObjects(layout: FeatureLayout): void {
+  const text = layout.columns.find((c) => c.kind === 'text');
+  if (text) {
+    throw new InvalidArgument(
+      `column ${JSON.stringify(text.name)} is text: pass features as an object keyed by column name (${describeLayout(layout)})`,
+    );
+  }
+}
+
+function fillRow(layout: FeatureLayout, raw: Float64Array, start: number, row: FeatureInput): void {
   if (isNumericArray(row)) {
     const width = rawWidth(layout);
     if (row.length !== width) {
       throw new DimensionMismatch(width, row.length, `feature count (${describeLayout(layout)})`);
     }
-    fillFromArray(layout, columns, r, row, 0);
+    textColumnsNeedObjects(layout);
+    for (let i = 0; i < width; i++) raw[start + i] = numberOrNaN('features', row[i]);
     return;
   }
   if (typeof row !== 'object' || row === null || Array.isArray(row)) {
@@ -119,61 +118,59 @@ function fillRow(layout: FeatureLayout, columns: Array<Float64Array | Array<stri
       throw new InvalidArgument(`unknown feature ${JSON.stringify(key)}; expected ${describeLayout(layout)}`, { feature: key });
     }
   }
+  let at = start;
   layout.columns.forEach((column, c) => {
     if (!(column.name in record)) {
       throw new InvalidArgument(`feature ${JSON.stringify(column.name)} is missing; expected ${describeLayout(layout)}`, {
         feature: column.name,
       });
     }
-    setValue(column, columns[c]!, r, record[column.name]);
+    setValue(column, raw, at, record[column.name], layout.preprocessor.columns[c]!.categories);
+    at += column.size;
   });
 }
 
-function fillFromArray(
-  layout: FeatureLayout,
-  columns: Array<Float64Array | Array<string | null>>,
-  r: number,
-  values: ArrayLike<number>,
-  start: number,
-): void {
-  let at = start;
-  layout.columns.forEach((column, c) => {
-    if (column.kind === 'text') {
-      throw new InvalidArgument(
-        `column ${JSON.stringify(column.name)} is text: pass features as an object keyed by column name (${describeLayout(layout)})`,
-      );
-    }
-    const target = columns[c] as Float64Array;
-    for (let e = 0; e < column.size; e++) target[r * column.size + e] = numberOrNaN(column.name, values[at++]);
-  });
+// Category lookups are built from the (JSON-restored) state at most once per category list.
+const categoryIndex = new WeakMap<string[], Map<string, number>>();
+function categoryOf(categories: string[], value: string): number {
+  let index = categoryIndex.get(categories);
+  if (!index) categoryIndex.set(categories, (index = new Map(categories.map((k, i) => [k, i]))));
+  // A category unseen in training: the preprocessor imputes it (or reports it), as for a NULL.
+  return index.get(value) ?? -1;
 }
 
 function setValue(
   column: FeatureLayout['columns'][number],
-  target: Float64Array | Array<string | null>,
-  r: number,
+  raw: Float64Array,
+  at: number,
   value: unknown,
+  categories: string[] | undefined,
 ): void {
   switch (column.kind) {
     case 'text':
       if (value !== null && value !== undefined && typeof value !== 'string') {
         throw typeError(column, 'text (a string or null)', value);
       }
-      (target as Array<string | null>)[r] = (value as string | null | undefined) ?? null;
+      raw[at] = value === null || value === undefined ? Number.NaN : categoryOf(categories ?? [], value);
       return;
     case 'boolean':
       if (value !== null && value !== undefined && typeof value !== 'boolean' && value !== 0 && value !== 1) {
         throw typeError(column, 'a boolean', value);
       }
-      (target as Float64Array)[r] = value === null || value === undefined ? Number.NaN : Number(value);
+      raw[at] = value === null || value === undefined ? Number.NaN : Number(value);
       return;
     case 'number':
-      (target as Float64Array)[r] = numberOrNaN(column.name, value);
+      raw[at] = numberOrNaN(column.name, value);
       return;
     case 'array': {
-      if (!isNumericArray(value)) throw typeError(column, `an array of ${column.size} numbers`, value);
+      // A NULL array is missing in every element, as when the decoder reads one from a table.
+      if (value === null || value === undefined) {
+        raw.fill(Number.NaN, at, at + column.size);
+        return;
+      }
+      if (!isNumericArray(value)) throw typeError(column, `an array of ${column.size} numbers (or null)`, value);
       if (value.length !== column.size) throw new DimensionMismatch(column.size, value.length, `array feature ${column.name}`);
-      for (let e = 0; e < column.size; e++) (target as Float64Array)[r * column.size + e] = numberOrNaN(column.name, value[e]);
+      for (let e = 0; e < column.size; e++) raw[at + e] = numberOrNaN(column.name, value[e]);
     }
   }
 }

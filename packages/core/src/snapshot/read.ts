@@ -1,88 +1,91 @@
 /**
- * Reads a snapshot's relation into column-oriented arrays in ONE statement (one consistent row order, which `last`
- * sampling depends on). All-numeric relations travel as binary COPY (exact values, no per-row objects); relations
- * with text or array columns use one parameterless query with every number cast to float8, whose text form is the
- * shortest exact round trip of the double, so values stay exact on both drivers. NULL numbers become NaN.
+ * Reads a relation through ONE binary COPY (one consistent row order, which `last` sampling depends on), decoded by
+ * the native data path as the chunks arrive: numbers keep their exact binary values, text is dictionary-encoded,
+ * arrays of any dimension are flattened, and no row ever becomes a JS object. The server does no more work than a
+ * plain COPY of the same columns (only numeric and char-like types are cast).
  */
+import type { DecodedTable, TableColumn, TableEngine } from '../data/table-engine.js';
 import type { Db } from '../db.js';
-import { readCopyColumns } from '../db/index.js';
-import { PgmlError } from '../errors.js';
 import { quoteIdent } from '../db/index.js';
-import { selectExpression, type SnapshotColumn } from './columns.js';
+import { PgmlError } from '../errors.js';
+import { columnRead, type SnapshotColumn } from './columns.js';
 
-export type RawValues =
-  | { kind: 'numbers'; data: Float64Array; width: number }
-  | { kind: 'text'; data: Array<string | null> };
+export interface ReadColumn {
+  column: SnapshotColumn;
+  role: TableColumn['role'];
+}
 
-export interface RawData {
+/** Rows decoded so far, and the planner's estimate of the total (absent when the relation was never analyzed). */
+export interface ReadProgress {
   rows: number;
-  /** Keyed by column name, in the order of `columns`. */
-  values: Map<string, RawValues>;
+  expectedRows?: number;
 }
 
-/** `qualified` is a catalog-resolved, quoted relation name; column names are quoted here. */
-export async function readRelation(db: Db, qualified: string, columns: readonly SnapshotColumn[]): Promise<RawData> {
-  const select = `SELECT ${columns.map((c) => selectExpression(c, quoteIdent(c.name))).join(', ')} FROM ${qualified}`;
-  if (columns.every((c) => c.kind === 'number' || c.kind === 'boolean')) {
-    const copied = readCopyColumns(await db.copyBinary(select), columns.map(() => 'float8'));
-    const values = new Map<string, RawValues>();
-    columns.forEach((c, i) => values.set(c.name, { kind: 'numbers', data: copied.columns[i]!, width: 1 }));
-    return { rows: copied.rows, values };
-  }
-  const aliased = columns.map((c, i) => `${selectExpression(c, quoteIdent(c.name))} AS c${i}`).join(', ');
-  const result = await db.query<Record<string, unknown>>(`SELECT ${aliased} FROM ${qualified}`);
-  const rows = result.rows.length;
-  const values = new Map<string, RawValues>();
-  columns.forEach((column, i) => {
-    const key = `c${i}`;
-    if (column.kind === 'text') {
-      values.set(column.name, { kind: 'text', data: result.rows.map((r) => (r[key] ?? null) as string | null) });
-    } else if (column.kind === 'array') {
-      values.set(column.name, readArrays(column, result.rows.map((r) => r[key] as unknown[] | null)));
-    } else {
-      const data = new Float64Array(rows);
-      for (let r = 0; r < rows; r++) data[r] = toNumber(result.rows[r]![key]);
-      values.set(column.name, { kind: 'numbers', data, width: 1 });
-    }
-  });
-  return { rows, values };
-}
-
-function toNumber(value: unknown): number {
-  if (value === null || value === undefined) return Number.NaN;
-  return typeof value === 'number' ? value : Number(value);
-}
+/** Progress at most this often: a callback per chunk would cost more than the decoding. */
+const PROGRESS_EVERY_MS = 100;
 
 /**
- * Expands equal-size arrays row-major (rows × width); multi-dimensional arrays (digits' 8×8 image) flatten in
- * PostgreSQL's element order, as PostgresML does. A NULL array or element reads as NaN.
+ * Each array column's element count, from its first non-NULL value (one cheap indexed-or-early-stopping query per
+ * column); the decoder then checks every row against it. `qualified` is a catalog-resolved, quoted relation name.
  */
-function readArrays(column: SnapshotColumn, nested: Array<unknown[] | null>): RawValues {
-  let width = -1;
-  const arrays = nested.map((a, row) => {
-    if (a === null) return null;
-    if (!Array.isArray(a)) throw new PgmlError('DATA_ERROR', `column ${JSON.stringify(column.name)} row ${row} is not an array`);
-    return a.flat(Number.POSITIVE_INFINITY) as number[];
+export async function measureArrays(db: Db, qualified: string, columns: readonly SnapshotColumn[]): Promise<SnapshotColumn[]> {
+  const arrays = columns.filter((c) => c.kind === 'array');
+  if (arrays.length === 0) return [...columns];
+  const probes = arrays.map((c, i) => {
+    const q = quoteIdent(c.name);
+    return `(SELECT cardinality(${q}) FROM ${qualified} WHERE ${q} IS NOT NULL LIMIT 1) AS a${i}`;
   });
-  arrays.forEach((a, row) => {
-    if (a === null) return;
-    if (width === -1) width = a.length;
-    else if (a.length !== width) {
-      throw new PgmlError(
-        'DATA_ERROR',
-        `column ${JSON.stringify(column.name)} has arrays of different lengths (${width} and ${a.length}, row ${row})`,
-        { column: column.name },
-      );
+  const found = await db.query<Record<string, number | string | null>>(`SELECT ${probes.join(', ')}`);
+  const sizes = new Map(arrays.map((c, i) => [c.name, Number(found.rows[0]?.[`a${i}`] ?? 0)]));
+  return columns.map((c) => {
+    const size = sizes.get(c.name);
+    if (size === undefined) return c;
+    if (!(size > 0)) {
+      throw new PgmlError('DATA_ERROR', `column ${JSON.stringify(c.name)} has no non-empty array values`, { column: c.name });
+    }
+    return { ...c, size };
+  });
+}
+
+/** Decodes `columns` of `qualified` (array columns already measured) into a native table. */
+export async function readTable(
+  db: Db,
+  engine: TableEngine,
+  qualified: string,
+  columns: readonly ReadColumn[],
+  onProgress?: (progress: ReadProgress) => void,
+): Promise<DecodedTable> {
+  const reads = columns.map(({ column }) => columnRead(column, quoteIdent(column.name)));
+  const select = `SELECT ${reads.map((r) => r.expression).join(', ')} FROM ${qualified}`;
+  const expectedRows = await estimatedRows(db, qualified);
+  const decoder = engine.decoder(
+    columns.map(({ column, role }, i) => ({
+      name: column.name,
+      type: reads[i]!.type,
+      role,
+      ...(reads[i]!.array ? { arrayLength: column.size } : {}),
+    })),
+    expectedRows === undefined ? {} : { expectedRows },
+  );
+  let reported = performance.now();
+  await db.copyOut(select, (chunk) => {
+    const rows = decoder.push(chunk);
+    if (onProgress && performance.now() - reported >= PROGRESS_EVERY_MS) {
+      reported = performance.now();
+      onProgress({ rows, ...(expectedRows === undefined ? {} : { expectedRows }) });
     }
   });
-  if (width <= 0) {
-    throw new PgmlError('DATA_ERROR', `column ${JSON.stringify(column.name)} has no non-empty array values`, {
-      column: column.name,
-    });
-  }
-  const data = new Float64Array(arrays.length * width).fill(Number.NaN);
-  arrays.forEach((a, row) => {
-    if (a) for (let j = 0; j < width; j++) data[row * width + j] = toNumber(a[j]);
-  });
-  return { kind: 'numbers', data, width };
+  const table = decoder.finish();
+  onProgress?.({ rows: table.rows, ...(expectedRows === undefined ? {} : { expectedRows }) });
+  return table;
+}
+
+/** pg_class's row estimate (kept fresh by autovacuum), to pre-size the decoder and show progress as a fraction. */
+async function estimatedRows(db: Db, qualified: string): Promise<number | undefined> {
+  const found = await db.query<{ n: number | string | null }>(
+    `SELECT reltuples::float8 AS n FROM pg_class WHERE oid = to_regclass($1) AND relkind IN ('r', 'm', 'p')`,
+    [qualified],
+  );
+  const n = Number(found.rows[0]?.n ?? -1);
+  return n > 0 ? Math.round(n) : undefined;
 }

@@ -5,13 +5,15 @@
  * The split is recomputed from the stored test size, sampling and seed, so it is the same on every read.
  */
 import type { Db } from '../db.js';
-import { quoteIdent, resolveColumn, resolveRelation, type RelationInfo } from '../db/index.js';
+import { canonicalName, quoteIdent, resolveColumn, resolveRelation, type RelationInfo } from '../db/index.js';
 import { EmptyInput, InvalidArgument, PgmlError, UnknownColumn } from '../errors.js';
 import { crc32 } from '../ml/model-format.js';
-import { testRowCount, trainTestSplit, type SplitIndices, type TestSampling } from '../ml/split.js';
+import { trainTestSplit, type SplitIndices, type TestSampling } from '../ml/split.js';
 import type { Task } from '../runtime.js';
+import type { DecodedTable, TableEngine } from '../data/table-engine.js';
+import type { LabelValues } from '../train/labels.js';
 import { classifyColumn, type SnapshotColumn } from './columns.js';
-import { readRelation, type RawData, type RawValues } from './read.js';
+import { measureArrays, readTable, type ReadProgress } from './read.js';
 
 export interface Snapshot {
   id: number;
@@ -114,23 +116,27 @@ export async function lastSnapshot(db: Db, projectId: number): Promise<Snapshot 
   };
 }
 
-export interface SnapshotData {
-  raw: RawData;
+export interface SnapshotRows {
+  /** The decoded rows: the raw feature matrix (labels already taken out). */
+  table: DecodedTable;
+  rows: number;
+  /** Feature columns in table order, array columns with their measured size. */
   features: SnapshotColumn[];
   labels: SnapshotColumn[];
+  labelValues: LabelValues[];
+}
+
+export interface SnapshotData extends SnapshotRows {
   split: SplitIndices;
 }
 
-/**
- * Reads the snapshot's rows and splits them. `classIndexOf` gives the class index of each row for stratified
- * sampling (classification); other tasks cannot stratify.
- */
+/** Reads the snapshot's rows through the native data path (the caller frees `table`). */
 export async function readSnapshot(
   db: Db,
+  engine: TableEngine,
   snapshot: Snapshot,
-  task: Task | undefined,
-  classIndexOf: (labelValues: RawValues[], rows: number) => ArrayLike<number>,
-): Promise<SnapshotData> {
+  onProgress?: (progress: ReadProgress) => void,
+): Promise<SnapshotRows> {
   const relation = await snapshotRelation(db, snapshot);
   // The relation may have changed since the snapshot (not materialized): the columns must still be there.
   for (const column of snapshot.columns) {
@@ -140,51 +146,41 @@ export async function readSnapshot(
       throw new PgmlError('DATA_ERROR', `column ${JSON.stringify(column.name)} changed type from ${column.pg_type} to ${now.type} since snapshot ${snapshot.id}`);
     }
   }
-  const raw = await readRelation(db, relation.qualified, snapshot.columns);
-  if (raw.rows === 0) throw new EmptyInput(`relation ${snapshot.relationName}`);
-  const features = snapshot.columns.filter((c) => !c.label).map((c) => withWidth(c, raw.values.get(c.name)!));
-  const labels = snapshot.yColumnNames.map((name) => snapshot.columns.find((c) => c.name === name)!);
-  for (const column of features) checkNotAllNull(column, raw.values.get(column.name)!, raw.rows);
+  const columns = await measureArrays(db, relation.qualified, snapshot.columns);
+  const features = columns.filter((c) => !c.label);
+  const labels = snapshot.yColumnNames.map((name) => columns.find((c) => c.name === name)!);
+  // Features in table order, then the labels in y order (their label index is their position among labels).
+  const reads = [...features.map((column) => ({ column, role: 'feature' as const })), ...labels.map((column) => ({ column, role: 'label' as const }))];
+  const table = await readTable(db, engine, relation.qualified, reads, onProgress);
+  if (table.rows === 0) {
+    table.free();
+    throw new EmptyInput(`relation ${snapshot.relationName}`);
+  }
+  return { table, rows: table.rows, features, labels, labelValues: labels.map((_, i) => table.takeLabel(i)) };
+}
+
+/**
+ * The snapshot's train/test split of `rows`, recomputed from its stored settings and seed. `classIndexOf` gives the
+ * class index of each row for stratified sampling (classification); other tasks cannot stratify.
+ */
+export function splitSnapshot(
+  snapshot: Snapshot,
+  rows: SnapshotRows,
+  task: Task | undefined,
+  classIndexOf: () => ArrayLike<number>,
+): SplitIndices {
   let stratifyBy: ArrayLike<number> | undefined;
   if (snapshot.testSampling === 'stratified') {
     if (task !== undefined && task !== 'classification') {
       throw new InvalidArgument(`testSampling "stratified" needs class labels; ${task} has none (use random or last)`);
     }
-    stratifyBy = classIndexOf(labels.map((c) => raw.values.get(c.name)!), raw.rows);
+    stratifyBy = classIndexOf();
   }
-  testRowCount(raw.rows, snapshot.testSize);
-  const split = trainTestSplit({
-    rows: raw.rows,
-    testSize: snapshot.testSize,
-    sampling: snapshot.testSampling,
-    seed: snapshot.seed,
-    labels: stratifyBy,
-  });
-  return { raw, features, labels, split };
+  return trainTestSplit({ rows: rows.rows, testSize: snapshot.testSize, sampling: snapshot.testSampling, seed: snapshot.seed, labels: stratifyBy });
 }
 
 async function snapshotRelation(db: Db, snapshot: Snapshot): Promise<RelationInfo> {
   return resolveRelation(db, snapshot.materialized ? `pgml.${snapshotTableName(snapshot.id)}` : snapshot.relationName);
-}
-
-/** `schema.name`, each part quoted only when PostgreSQL would not read it back unquoted (what `relation_name` stores). */
-function canonicalName(relation: RelationInfo): string {
-  const part = (p: string): string => (/^[a-z_][a-z0-9_$]*$/.test(p) ? p : quoteIdent(p));
-  return `${part(relation.schema)}.${part(relation.name)}`;
-}
-
-function withWidth(column: SnapshotColumn, values: RawValues): SnapshotColumn {
-  return values.kind === 'numbers' ? { ...column, size: values.width } : column;
-}
-
-function checkNotAllNull(column: SnapshotColumn, values: RawValues, rows: number): void {
-  const allNull =
-    values.kind === 'text' ? values.data.every((v) => v === null) : values.data.every((v) => Number.isNaN(v));
-  if (allNull) {
-    throw new PgmlError('DATA_ERROR', `column ${JSON.stringify(column.name)} is NULL in all ${rows} rows`, {
-      column: column.name,
-    });
-  }
 }
 
 /** Stores what the snapshot saw: row counts, the split, class balance and per-feature statistics. */

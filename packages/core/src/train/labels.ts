@@ -6,9 +6,14 @@
 import { InvalidArgument, PgmlError } from '../errors.js';
 import type { Matrix, Task } from '../runtime.js';
 import type { SnapshotColumn } from '../snapshot/columns.js';
-import type { RawValues } from '../snapshot/read.js';
 
 export type Label = string | number | boolean;
+
+/** A decoded label column: numbers (NaN = NULL), or for text, codes into `categories` (first-seen order). */
+export interface LabelValues {
+  values: Float64Array;
+  categories?: string[];
+}
 
 export interface Targets {
   y: Matrix;
@@ -16,63 +21,58 @@ export interface Targets {
   labels?: Label[];
 }
 
-export function encodeTargets(task: Task, columns: readonly SnapshotColumn[], values: readonly RawValues[], rows: number): Targets {
+export function encodeTargets(task: Task, columns: readonly SnapshotColumn[], values: readonly LabelValues[]): Targets {
+  const rows = values[0]?.values.length ?? 0;
   if (task === 'classification') {
     if (columns.length !== 1) {
       throw new InvalidArgument(`classification takes one y column, got ${columns.length}`, {
         yColumnName: columns.map((c) => c.name),
       });
     }
-    return encodeClasses(columns[0]!, values[0]!, rows);
+    return encodeClasses(columns[0]!, values[0]!);
   }
-  const y = new Float64Array(rows * columns.length);
   columns.forEach((column, j) => {
-    const raw = values[j]!;
-    if (column.kind === 'text' || column.kind === 'array' || raw.kind !== 'numbers') {
+    if (column.kind === 'text' || column.kind === 'array' || values[j]!.categories) {
       throw new InvalidArgument(`y column ${JSON.stringify(column.name)} (${column.pg_type}) must be numeric for ${task}`, {
         column: column.name,
       });
     }
-    for (let r = 0; r < rows; r++) {
-      const v = raw.data[r]!;
-      if (Number.isNaN(v)) throw nullTarget(column.name, r);
-      y[r * columns.length + j] = v;
-    }
+    const row = values[j]!.values.findIndex(Number.isNaN);
+    if (row >= 0) throw nullTarget(column.name, row);
+  });
+  // One target column is used as decoded: no copy.
+  if (columns.length === 1) return { y: { data: values[0]!.values, rows, cols: 1 } };
+  const y = new Float64Array(rows * columns.length);
+  values.forEach((v, j) => {
+    for (let r = 0; r < rows; r++) y[r * columns.length + j] = v.values[r]!;
   });
   return { y: { data: y, rows, cols: columns.length } };
 }
 
-function encodeClasses(column: SnapshotColumn, raw: RawValues, rows: number): Targets {
+function encodeClasses(column: SnapshotColumn, label: LabelValues): Targets {
   if (column.kind === 'array') {
     throw new InvalidArgument(`y column ${JSON.stringify(column.name)} is an array; classification needs one label per row`);
   }
-  const keys: Array<string | number> = [];
-  if (raw.kind === 'text') {
-    raw.data.forEach((v, r) => {
-      if (v === null) throw nullTarget(column.name, r);
-      keys.push(v);
-    });
-  } else {
-    for (let r = 0; r < rows; r++) {
-      const v = raw.data[r]!;
-      if (Number.isNaN(v)) throw nullTarget(column.name, r);
-      keys.push(v);
-    }
-  }
-  const distinct = [...new Set(keys)].sort((a, b) =>
-    typeof a === 'number' && typeof b === 'number' ? a - b : String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0,
-  );
-  if (distinct.length < 2) {
-    throw new PgmlError('DATA_ERROR', `classification needs at least two classes; y column ${JSON.stringify(column.name)} has ${distinct.length}`, {
+  const { values, categories } = label;
+  const row = values.findIndex(Number.isNaN);
+  if (row >= 0) throw nullTarget(column.name, row);
+  // Distinct values (text: the codes present), sorted the way LabelEncoder sorts the labels themselves.
+  const distinct = [...new Set(values)];
+  const sorted: Label[] = categories
+    ? distinct.map((code) => categories[code]!).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    : distinct.sort((a, b) => a - b);
+  if (sorted.length < 2) {
+    throw new PgmlError('DATA_ERROR', `classification needs at least two classes; y column ${JSON.stringify(column.name)} has ${sorted.length}`, {
       column: column.name,
-      classes: distinct,
+      classes: sorted,
     });
   }
-  const index = new Map(distinct.map((k, i) => [k, i]));
-  const y = new Float64Array(rows);
-  keys.forEach((k, r) => (y[r] = index.get(k)!));
-  const labels: Label[] = column.kind === 'boolean' ? distinct.map((k) => k === 1) : distinct;
-  return { y: { data: y, rows, cols: 1 }, labels };
+  const codeOf = categories && new Map(categories.map((text, code) => [text, code]));
+  const classOf = new Map<number, number>(sorted.map((label, i) => [codeOf ? codeOf.get(label as string)! : (label as number), i]));
+  const y = new Float64Array(values.length);
+  for (let r = 0; r < values.length; r++) y[r] = classOf.get(values[r]!)!;
+  const labels: Label[] = column.kind === 'boolean' ? sorted.map((k) => k === 1) : sorted;
+  return { y: { data: y, rows: values.length, cols: 1 }, labels };
 }
 
 function nullTarget(column: string, row: number): PgmlError {

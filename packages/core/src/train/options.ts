@@ -10,13 +10,18 @@ import { parseSearchArgs, type SearchArgs, type SearchKind } from '../ml/search.
 import { SEARCHES } from '../schema/migrations.js';
 import { checkTask } from '../project/projects.js';
 
-export type TrainStage = 'snapshot' | 'search' | 'fold' | 'fit' | 'score' | 'deploy';
+export type TrainStage = 'snapshot' | 'read' | 'preprocess' | 'search' | 'fold' | 'fit' | 'score' | 'store' | 'deploy';
 
 export interface TrainProgress {
   stage: TrainStage;
-  /** For `fold`: 1-based index of the fold just finished (across all candidates), and the total. */
+  /**
+   * `read`: rows decoded so far, and the planner's estimate of the total when it has one. `fold`: the 1-based fold
+   * just finished (across all candidates), and the total. `fit`: work done so far in `unit`s (trees, boosting rounds,
+   * solver iterations) where the runtime reports it, and the total when it is known.
+   */
   current?: number;
   total?: number;
+  unit?: string;
   message?: string;
 }
 

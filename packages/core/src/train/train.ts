@@ -1,8 +1,9 @@
 /**
- * `pgml.train`: snapshot (or reuse the last one), preprocess with training-row statistics, optionally search
- * hyperparameters by k-fold cross-validation and refit the best on the whole training split, score on the test
- * split, store the model, and deploy it when it is the project's first or strictly better on the key metric.
- * Everything happens in ONE transaction: any failure leaves no project, snapshot, model, file or deployment.
+ * `pgml.train`: snapshot (or reuse the last one), read it through the native data path, preprocess with
+ * training-row statistics, optionally search hyperparameters by k-fold cross-validation and refit the best on the
+ * whole training split, score on the test split, store the model, and deploy it when it is the project's first or
+ * strictly better on the key metric. Everything happens in ONE transaction: any failure leaves no project, snapshot,
+ * model, file or deployment. Each stage is timed (`timings`).
  */
 import type { Db } from '../db.js';
 import { InvalidArgument } from '../errors.js';
@@ -15,12 +16,12 @@ import { checkProjectName, createProject, findProject } from '../project/project
 import type { RuntimeRegistry } from '../registry.js';
 import type { FittedModel, Matrix, Runtime, RuntimeName, Task } from '../runtime.js';
 import { ensureSchema } from '../schema/ensure-schema.js';
-import type { RawValues } from '../snapshot/read.js';
-import { fitFeatures, snapshotMatrix, type FeatureLayout } from '../snapshot/features.js';
-import { createSnapshot, lastSnapshot, readSnapshot, recordAnalysis, type Snapshot, type SnapshotData } from '../snapshot/snapshot.js';
+import { snapshotFeatures, type FeatureLayout, type SnapshotFeatures } from '../snapshot/features.js';
+import { createSnapshot, lastSnapshot, readSnapshot, recordAnalysis, splitSnapshot, type Snapshot, type SnapshotData } from '../snapshot/snapshot.js';
 import { evaluate, takeRows } from './evaluate.js';
 import { encodeTargets, type Label, type Targets } from './labels.js';
 import { resolveTrainOptions, type ResolvedTrainOptions, type TrainOptions, type TrainProgress } from './options.js';
+import { StageClock, type TrainTimings } from './timings.js';
 
 export interface TrainResult {
   project: string;
@@ -36,6 +37,8 @@ export interface TrainResult {
   scoreTime: number;
   /** The hyperparameters of the stored model (the best candidate's, after a search). */
   hyperparams: Record<string, unknown>;
+  /** Seconds per stage of this train, end to end. */
+  timings: TrainTimings;
 }
 
 /** What the model file's header meta carries besides the task: everything predict needs. */
@@ -55,6 +58,7 @@ export async function train(db: Db, registry: RuntimeRegistry, projectName: stri
   checkProjectName(projectName);
   const opts = resolveTrainOptions(options);
   const progress = options.onProgress ?? (() => undefined);
+  const clock = new StageClock();
   await ensureSchema(db);
   return db.transaction(async (tx) => {
     const existing = await findProject(tx, projectName);
@@ -71,22 +75,47 @@ export async function train(db: Db, registry: RuntimeRegistry, projectName: stri
     // Validated up front so a bad hyperparameter fails before any snapshot work; the model stores what the user
     // asked for (PostgresML's behaviour), fits run with the runtime's validated form.
     runtime.validateHyperparams(task, opts.algorithm, opts.hyperparams);
+    const tables = registry.tables;
     const project = existing ?? (await createProject(tx, projectName, task));
 
     progress({ stage: 'snapshot', message: opts.relationName ?? 'last snapshot' });
     const snapshot = await takeSnapshot(tx, project.id, task, opts);
-    const data = await readSnapshot(tx, snapshot, task, (values, rows) => classIndices(snapshot, values, rows));
-    const targets = SUPERVISED.includes(task) ? encodeTargets(task, data.labels, labelValues(data), data.raw.rows) : undefined;
-    const layout = fitFeatures(data.features, data.raw, data.split.train, snapshot.preprocess, targets && firstColumn(targets.y));
-    const xTrain = snapshotMatrix(layout, data.raw, data.split.train);
-    const xTest = snapshotMatrix(layout, data.raw, data.split.test);
+    clock.lap('snapshot');
+    const rows = await readSnapshot(tx, tables, snapshot, (p) =>
+      progress({ stage: 'read', current: p.rows, ...(p.expectedRows ? { total: p.expectedRows } : {}) }),
+    );
+    clock.lap('read');
+    let data: SnapshotData;
+    let targets: Targets | undefined;
+    let features: SnapshotFeatures;
+    try {
+      targets = SUPERVISED.includes(task) ? encodeTargets(task, rows.labels, rows.labelValues) : undefined;
+      // Stratified sampling is by class index, which only classification targets have (checked in splitSnapshot).
+      data = { ...rows, split: splitSnapshot(snapshot, rows, task, () => targets!.y.data) };
+      clock.lap('split');
+      progress({ stage: 'preprocess' });
+      features = await snapshotFeatures(data, snapshot.preprocess, targets && firstColumn(targets.y));
+    } finally {
+      rows.table.free();
+    }
+    const { layout, train: xTrain, test: xTest } = features;
     const yTrain = targets && takeRows(targets.y, data.split.train);
     const yTest = targets && takeRows(targets.y, data.split.test);
     const numClasses = targets?.labels?.length;
     if (opts.relationName !== undefined) await recordAnalysis(tx, snapshot.id, analysis(data, layout, targets));
+    clock.lap('preprocess');
 
-    const fit = (params: Record<string, unknown>, x: Matrix, y: Matrix | undefined): Promise<FittedModel> =>
-      runtime.fit({ task, algorithm: opts.algorithm, hyperparams: params, x, ...(y ? { y } : {}), ...(numClasses ? { numClasses } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+    const fit = (params: Record<string, unknown>, x: Matrix, y: Matrix | undefined, report: boolean): Promise<FittedModel> =>
+      runtime.fit({
+        task,
+        algorithm: opts.algorithm,
+        hyperparams: params,
+        x,
+        ...(y ? { y } : {}),
+        ...(numClasses ? { numClasses } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(report ? { onProgress: (p) => progress({ stage: 'fit', current: p.done, unit: p.unit, ...(p.total ? { total: p.total } : {}) }) } : {}),
+      });
 
     let params = opts.hyperparams;
     let searchResults: Record<string, unknown> | undefined;
@@ -100,14 +129,17 @@ export async function train(db: Db, registry: RuntimeRegistry, projectName: stri
 
     progress({ stage: 'fit' });
     const fitStart = performance.now();
-    const model = await fit(runtime.validateHyperparams(task, opts.algorithm, params), xTrain, yTrain);
+    const model = await fit(runtime.validateHyperparams(task, opts.algorithm, params), xTrain, yTrain, true);
     const fitTime = (performance.now() - fitStart) / 1000;
+    clock.lap('fit');
     progress({ stage: 'score' });
     const scoreStart = performance.now();
     const metrics = await evaluate(runtime, model, task, xTest, yTest, options.signal);
     const scoreTime = (performance.now() - scoreStart) / 1000;
     const allMetrics: Metrics = { ...metrics, fit_time: fitTime, score_time: scoreTime };
+    clock.lap('score');
 
+    progress({ stage: 'store' });
     const modelId = await insertModel(tx, project.id, snapshot.id, runtime, opts, params, layout, allMetrics, searchResults);
     const meta: StoredModelMeta = {
       numFeatures: model.numFeatures,
@@ -135,6 +167,7 @@ export async function train(db: Db, registry: RuntimeRegistry, projectName: stri
         await insertDeployment(tx, project.id, modelId, 'most_recent');
       }
     }
+    clock.lap('store');
     return {
       project: project.name,
       task,
@@ -147,6 +180,7 @@ export async function train(db: Db, registry: RuntimeRegistry, projectName: stri
       fitTime,
       scoreTime,
       hyperparams: params,
+      timings: clock.timings(),
     };
   });
 }
@@ -172,17 +206,6 @@ async function takeSnapshot(tx: Db, projectId: number, task: Task, opts: Resolve
   return snapshot;
 }
 
-/** Stratification classes: the distinct values of the (single) y column. */
-function classIndices(snapshot: Snapshot, values: RawValues[], rows: number): ArrayLike<number> {
-  const columns = snapshot.yColumnNames.map((name) => snapshot.columns.find((c) => c.name === name)!);
-  if (columns.length !== 1) throw new InvalidArgument('stratified sampling needs exactly one y column');
-  return encodeTargets('classification', columns, values, rows).y.data;
-}
-
-function labelValues(data: SnapshotData): RawValues[] {
-  return data.labels.map((c) => data.raw.values.get(c.name)!);
-}
-
 function firstColumn(y: Matrix): Float64Array {
   if (y.cols === 1) return y.data;
   const out = new Float64Array(y.rows);
@@ -197,7 +220,7 @@ async function search(
   seed: number,
   x: Matrix,
   y: Matrix | undefined,
-  fit: (params: Record<string, unknown>, x: Matrix, y: Matrix | undefined) => Promise<FittedModel>,
+  fit: (params: Record<string, unknown>, x: Matrix, y: Matrix | undefined, report: boolean) => Promise<FittedModel>,
   progress: (p: TrainProgress) => void,
   signal: AbortSignal | undefined,
 ) {
@@ -215,7 +238,7 @@ async function search(
     onProgress: (p) => progress({ stage: 'fold', current: p.done, total: p.total }),
     fitAndScore: async (params, trainIdx, validIdx) => {
       const fitStart = performance.now();
-      const model = await fit(validated[candidates.indexOf(params)] ?? params, takeRows(x, trainIdx), y && takeRows(y, trainIdx));
+      const model = await fit(validated[candidates.indexOf(params)] ?? params, takeRows(x, trainIdx), y && takeRows(y, trainIdx), false);
       const fitTime = (performance.now() - fitStart) / 1000;
       const scoreStart = performance.now();
       const metrics = await evaluate(runtime, model, task, takeRows(x, validIdx), y && takeRows(y, validIdx), signal);
@@ -266,7 +289,7 @@ function numericMetrics(metrics: Record<string, unknown> | null): Metrics | unde
 
 function analysis(data: SnapshotData, layout: FeatureLayout, targets: Targets | undefined): Record<string, unknown> {
   const result: Record<string, unknown> = {
-    rows: data.raw.rows,
+    rows: data.rows,
     train_rows: data.split.train.length,
     test_rows: data.split.test.length,
     num_features: layout.preprocessor.numFeatures,

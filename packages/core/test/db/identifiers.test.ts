@@ -41,6 +41,7 @@ function catalogDb(tables: Record<string, { name: string; type: string }[]>): Db
   const key = (canonical: string) => canonical.replace(/"/g, '');
   return {
     engine: 'postgres',
+    pooled: true,
     statements,
     async query<Row>(sql: string, params: readonly unknown[] = []) {
       statements.push({ sql, params: [...params] });
@@ -55,7 +56,8 @@ function catalogDb(tables: Record<string, { name: string; type: string }[]>): Db
       return { rows: rows as Row[], rowCount: rows.length };
     },
     transaction: vi.fn(),
-    copyBinary: vi.fn(),
+    copyOut: vi.fn(),
+    copyIn: vi.fn(),
     close: vi.fn(),
   };
 }

@@ -54,6 +54,13 @@ export class Output {
     this.progress(`${label} ${current}/${total}`);
   }
 
+  /** Work done at a rate (`scored 150,000 rows (310,000 rows/s)`), with the total when it is known. */
+  progressRate(label: string, done: number, seconds: number, unit: string, total?: number): void {
+    const count = total ? `${done.toLocaleString('en')} / ~${total.toLocaleString('en')}` : done.toLocaleString('en');
+    const rate = seconds > 0 ? ` (${Math.round(done / seconds).toLocaleString('en')} ${unit}/s)` : '';
+    this.progress(`${label} ${count} ${unit}${rate}`);
+  }
+
   #clearStatus(): void {
     if (!this.#status) return;
     this.streams.stderr.write('\r\x1b[K');

@@ -4,13 +4,13 @@
  *
  * Numbers: node-postgres returns `real`/`double precision` as JS numbers parsed from text (PostgreSQL 12+ prints the
  * shortest exact decimal, so float8 round-trips; a float4 arrives as the double nearest its decimal, which is not
- * always its float32 value), `bigint` and `numeric` as strings. Core reads training data through `copyBinary`,
+ * always its float32 value), `bigint` and `numeric` as strings. Core reads training data through `copyOut`,
  * which carries the exact binary values, so these text parsers are left as they are.
  */
 import type { Db, QueryResult } from '@pgml-ts/core';
-import { InvalidArgument, maskSecrets } from '@pgml-ts/core';
+import { InvalidArgument, maskSecrets, PgmlError } from '@pgml-ts/core';
 import pg from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { toDatabaseError } from './errors.js';
 
 type Queryable = pg.Pool | pg.PoolClient;
@@ -45,6 +45,7 @@ export function createPgDb(urlOrPool: string | pg.Pool, options: PgDbOptions = {
 
 class PgDb implements Db {
   readonly engine = 'postgres' as const;
+  readonly pooled = true;
   #closed = false;
 
   constructor(
@@ -125,25 +126,33 @@ class PgDb implements Db {
     }
   }
 
-  async copyBinary(selectSql: string): Promise<Uint8Array> {
-    const run = async (client: pg.PoolClient): Promise<Uint8Array> => {
+  async copyOut(selectSql: string, onChunk: (chunk: Uint8Array) => void | Promise<void>): Promise<void> {
+    await this.#onClient('COPY failed', async (client) => {
       const stream = client.query(copyTo(`COPY (${selectSql}) TO STDOUT WITH (FORMAT binary)`));
-      const chunks: Buffer[] = [];
-      let length = 0;
+      // Iterating pauses the socket while a chunk is being handled: a slow consumer slows the server, nothing piles up.
       for await (const chunk of stream as AsyncIterable<Buffer>) {
-        chunks.push(chunk);
-        length += chunk.length;
+        const handled = onChunk(chunk);
+        if (handled) await handled;
       }
-      const out = new Uint8Array(length);
-      let offset = 0;
-      for (const chunk of chunks) {
-        out.set(chunk, offset);
-        offset += chunk.length;
-      }
-      return out;
-    };
+    });
+  }
+
+  async copyIn(target: string, data: Uint8Array): Promise<number> {
+    return this.#onClient('COPY failed', async (client) => {
+      const stream = client.query(copyFrom(`COPY ${target} FROM STDIN WITH (FORMAT binary)`));
+      await new Promise<void>((resolve, reject) => {
+        stream.on('error', reject);
+        stream.on('finish', resolve);
+        stream.end(data);
+      });
+      return stream.rowCount ?? 0;
+    });
+  }
+
+  /** Runs `work` on this transaction's client, or on a pooled one released afterwards (broken if its socket died). */
+  async #onClient<T>(context: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     try {
-      if (this.target !== this.pool) return await run(this.target as pg.PoolClient);
+      if (this.target !== this.pool) return await work(this.target as pg.PoolClient);
       const client = await this.pool.connect();
       let broken = false;
       const onError = (): void => {
@@ -151,13 +160,17 @@ class PgDb implements Db {
       };
       client.on('error', onError);
       try {
-        return await run(client);
+        return await work(client);
+      } catch (error) {
+        // A COPY interrupted mid-stream leaves the protocol in an unknown state: never reuse the connection.
+        broken = true;
+        throw error;
       } finally {
         client.removeListener('error', onError);
         client.release(broken);
       }
     } catch (error) {
-      throw this.#fail(error, 'COPY failed');
+      throw error instanceof PgmlError ? error : this.#fail(error, context);
     }
   }
 

@@ -7,7 +7,8 @@
  * is waiting for it: a deadlock. We detect that case (AsyncLocalStorage marks the transaction's async context) and
  * throw instead; use the `tx` handle passed to the callback.
  *
- * Bulk reads use `COPY (…) TO '/dev/blob' WITH (FORMAT binary)`, which PGlite returns as `result.blob`.
+ * Bulk reads use `COPY (…) TO '/dev/blob' WITH (FORMAT binary)`, which PGlite returns as `result.blob` (so the stream
+ * arrives as one chunk); bulk writes `COPY … FROM '/dev/blob'` with the data passed as a Blob.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
@@ -40,6 +41,7 @@ type Runner = Pick<Transaction, 'query'>;
 
 class PgliteDb implements Db {
   readonly engine = 'pglite' as const;
+  readonly pooled = false;
   readonly #insideTransaction = new AsyncLocalStorage<true>();
   #closed = false;
 
@@ -67,8 +69,12 @@ class PgliteDb implements Db {
     }
   }
 
-  copyBinary(selectSql: string): Promise<Uint8Array> {
-    return copyToBlob(this.#main(), selectSql);
+  copyOut(selectSql: string, onChunk: (chunk: Uint8Array) => void | Promise<void>): Promise<void> {
+    return copyOut(this.#main(), selectSql, onChunk);
+  }
+
+  copyIn(target: string, data: Uint8Array): Promise<number> {
+    return copyIn(this.#main(), target, data);
   }
 
   async close(): Promise<void> {
@@ -91,6 +97,7 @@ class PgliteDb implements Db {
 /** The handle passed to transaction callbacks; nested `transaction` calls run inside the outer transaction. */
 class PgliteTxDb implements Db {
   readonly engine = 'pglite' as const;
+  readonly pooled = false;
 
   constructor(private readonly tx: Transaction) {}
 
@@ -102,8 +109,12 @@ class PgliteTxDb implements Db {
     return fn(this);
   }
 
-  copyBinary(selectSql: string): Promise<Uint8Array> {
-    return copyToBlob(this.tx, selectSql);
+  copyOut(selectSql: string, onChunk: (chunk: Uint8Array) => void | Promise<void>): Promise<void> {
+    return copyOut(this.tx, selectSql, onChunk);
+  }
+
+  copyIn(target: string, data: Uint8Array): Promise<number> {
+    return copyIn(this.tx, target, data);
   }
 
   async close(): Promise<void> {}
@@ -119,7 +130,7 @@ async function runQuery<Row>(runner: Runner, sql: string, params: readonly unkno
   return { rows: result.rows, rowCount: result.rowCount ?? result.affectedRows ?? result.rows.length };
 }
 
-async function copyToBlob(runner: Runner, selectSql: string): Promise<Uint8Array> {
+async function copyOut(runner: Runner, selectSql: string, onChunk: (chunk: Uint8Array) => void | Promise<void>): Promise<void> {
   let result: Results;
   try {
     result = await runner.query(`COPY (${selectSql}) TO '/dev/blob' WITH (FORMAT binary)`);
@@ -127,5 +138,14 @@ async function copyToBlob(runner: Runner, selectSql: string): Promise<Uint8Array
     throw toDatabaseError(error, 'COPY failed');
   }
   if (!result.blob) throw new DatabaseError('PGlite returned no blob for COPY TO /dev/blob');
-  return new Uint8Array(await result.blob.arrayBuffer());
+  await onChunk(new Uint8Array(await result.blob.arrayBuffer()));
+}
+
+async function copyIn(runner: Runner, target: string, data: Uint8Array): Promise<number> {
+  try {
+    const result = await runner.query(`COPY ${target} FROM '/dev/blob' WITH (FORMAT binary)`, [], { blob: new Blob([data]) });
+    return result.affectedRows ?? 0;
+  } catch (error) {
+    throw toDatabaseError(error, 'COPY failed');
+  }
 }

@@ -5,7 +5,7 @@
  */
 import {
   classifyColumn,
-  fitPreprocessor,
+  identityPreprocessor,
   InvalidArgument,
   quoteIdent,
   type Db,
@@ -45,15 +45,12 @@ export function v1FeatureLayout(columns: readonly SnapshotColumn[], order: 'tabl
     throw new InvalidArgument(`feature ${JSON.stringify(text.name)} is ${text.pg_type}: PostgresML 1.0 could not have fitted on text`);
   }
   if (features.length === 0) throw new InvalidArgument('the snapshot has no feature columns');
-  // The identity state does not depend on the values: one placeholder row of zeros is enough to build it.
-  const preprocessor = fitPreprocessor(
+  const preprocessor = identityPreprocessor(
     features.map((c) => ({
       name: c.name,
       kind: PREPROCESS_KIND[c.kind as keyof typeof PREPROCESS_KIND],
       ...(c.kind === 'array' ? { arrayLength: c.size } : {}),
-      values: new Float64Array(c.size),
     })),
-    [0],
   );
   return { columns: features.map(({ name, pg_type, kind, size }) => ({ name, pg_type, kind, size })), preprocessor };
 }

@@ -14,14 +14,14 @@ import {
   InvalidArgument,
   maskSecrets,
   ModelCache,
-  RuntimeRegistry,
   type Db,
   type LoadedModel,
   type Task,
 } from '@pgml-ts/core';
 import { PythonRuntime, PythonWorker } from '@pgml-ts/python-compat';
 import { createPgDb } from '../drivers/pg.js';
-import { NativeRuntime } from '../runtimes/native.js';
+import { runtimeRegistry } from '../runtimes/registry.js';
+import { loadNative } from '../vector.js';
 import { convertModels, loadSnapshot, prepareModel, type PrepareContext, type PreparedModel, type SnapshotSource } from './prepare.js';
 import { masked, summarize, type MigrationReport, type ModelReport, type ProjectReport } from './report.js';
 import { deployedAfter, existingModel } from './target.js';
@@ -116,9 +116,11 @@ async function run(options: MigrateOptions, source: Db, target: Db, inPlace: boo
   const targetReady = !options.dryRun || (await describeSchema(target, 'pgml')).kind === 'v2';
   const featureOrder = options.featureOrder ?? located.layout.featureOrder;
   const catalog = await readCatalog(source, located.schema, located.layout);
-  const native = options.convertNative || options.verify ? await NativeRuntime.load().catch((error: Error) => error) : undefined;
+  // The native addon (its runtime, and the data path predictions go through) is needed only to verify or convert.
+  const native = options.convertNative || options.verify ? await loadNative().catch((error: Error) => error) : new Error('not loaded: no --verify or --convert-native');
   if (options.convertNative && native instanceof Error) throw native;
-  const nativeRuntime = native instanceof NativeRuntime ? native : undefined;
+  const registry = runtimeRegistry(native, python);
+  const nativeRuntime = registry.get('native');
   const prepare: PrepareContext = {
     source,
     schema: located.schema,
@@ -134,7 +136,7 @@ async function run(options: MigrateOptions, source: Db, target: Db, inPlace: boo
     target,
     sameDatabase: inPlace,
     verify: Boolean(options.verify),
-    registry: new RuntimeRegistry({ runtimes: nativeRuntime ? [python, nativeRuntime] : [python] }),
+    registry,
     cache: new ModelCache<LoadedModel>(),
     catalog,
   };

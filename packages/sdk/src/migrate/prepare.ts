@@ -18,9 +18,9 @@ import {
   type SnapshotColumn,
   type StoredModelMeta,
   type Task,
+  type Runtime,
 } from '@pgml-ts/core';
 import type { PythonModelHandle, PythonRuntime } from '@pgml-ts/python-compat';
-import type { NativeRuntime } from '../runtimes/native.js';
 import { compareAll, type Comparison } from './compare.js';
 import { readFeatureRows, snapshotColumns, v1FeatureLayout, type FeatureRows } from './feature-layout.js';
 import { readFittedAttributes } from './fitted-attributes.js';
@@ -35,7 +35,7 @@ export interface PrepareContext {
   featureOrder: 'table' | 'sorted';
   python: PythonRuntime;
   /** Present with --convert-native. */
-  native?: NativeRuntime;
+  native?: Runtime;
   /** Compute the 1.0 predictions (needed by --verify and --convert-native). */
   predictions: boolean;
   verifyRows: number;
@@ -205,7 +205,7 @@ export async function convertModels(ctx: PrepareContext, models: readonly Prepar
 }
 
 /** The native model's predictions (class indices mapped to the 1.0 labels) against the pickle's, on the snapshot rows. */
-async function compareNative(ctx: PrepareContext, native: NativeRuntime, m: PreparedModel, payload: Uint8Array, meta: MigratedMeta): Promise<Comparison> {
+async function compareNative(ctx: PrepareContext, native: Runtime, m: PreparedModel, payload: Uint8Array, meta: MigratedMeta): Promise<Comparison> {
   const rows = await rowsOf(ctx, m.snapshot!);
   if (!m.original || rows.matrix.rows === 0) throw new PgmlError('DATA_ERROR', 'no complete snapshot rows to prove the conversion on');
   const model = await native.deserialize(payload, {
@@ -217,7 +217,7 @@ async function compareNative(ctx: PrepareContext, native: NativeRuntime, m: Prep
   });
   let predictions = await native.predict(model, rows.matrix);
   if (meta.labels) predictions = Float64Array.from(predictions, (i) => Number(meta.labels![i]));
-  const proba = m.original.proba ? await native.predictProba(model, rows.matrix) : undefined;
+  const proba = m.original.proba ? await native.predictProba!(model, rows.matrix) : undefined;
   return compareAll([[predictions, m.original.predictions], proba && [proba, m.original.proba!]]);
 }
 

@@ -6,14 +6,15 @@
 import {
   ALGORITHMS,
   PgmlError,
-  RuntimeRegistry,
   type ParityEntry,
+  type Runtime,
+  type RuntimeRegistry,
   type RuntimeName,
   type Task,
 } from '@pgml-ts/core';
 import { DEFAULT_PYTHON, PythonRuntime, PythonWorker } from '@pgml-ts/python-compat';
 import type { NativeModule } from '../vector.js';
-import { NativeRuntime } from './native.js';
+import { runtimeRegistry } from './registry.js';
 import type { LoadedParity } from './parity.js';
 
 export interface AlgorithmRuntime {
@@ -44,20 +45,17 @@ let openClients = 0;
 
 export class ClientRuntimes {
   readonly registry: RuntimeRegistry;
-  readonly #native: NativeRuntime | undefined;
+  readonly #native: Runtime | undefined;
   readonly #nativeError: Error | undefined;
   readonly #python = new PythonRuntime();
   readonly #parity: LoadedParity | undefined;
   #closed = false;
 
   constructor(native: NativeModule | Error, parity: LoadedParity | undefined) {
-    this.#native = native instanceof Error ? undefined : new NativeRuntime(native);
     this.#nativeError = native instanceof Error ? native : undefined;
     this.#parity = parity;
-    this.registry = new RuntimeRegistry({
-      runtimes: this.#native ? [this.#native, this.#python] : [this.#python],
-      ...(parity ? { parity: parity.table } : {}),
-    });
+    this.registry = runtimeRegistry(native, this.#python, parity ? { parity: parity.table } : {});
+    this.#native = this.registry.get('native');
     openClients++;
   }
 

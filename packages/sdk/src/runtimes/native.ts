@@ -18,25 +18,11 @@ import type { NativeModel, NativeTask } from '@pgml-ts/native';
 import { fromNativeError } from '../native-errors.js';
 import { loadNative, type NativeModule } from '../vector.js';
 
-const MODEL_CODES = new Set(['INVALID_HYPERPARAMETER', 'DATA_ERROR']);
-
-/** Native model errors → core's typed errors; the vector codes go through the shared mapping. */
-function typed(error: unknown): unknown {
-  if (error instanceof PgmlError || !(error instanceof Error)) return error;
-  const code = (error as Error & { code?: unknown }).code;
-  if (code === 'CORRUPT_MODEL') return new CorruptModel(error.message);
-  if (typeof code === 'string' && MODEL_CODES.has(code)) {
-    return new PgmlError(code as 'INVALID_HYPERPARAMETER' | 'DATA_ERROR', error.message);
-  }
-  if (code === 'ALGORITHM_UNAVAILABLE') return new PgmlError('ALGORITHM_UNAVAILABLE', error.message);
-  return fromNativeError(error);
-}
-
 async function mapped<T>(run: () => T | Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    throw typed(error);
+    throw fromNativeError(error);
   }
 }
 
@@ -74,7 +60,7 @@ export class NativeRuntime implements Runtime {
     try {
       return this.#native.validateHyperparams(nativeTask, algorithm, hyperparams);
     } catch (error) {
-      throw typed(error);
+      throw fromNativeError(error);
     }
   }
 

@@ -7,15 +7,27 @@ import type { Output } from '../output.js';
 const TASKS = ['regression', 'classification', 'clustering', 'decomposition'] as const;
 
 const STEP: Partial<Record<TrainProgress['stage'], string>> = {
+  preprocess: 'preprocessing…',
   fit: 'fitting…',
   score: 'scoring on the test split…',
+  store: 'storing the model…',
   deploy: 'deploying…',
 };
 
+/** One status line on stderr (a terminal only): rows read per second, fit progress in the runtime's units. */
 function reportProgress(output: Output): (p: TrainProgress) => void {
+  let stageStart = performance.now();
+  let stage: TrainProgress['stage'] | undefined;
   return (p) => {
+    if (p.stage !== stage) {
+      stage = p.stage;
+      stageStart = performance.now();
+    }
+    const seconds = (performance.now() - stageStart) / 1000;
     if (p.stage === 'fold') output.progressCount('cross-validation folds', p.current ?? 0, p.total ?? 0);
-    else if (p.stage === 'snapshot') output.progress(`reading ${p.message}…`);
+    else if (p.stage === 'snapshot') output.progress(`snapshot of ${p.message}…`);
+    else if (p.stage === 'read') output.progressRate('reading', p.current ?? 0, seconds, 'rows', p.total);
+    else if (p.stage === 'fit' && p.current !== undefined) output.progressRate('fitting', p.current, seconds, p.unit ?? 'steps', p.total);
     else if (p.stage === 'search') output.progress(`search: ${p.message}`);
     else output.progress(STEP[p.stage] ?? `${p.stage}…`);
   };
@@ -57,7 +69,8 @@ Options (PostgresML's pgml.train arguments; defaults are PostgresML's):
   --no-deploy               never deploy automatically
 
 Prints the metrics; with --json, the object train() returns:
-  {"project","task","algorithm","runtime","deployed","modelId","snapshotId","metrics","fitTime","scoreTime","hyperparams"}
+  {"project","task","algorithm","runtime","deployed","modelId","snapshotId","metrics","fitTime","scoreTime","hyperparams",
+   "timings": {"snapshot","read","split","preprocess","fit","score","store","total"}}  (seconds per stage)
 
 Examples:
   pgml train --project 'Handwritten Digits' --task classification --relation pgml.digits --y target
