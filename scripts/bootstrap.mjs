@@ -9,11 +9,13 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PNPM_VERSION = '10.34.8';
-// What the native build, the python runtime, the test server and the benchmark's PL/Python rows need.
+// What the native build, the python runtime, the test server and the benchmarks need: PL/Python rows (vector, e2e),
+// the end-to-end benchmark's Python client (psycopg2 + pandas) and its peak-RSS measurement (GNU time).
 const DEBIAN_PACKAGES = [
   'librust-rayon-dev', 'librust-libc-dev', 'libopenblas-dev', 'libxgboost-dev',
   'python3-sklearn', 'python3-numpy', 'python3-scipy', 'python3-xgboost',
   'postgresql-15', 'postgresql-plpython3-15',
+  'python3-psycopg2', 'python3-pandas', 'time',
 ];
 
 const quiet = process.env.PGML_BOOTSTRAP_QUIET === '1';

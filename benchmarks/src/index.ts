@@ -7,6 +7,7 @@ import { vectorMarkdown, vectorSvg } from './vector/report.js';
 import { runParityCommand } from './parity/command.js';
 import type { ProfileName } from './parity/profiles.js';
 import { runLoadCommand } from './load/command.js';
+import { runE2eCommand } from './e2e/command.js';
 
 export { runVectorBenchmark } from './vector/run.js';
 export type { VectorReport, VectorRow } from './vector/run.js';
@@ -17,7 +18,7 @@ const DEFAULT_OUT = fileURLToPath(new URL('../results', import.meta.url));
 const SUITES = ['vector', 'parity', 'all'] as const;
 const PROFILE_NAMES: readonly ProfileName[] = ['quick', 'full'];
 
-const HELP = `pgml bench [vector|parity|all|load] [options]
+const HELP = `pgml bench [vector|parity|all|load|e2e] [options]
 
 Runs the benchmark suite and writes JSON + Markdown + SVG reports.
 
@@ -28,6 +29,8 @@ Runs the benchmark suite and writes JSON + Markdown + SVG reports.
            Writes parity.json (what runtime 'auto' follows), parity.md, parity-speedup.svg, parity-quality.svg.
   all      every suite (default)
   load     50 concurrent predict clients with deployments during traffic (own options: pgml bench load --help)
+  e2e      train from a table and score a table, end to end, against the Python it replaces (own options:
+           pgml bench e2e --help)
 
 Options:
   --profile quick|full  parity: quick (bundled + 1k synthetic, ≤ 5 min, written to results/quick/) or full
@@ -45,6 +48,7 @@ Options:
 /** Entry point shared by `pnpm bench` and `pgml bench`; returns the process exit code. */
 export async function runBenchCommand(argv: string[]): Promise<number> {
   if (argv[0] === 'load') return runLoadCommand(argv.slice(1), DEFAULT_OUT);
+  if (argv[0] === 'e2e') return runE2eCommand(argv.slice(1), DEFAULT_OUT);
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

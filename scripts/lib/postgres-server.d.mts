@@ -11,4 +11,5 @@ export interface PostgresServer {
   /** Starts the stopped server again: same data directory, port and options. */
   restart(): void;
 }
-export function startPostgres(options?: { log?: (msg: string) => void }): Promise<PostgresServer>;
+/** `settings` adds or overrides server settings, e.g. `{ shared_buffers: '1GB' }`. */
+export function startPostgres(options?: { log?: (msg: string) => void; settings?: Record<string, string | number> }): Promise<PostgresServer>;

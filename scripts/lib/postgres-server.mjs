@@ -28,7 +28,11 @@ function runPg(bin, args, options = {}) {
   return execFileSync(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
 }
 
-export async function startPostgres({ log = (msg) => process.stderr.write(`${msg}\n`) } = {}) {
+/**
+ * `settings` adds or overrides server settings (`{ shared_buffers: '1GB' }`): the end-to-end benchmark runs the server
+ * as its issue measured it.
+ */
+export async function startPostgres({ log = (msg) => process.stderr.write(`${msg}\n`), settings = {} } = {}) {
   if (!existsSync(join(PG_BIN, 'initdb'))) {
     throw new Error(`PostgreSQL 15 server binaries not found in ${PG_BIN} (apt-get install postgresql-15)`);
   }
@@ -38,7 +42,8 @@ export async function startPostgres({ log = (msg) => process.stderr.write(`${msg
   const port = await freePort();
   if (process.getuid?.() === 0) execFileSync('chown', ['postgres:postgres', dir]);
   runPg('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C.UTF-8', '-N']);
-  const opts = `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir} -c fsync=off -c max_connections=200 -c shared_buffers=256MB`;
+  const all = { listen_addresses: '127.0.0.1', port, unix_socket_directories: dir, fsync: 'off', max_connections: 200, shared_buffers: '256MB', ...settings };
+  const opts = Object.entries(all).map(([name, value]) => `-c ${name}=${value}`).join(' ');
   const start = () => runPg('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-o', opts, '-w', '-t', '60', 'start']);
   start();
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
