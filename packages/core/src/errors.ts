@@ -16,6 +16,7 @@ export type PgmlErrorCode =
   | 'CORRUPT_MODEL'
   | 'DATA_ERROR'
   | 'DATABASE_ERROR'
+  | 'DATABASE_LOCKED'
   | 'NATIVE_UNAVAILABLE'
   | 'PYTHON_UNAVAILABLE'
   | 'PYTHON_WORKER'
@@ -88,6 +89,36 @@ export class CorruptModel extends PgmlError {
 export class DatabaseError extends PgmlError {
   constructor(message: string, details: Record<string, unknown> = {}, options?: ErrorOptions) {
     super('DATABASE_ERROR', message, details, options);
+  }
+}
+
+/** Who holds an embedded database's data directory: the process recorded in its lock. */
+export interface DataDirHolder {
+  pid: number;
+  /** Set when the lock was taken on another machine (a shared filesystem): its pid cannot be checked from here. */
+  host?: string;
+  /** When the holder took the lock (ISO 8601). */
+  since?: string;
+  /** The holder is the process that asks: another client of its own has the directory open. */
+  thisProcess?: boolean;
+}
+
+/**
+ * An embedded (PGlite) database directory that another process, or another client in this process, has open. PGlite
+ * is single-process: a second writer would silently lose or mix data, so it is refused before anything is opened.
+ */
+export class DatabaseLocked extends PgmlError {
+  constructor(dataDir: string, holder: DataDirHolder, waitedMs = 0) {
+    const waited = waitedMs > 0 ? ` (waited ${waitedMs} ms)` : '';
+    const message = holder.thisProcess
+      ? `the embedded database at ${dataDir} is already open in this process (pid ${holder.pid}) by another client` +
+        `${waited}: close that client first, or share it — a data directory can be open once at a time`
+      : `the embedded database at ${dataDir} is in use by pid ${holder.pid}` +
+        `${holder.host ? ` on host ${holder.host}` : ''}${holder.since ? ` since ${holder.since}` : ''}${waited}. ` +
+        'The embedded database allows one process at a time: wait for it to finish, let this one wait for it ' +
+        '(--lock-timeout MS, PGML_LOCK_TIMEOUT or connect({ lockTimeout })), or use PostgreSQL ' +
+        '(--database-url / DATABASE_URL) to run several processes at once';
+    super('DATABASE_LOCKED', message, { dataDir, ...holder, waitedMs });
   }
 }
 

@@ -48,6 +48,12 @@ export interface ConnectOptions {
   url?: string;
   /** Directory of the embedded PGlite database (default `PGML_DATA_DIR` or `./.pgml`); `memory://` for tests. */
   dataDir?: string;
+  /**
+   * The embedded database is single-process: while one process has `dataDir` open, another's `connect` fails with
+   * `DATABASE_LOCKED` naming that process. `lockTimeout` (ms) waits that long for it instead; default
+   * `PGML_LOCK_TIMEOUT`, else 0 (fail at once). PostgreSQL (`url`) has no such limit.
+   */
+  lockTimeout?: number;
   /** An existing `Db`; `close()` then leaves it open. */
   db?: Db;
   /**
@@ -96,7 +102,11 @@ export class PostgresML {
     // A missing native build must not stop connect, loadDataset or train on the python runtime.
     const native = await loadNative().catch((error: Error) => error);
     const parity = await loadParity(options.parity);
-    const db = options.db ?? (options.url ? createPgDb(options.url) : await createPgliteDb(options.dataDir ?? defaultDataDir()));
+    const db =
+      options.db ??
+      (options.url
+        ? createPgDb(options.url)
+        : await createPgliteDb(options.dataDir ?? defaultDataDir(), { lockTimeout: options.lockTimeout }));
     return new PostgresML(db, !options.db, native, new ClientRuntimes(native, parity));
   }
 

@@ -4,7 +4,8 @@ export type { AlgorithmRuntime, RuntimesReport } from './runtimes/client-runtime
 export { NativeRuntime } from './runtimes/native.js';
 export { runtimeRegistry, type RegistryOptions } from './runtimes/registry.js';
 export { createPgDb, type PgDbOptions } from './drivers/pg.js';
-export { createPgliteDb, defaultDataDir } from './drivers/pglite.js';
+export { createPgliteDb, defaultDataDir, type PgliteOptions } from './drivers/pglite.js';
+export { defaultLockTimeout } from './drivers/data-dir-lock.js';
 export { createVectorApi, loadNative, vectorFunctions, type NativeModule, type VectorApi, type VectorMatrix } from './vector.js';
 export { fromNativeError } from './native-errors.js';
 export * from '@pgml-ts/core';

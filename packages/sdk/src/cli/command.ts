@@ -4,6 +4,8 @@ import type { Output } from './output.js';
 
 export interface GlobalOptions {
   databaseUrl?: string;
+  /** `--lock-timeout MS`; undefined: `PGML_LOCK_TIMEOUT`, else 0. */
+  lockTimeout?: number;
   json: boolean;
   quiet: boolean;
 }

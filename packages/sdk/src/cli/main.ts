@@ -16,6 +16,7 @@ import { projectsCommand } from './commands/projects.js';
 import { runtimesCommand } from './commands/runtimes.js';
 import { trainCommand } from './commands/train.js';
 import { vectorCommand } from './commands/vector.js';
+import { integerFlag } from './flags.js';
 import { Output, type Streams } from './output.js';
 
 const COMMANDS: readonly Command[] = [
@@ -33,6 +34,7 @@ const COMMANDS: readonly Command[] = [
 
 const GLOBAL_OPTIONS = {
   'database-url': { type: 'string' },
+  'lock-timeout': { type: 'string' },
   json: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
@@ -41,6 +43,8 @@ const GLOBAL_OPTIONS = {
 
 const GLOBAL_HELP = `Options (before or after the command):
   --database-url URL  PostgreSQL to use (else $DATABASE_URL, else embedded PGlite in $PGML_DATA_DIR or ./.pgml)
+  --lock-timeout MS   the embedded database is one process at a time: wait up to MS for another pgml that has it
+                      open (else $PGML_LOCK_TIMEOUT, else 0: fail at once with DATABASE_LOCKED)
   --json              print exactly one JSON object on stdout
   -q, --quiet         no progress output
   -h, --help          help for pgml or for a command
@@ -65,12 +69,15 @@ function version(): string {
   return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
 }
 
-/** The command is the first argument that is neither a flag nor the value of --database-url. */
+/** Global flags that take a value as the next argument. */
+const GLOBAL_VALUE_FLAGS = ['--database-url', '--lock-timeout'];
+
+/** The command is the first argument that is neither a flag nor the value of a global flag. */
 function findCommand(argv: string[]): { command?: Command; name?: string; index: number } {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--') break;
-    if (arg === '--database-url') {
+    if (GLOBAL_VALUE_FLAGS.includes(arg)) {
       i++;
       continue;
     }
@@ -84,8 +91,8 @@ function withoutGlobalFlags(args: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
-    if (arg === '--database-url') i++;
-    else if (!['--json', '--quiet', '-q'].includes(arg) && !arg.startsWith('--database-url=')) out.push(arg);
+    if (GLOBAL_VALUE_FLAGS.includes(arg)) i++;
+    else if (!['--json', '--quiet', '-q'].includes(arg) && !GLOBAL_VALUE_FLAGS.some((flag) => arg.startsWith(`${flag}=`))) out.push(arg);
   }
   return out;
 }
@@ -118,6 +125,7 @@ export async function main(argv: string[], streams?: Streams): Promise<number> {
     }
     const global: GlobalOptions = {
       databaseUrl: (values['database-url'] as string | undefined) || process.env.DATABASE_URL || undefined,
+      lockTimeout: integerFlag(values, 'lock-timeout', 0),
       json: Boolean(values.json),
       quiet: Boolean(values.quiet),
     };
@@ -129,7 +137,7 @@ export async function main(argv: string[], streams?: Streams): Promise<number> {
       output,
       connect: async () => {
         output.progress(global.databaseUrl ? `connecting to ${maskSecrets(global.databaseUrl)}…` : 'opening the embedded database…');
-        pgml ??= await PostgresML.connect(global.databaseUrl);
+        pgml ??= await PostgresML.connect(global.databaseUrl ? { url: global.databaseUrl } : { lockTimeout: global.lockTimeout });
         return pgml;
       },
     });

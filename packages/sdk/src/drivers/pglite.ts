@@ -9,6 +9,9 @@
  *
  * Bulk reads use `COPY (…) TO '/dev/blob' WITH (FORMAT binary)`, which PGlite returns as `result.blob` (so the stream
  * arrives as one chunk); bulk writes `COPY … FROM '/dev/blob'` with the data passed as a Blob.
+ *
+ * PGlite is single-process, so a data directory is locked (data-dir-lock.ts) before PGlite touches it — PGlite writes
+ * as it opens — and unlocked after it is closed.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
@@ -16,6 +19,7 @@ import { resolve } from 'node:path';
 import type { Db, QueryResult } from '@pgml-ts/core';
 import { DatabaseError } from '@pgml-ts/core';
 import { PGlite, type Results, type Transaction } from '@electric-sql/pglite';
+import { defaultLockTimeout, lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { toDatabaseError } from './errors.js';
 
 /** `PGML_DATA_DIR`, else `./.pgml`. */
@@ -23,16 +27,32 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.PGML_DATA_DIR || './.pgml';
 }
 
-/** Opens (creating if needed) a persistent PGlite database in `dataDir`; `memory://` keeps it in memory. */
-export async function createPgliteDb(dataDir: string = defaultDataDir()): Promise<Db> {
-  // `memory://` (and PGlite's other scheme URLs) pass through; a plain path is created if missing.
-  const isUrl = dataDir.includes('://');
-  const location = isUrl ? dataDir : resolve(dataDir);
-  if (!isUrl) mkdirSync(location, { recursive: true });
+export interface PgliteOptions {
+  /**
+   * How long to wait (ms) for another process that has the data directory open; default `PGML_LOCK_TIMEOUT`, else 0:
+   * fail at once with `DATABASE_LOCKED`.
+   */
+  lockTimeout?: number;
+}
+
+/**
+ * Opens (creating if needed) a persistent PGlite database in `dataDir` (a path or `file://` path), holding the
+ * directory's lock until `close()`; `memory://` keeps it in memory and takes no lock.
+ */
+export async function createPgliteDb(dataDir: string = defaultDataDir(), options: PgliteOptions = {}): Promise<Db> {
+  // PGlite's other scheme URLs (memory://, idb://, …) pass through; a path is created if missing and locked.
+  const path = dataDir.startsWith('file://') ? dataDir.slice('file://'.length) : dataDir.includes('://') ? undefined : dataDir;
+  let lock: DataDirLock | undefined;
+  if (path !== undefined) {
+    const location = resolve(path);
+    mkdirSync(location, { recursive: true });
+    lock = await lockDataDir(location, options.lockTimeout ?? defaultLockTimeout());
+  }
   try {
-    const pglite = await PGlite.create(location);
-    return new PgliteDb(pglite);
+    const pglite = await PGlite.create(lock ? lock.dataDir : dataDir);
+    return new PgliteDb(pglite, lock);
   } catch (error) {
+    lock?.release();
     throw toDatabaseError(error, `could not open the embedded database at ${dataDir}`);
   }
 }
@@ -45,7 +65,10 @@ class PgliteDb implements Db {
   readonly #insideTransaction = new AsyncLocalStorage<true>();
   #closed = false;
 
-  constructor(private readonly pglite: PGlite) {}
+  constructor(
+    private readonly pglite: PGlite,
+    private readonly lock: DataDirLock | undefined,
+  ) {}
 
   query<Row = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<Row>> {
     return runQuery<Row>(this.#main(), sql, params);
@@ -80,7 +103,11 @@ class PgliteDb implements Db {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.pglite.close();
+    try {
+      await this.pglite.close();
+    } finally {
+      this.lock?.release();
+    }
   }
 
   #main(): PGlite {
