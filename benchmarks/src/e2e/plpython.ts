@@ -17,12 +17,11 @@ from sklearn.model_selection import train_test_split
 import xgboost
 
 stages = {}
-last = time.perf_counter()
+clock = [time.perf_counter()]
 def lap(name):
-    global last
     now = time.perf_counter()
-    stages[name] = now - last
-    last = now
+    stages[name] = now - clock[0]
+    clock[0] = now
 
 rows = plpy.execute('SELECT * FROM ' + plpy.quote_ident(relation))
 lap('fetch')

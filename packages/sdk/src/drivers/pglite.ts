@@ -18,7 +18,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Db, QueryResult } from '@pgml-ts/core';
 import { DatabaseError } from '@pgml-ts/core';
-import { PGlite, type Results, type Transaction } from '@electric-sql/pglite';
+import type { PGlite, Results, Transaction } from '@electric-sql/pglite';
 import { defaultLockTimeout, lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { toDatabaseError } from './errors.js';
 
@@ -49,6 +49,8 @@ export async function createPgliteDb(dataDir: string = defaultDataDir(), options
     lock = await lockDataDir(location, options.lockTimeout ?? defaultLockTimeout());
   }
   try {
+    // Loaded on first use: a process that talks to PostgreSQL never pays for the WASM engine's JavaScript.
+    const { PGlite } = await import('@electric-sql/pglite');
     const pglite = await PGlite.create(lock ? lock.dataDir : dataDir);
     return new PgliteDb(pglite, lock);
   } catch (error) {
