@@ -13,6 +13,21 @@ const CBLAS_TRANS: c_int = 112;
 
 #[link(name = "openblas")]
 extern "C" {
+    #[allow(clippy::too_many_arguments)]
+    fn cblas_dgemv(
+        order: c_int,
+        trans: c_int,
+        m: c_int,
+        n: c_int,
+        alpha: f64,
+        a: *const f64,
+        lda: c_int,
+        x: *const f64,
+        incx: c_int,
+        beta: f64,
+        y: *mut f64,
+        incy: c_int,
+    );
     fn cblas_dgemm(
         order: c_int,
         trans_a: c_int,
@@ -92,6 +107,22 @@ pub fn gemm(trans_a: bool, trans_b: bool, m: usize, n: usize, k: usize, alpha: f
     let lda = if trans_a { mi } else { ki.max(1) };
     let ldb = if trans_b { ki.max(1) } else { ni };
     let op = |t: bool| if t { CBLAS_TRANS } else { CBLAS_NO_TRANS };
+    // A product with one row or one column is a matrix-vector product: OpenBLAS's gemm kernels pack and block for
+    // matrices and run several times slower than its gemv there (a binary logistic regression is all such products).
+    if n == 1 {
+        // c (m) = op(a) (m×k) · b (k); b is a vector whatever trans_b says.
+        let (rows, cols) = if trans_a { (ki, mi) } else { (mi, ki) };
+        // SAFETY: a holds rows × cols row-major (asserted as m·k), b k values, c m values.
+        unsafe { cblas_dgemv(CBLAS_ROW_MAJOR, op(trans_a), rows, cols, alpha, a.as_ptr(), cols.max(1), b.as_ptr(), 1, beta, c.as_mut_ptr(), 1) };
+        return Ok(());
+    }
+    if m == 1 {
+        // c (n) = a (k) · op(b) (k×n) = op(b)ᵀ · a.
+        let (rows, cols) = if trans_b { (ni, ki) } else { (ki, ni) };
+        // SAFETY: b holds rows × cols row-major (asserted as k·n), a k values, c n values.
+        unsafe { cblas_dgemv(CBLAS_ROW_MAJOR, op(!trans_b), rows, cols, alpha, b.as_ptr(), cols.max(1), a.as_ptr(), 1, beta, c.as_mut_ptr(), 1) };
+        return Ok(());
+    }
     // SAFETY: lengths asserted above match the leading dimensions passed.
     unsafe { cblas_dgemm(CBLAS_ROW_MAJOR, op(trans_a), op(trans_b), mi, ni, ki, alpha, a.as_ptr(), lda, b.as_ptr(), ldb, beta, c.as_mut_ptr(), ni) };
     Ok(())
@@ -251,6 +282,29 @@ mod tests {
 
     fn close(a: &[f64], b: &[f64]) -> bool {
         a.len() == b.len() && a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-10)
+    }
+
+    #[test]
+    fn gemm_of_a_row_or_a_column_equals_the_general_product() {
+        let a: Vec<f64> = (0..12).map(|i| (i as f64 * 0.7).sin()).collect(); // 4×3 (or 3×4)
+        let v = [0.5, -1.0, 2.0, 0.25];
+        let naive = |m: usize, n: usize, k: usize, a_at: &dyn Fn(usize, usize) -> f64, b_at: &dyn Fn(usize, usize) -> f64| -> Vec<f64> {
+            (0..m * n).map(|i| (0..k).map(|l| a_at(i / n, l) * b_at(l, i % n)).sum()).collect()
+        };
+        for (trans_a, trans_b) in [(false, false), (true, false), (false, true), (true, true)] {
+            // n = 1: op(a) is 4×3 (a stored 4×3, or 3×4 transposed), b a 3-vector.
+            let mut c = vec![1.0; 4];
+            gemm(trans_a, trans_b, 4, 1, 3, 2.0, &a, &v[..3], 0.5, &mut c).unwrap();
+            let at = |i: usize, l: usize| if trans_a { a[l * 4 + i] } else { a[i * 3 + l] };
+            let expected: Vec<f64> = naive(4, 1, 3, &at, &|l, _| v[l]).iter().map(|x| 2.0 * x + 0.5).collect();
+            assert!(close(&c, &expected), "n=1 {trans_a} {trans_b}: {c:?} vs {expected:?}");
+            // m = 1: a a 4-vector, op(b) 4×3 (b stored 4×3, or 3×4 transposed).
+            let mut c = vec![1.0; 3];
+            gemm(trans_a, trans_b, 1, 3, 4, 1.0, &v, &a, 1.0, &mut c).unwrap();
+            let bt = |l: usize, j: usize| if trans_b { a[j * 4 + l] } else { a[l * 3 + j] };
+            let expected: Vec<f64> = naive(1, 3, 4, &|_, l| v[l], &bt).iter().map(|x| x + 1.0).collect();
+            assert!(close(&c, &expected), "m=1 {trans_a} {trans_b}: {c:?} vs {expected:?}");
+        }
     }
 
     #[test]
