@@ -84,6 +84,11 @@ export class NativeTable {
     probabilities?: Float64Array;
     classes?: number;
   }): Uint8Array;
+  /**
+   * Appends `other`'s rows after this table's (both decoded from the same columns — e.g. two ranges of a relation
+   * read in parallel): its text codes are translated into this table's dictionaries, and `other` is freed.
+   */
+  append(other: NativeTable): void;
   /** Frees the native memory now instead of at garbage collection. Idempotent. */
   free(): void;
 }

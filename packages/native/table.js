@@ -66,6 +66,11 @@ export class NativeTable {
     );
   }
 
+  append(other) {
+    binding.tableAppend(this.#handle, other.#handle);
+    this.#info = Object.freeze(binding.tableInfo(this.#handle));
+  }
+
   free() {
     binding.tableFree(this.#handle);
   }

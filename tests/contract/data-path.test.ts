@@ -5,6 +5,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { predictBatch, predictRelation, predictRelationRows, train, type Db } from '@pgml-ts/sdk';
 import { eachDatabase, pgmlCounts, registry } from './harness.js';
 
+/** `db` (and its transactions) recording every COPY's SELECT. */
+function recordingCopies(db: Db, log: string[]): Db {
+  return {
+    engine: db.engine,
+    pooled: db.pooled,
+    query: (sql, params) => db.query(sql, params),
+    transaction: (fn) => db.transaction((tx) => fn(recordingCopies(tx, log))),
+    copyOut: (sql, onChunk) => {
+      log.push(sql);
+      return db.copyOut(sql, onChunk);
+    },
+    copyIn: (target, data) => db.copyIn(target, data),
+    close: () => db.close(),
+  };
+}
+
 eachDatabase((target) => {
   let db: Db;
   const runtimes = registry();
@@ -70,6 +86,37 @@ eachDatabase((target) => {
     const empty = await train(db, runtimes, 'empty', { task: 'regression', relationName: 'empty_arrays', yColumnName: 'y' }).catch((e: Error) => e);
     expect(empty).toMatchObject({ code: 'DATA_ERROR', message: expect.stringMatching(/"emb" has no non-empty array values/) });
     expect(await pgmlCounts(db)).toEqual(before);
+  });
+
+  it('reading a table in parallel ranges gives the same rows in the same order as one stream', async () => {
+    await db.query('CREATE TABLE wide AS SELECT g AS id, sin(g) AS x1, cos(g) AS x2, (ARRAY[\'a\', \'b\', \'c\'])[1 + g % 3] AS kind, sin(g) * 3 + g % 3 AS y FROM generate_series(1, 20000) g');
+    const saved = { streams: process.env.PGML_READ_STREAMS, minPages: process.env.PGML_READ_MIN_PAGES };
+    try {
+      // 'last' sampling depends on row order; text codes differ between ranges until they are translated.
+      const options = { task: 'regression' as const, relationName: 'wide', yColumnName: 'y', testSampling: 'last' as const, preprocess: { kind: { encode: 'target' } } };
+      process.env.PGML_READ_STREAMS = '1';
+      const single = await train(db, runtimes, 'one stream', options);
+      process.env.PGML_READ_STREAMS = '3';
+      process.env.PGML_READ_MIN_PAGES = '1';
+      const copies: string[] = [];
+      const parallel = await train(recordingCopies(db, copies), runtimes, 'three streams', options);
+      // PostgreSQL reads three page ranges at once; PGlite (one connection) one stream.
+      const ranges = copies.filter((sql) => sql.includes('FROM "public"."wide"') && sql.includes('ctid'));
+      expect(ranges).toHaveLength(db.pooled ? 3 : 0);
+      const { fit_time: _a, score_time: _b, ...one } = single.metrics;
+      const { fit_time: _c, score_time: _d, ...three } = parallel.metrics;
+      expect(three).toEqual(one);
+      const scored = await predictRelation(db, runtimes, 'three streams', 'wide', { key: 'id', into: 'wide_scores', batchRows: 1000 });
+      expect(scored.rows).toBe(20000);
+      const counts = await db.query<{ n: string | number; ids: string | number }>('SELECT count(*) AS n, count(DISTINCT id) AS ids FROM wide_scores');
+      expect(Number(counts.rows[0]!.n)).toBe(20000);
+      expect(Number(counts.rows[0]!.ids)).toBe(20000);
+    } finally {
+      for (const [name, value] of [['PGML_READ_STREAMS', saved.streams], ['PGML_READ_MIN_PAGES', saved.minPages]] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
   });
 
   describe('predictRelation', () => {

@@ -193,13 +193,18 @@ describe('categorical and structural preprocessing', () => {
     const constant = decode([{ name: 'c', type: 'float8', role: 'feature' }], [4, 4, 4, 5].map((v) => [float8(v)]));
     const cs = await constant.fitPreprocessor([options({ scale: 'standard' })], range(3));
     expect(Array.from(await constant.transform(cs, range(4), 3))).toEqual([0, 0, 0, 1]);
+    // Pass-through columns are checked as the matrix is transformed (nothing to fit reads them before).
     const inf = decode([{ name: 'i', type: 'float8', role: 'feature' }], [[float8(1)], [float8(Number.POSITIVE_INFINITY)]]);
-    await expect(inf.fitPreprocessor([options()], range(2))).rejects.toMatchObject({ code: 'DATA_ERROR' });
+    const infState = await inf.fitPreprocessor([options()], range(2));
+    await expect(inf.transform(infState, range(2), 2)).rejects.toMatchObject({ code: 'DATA_ERROR', message: 'column "i" contains Infinity in training row 1' });
+    const scaledInf = decode([{ name: 'i', type: 'float8', role: 'feature' }], [[float8(1)], [float8(Number.POSITIVE_INFINITY)]]);
+    await expect(scaledInf.fitPreprocessor([options({ scale: 'standard' })], range(2))).rejects.toMatchObject({ code: 'DATA_ERROR' });
     const empty = decode([{ name: 'e', type: 'float8', role: 'feature' }], [[null], [null]]);
     await expect(empty.fitPreprocessor([options({ impute: 'zero' })], range(2))).rejects.toMatchObject({ message: expect.stringMatching(/NULL in all 2/) });
     const missing = decode([{ name: 'emb', type: 'float8', role: 'feature', arrayLength: 2 }], [[floatArray([1, null], 701)], [floatArray([2, 3], 701)]]);
-    await expect(missing.fitPreprocessor([options()], range(2))).rejects.toMatchObject({
-      message: expect.stringMatching(/column "emb\[1\]".*\{"emb": \{"impute": "mean"\}\}/),
+    const missingState = await missing.fitPreprocessor([options()], range(2));
+    await expect(missing.transform(missingState, range(2), 2)).rejects.toMatchObject({
+      message: expect.stringMatching(/1 missing value\(s\) in training rows of column "emb\[1\]".*\{"emb": \{"impute": "mean"\}\}/),
     });
   });
 

@@ -55,6 +55,8 @@ export interface DecodedTable {
   transform(state: PreprocessorState, order: Uint32Array, testFrom: number): Promise<Float64Array>;
   /** A binary COPY FROM stream of (keys…, prediction[, probabilities]) for this table's rows. */
   encodePredictions(predictions: EncodedPredictions): Uint8Array;
+  /** Appends the rows of `other` (decoded from the same columns), which is freed. */
+  append(other: DecodedTable): void;
   free(): void;
 }
 

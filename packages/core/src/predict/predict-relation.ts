@@ -5,12 +5,13 @@
  * (or, appending, no partial rows). Memory is bounded by the batch: on a pooled database the read runs on its own
  * connection and pauses while a batch is written; PGlite (one connection) reads the relation first, then writes.
  */
-import type { DecodedTable, EncodedPredictions, TableColumn } from '../data/table-engine.js';
+import type { DecodedTable, EncodedPredictions, TableColumn, TableDecoder } from '../data/table-engine.js';
 import type { Db } from '../db.js';
 import { canonicalName, parseQualifiedName, quoteIdent, resolveColumn, resolveRelation, type ColumnInfo, type RelationInfo } from '../db/index.js';
 import { InvalidArgument, PgmlError } from '../errors.js';
 import type { RuntimeRegistry } from '../registry.js';
 import { classifyColumn, columnRead, type SnapshotColumn } from '../snapshot/columns.js';
+import { copyRanges, type CopyHandles } from '../snapshot/parallel-copy.js';
 import { decodeLabel, type Label } from '../train/labels.js';
 import { deployedModel, type LoadedModel, type ModelLookupOptions } from './deployed-model.js';
 
@@ -62,8 +63,10 @@ export async function predictRelation(
     const target = await createTarget(tx, source, options.into, targetColumns, ifExists);
     const copyTarget = `${target.qualified} (${targetColumns.map((c) => quoteIdent(c.name)).join(', ')})`;
     let rows = 0;
-    // A pool reads on another connection while this one writes; a single connection must finish reading first.
-    await scoreRelation(db.pooled ? db : tx, registry, model, source, { keys, batchRows, proba, ...(options.signal ? { signal: options.signal } : {}) }, async (batch) => {
+    // A pool reads on other connections (in parallel ranges of this transaction's snapshot) while this one writes;
+    // a single connection must finish reading first.
+    const handles: CopyHandles = db.pooled ? { snapshot: tx, reader: db, parallel: { pool: db } } : { snapshot: tx, reader: tx };
+    await scoreRelation(handles, registry, model, source, { keys, batchRows, proba, ...(options.signal ? { signal: options.signal } : {}) }, async (batch) => {
       const encoded = output.encode(batch.predictions, batch.table.rows);
       const probabilities = batch.probabilities ? { probabilities: batch.probabilities, classes: model.labels!.length } : {};
       await tx.copyIn(copyTarget, batch.table.encodePredictions({ ...encoded, ...probabilities }));
@@ -102,7 +105,7 @@ export async function predictRelationRows(
   let rows = 0;
   const { limit, proba, signal } = options;
   const score = { keys: [], batchRows: DEFAULT_BATCH_ROWS, ...(limit === undefined ? {} : { limit }), ...(proba ? { proba } : {}), ...(signal ? { signal } : {}) };
-  await scoreRelation(db, registry, model, source, score, async (batch) => {
+  await scoreRelation({ snapshot: db, reader: db }, registry, model, source, score, async (batch) => {
     parts.push(batch.predictions);
     if (batch.probabilities) probabilities.push(batch.probabilities);
     rows += batch.table.rows;
@@ -143,11 +146,11 @@ interface ScoreOptions {
 }
 
 /**
- * Streams the model's feature columns (and keys) of `source` through the decoder and predicts them batch by batch;
- * `onBatch` gets each batch before its table is freed. The read pauses while `onBatch` runs.
+ * Streams the model's feature columns (and keys) of `source` through the decoder (one per range) and predicts them
+ * batch by batch; `onBatch` gets each batch before its table is freed. A range's read pauses while `onBatch` runs.
  */
 async function scoreRelation(
-  reader: Db,
+  handles: CopyHandles,
   registry: RuntimeRegistry,
   model: LoadedModel,
   source: RelationInfo,
@@ -163,13 +166,13 @@ async function scoreRelation(
   const features = model.features.columns.map((column) => featureColumn(source, column));
   const reads = [...keys.map((k) => k.quoted), ...features.map((f) => columnRead(f, quoteIdent(f.name)).expression)];
   const select = `SELECT ${reads.join(', ')} FROM ${source.qualified}${limit === undefined ? '' : ` LIMIT ${limit}`}`;
-  const decoder = registry.tables.decoder([
+  const columns = [
     ...keys.map((k): TableColumn => ({ name: k.name, role: 'key' })),
     ...features.map((f): TableColumn => {
       const read = columnRead(f, '');
       return { name: f.name, type: read.type, role: 'feature', ...(read.array ? { arrayLength: f.size } : {}) };
     }),
-  ]);
+  ];
   const score = async (table: DecodedTable): Promise<void> => {
     try {
       if (table.rows === 0) return;
@@ -183,10 +186,16 @@ async function scoreRelation(
       table.free();
     }
   };
-  await reader.copyOut(select, async (chunk) => {
-    if (decoder.push(chunk) >= batchRows) await score(decoder.take());
+  const decoders: TableDecoder[] = [];
+  // LIMIT applies to the whole relation: one stream.
+  const copy = limit === undefined ? handles : { snapshot: handles.snapshot, reader: handles.reader };
+  const ranges = await copyRanges(copy, source.qualified, select, (range) => {
+    const decoder = (decoders[range] = registry.tables.decoder(columns));
+    return async (chunk) => {
+      if (decoder.push(chunk) >= batchRows) await score(decoder.take());
+    };
   });
-  await score(decoder.finish());
+  for (const decoder of decoders.slice(0, ranges)) await score(decoder.finish());
 }
 
 function identity(rows: number): Uint32Array {

@@ -4,11 +4,12 @@
  * arrays of any dimension are flattened, and no row ever becomes a JS object. The server does no more work than a
  * plain COPY of the same columns (only numeric and char-like types are cast).
  */
-import type { DecodedTable, TableColumn, TableEngine } from '../data/table-engine.js';
+import type { DecodedTable, TableColumn, TableDecoder, TableEngine } from '../data/table-engine.js';
 import type { Db } from '../db.js';
 import { quoteIdent } from '../db/index.js';
 import { PgmlError } from '../errors.js';
 import { columnRead, type SnapshotColumn } from './columns.js';
+import { copyRanges, type ParallelRead } from './parallel-copy.js';
 
 export interface ReadColumn {
   column: SnapshotColumn;
@@ -47,37 +48,52 @@ export async function measureArrays(db: Db, qualified: string, columns: readonly
   });
 }
 
+export interface ReadOptions {
+  onProgress?: (progress: ReadProgress) => void;
+  /** Read a large table in several ranges at once through this pool (see parallel-copy.ts). */
+  parallel?: ParallelRead;
+}
+
 /** Decodes `columns` of `qualified` (array columns already measured) into a native table. */
 export async function readTable(
   db: Db,
   engine: TableEngine,
   qualified: string,
   columns: readonly ReadColumn[],
-  onProgress?: (progress: ReadProgress) => void,
+  options: ReadOptions = {},
 ): Promise<DecodedTable> {
+  const { onProgress } = options;
   const reads = columns.map(({ column }) => columnRead(column, quoteIdent(column.name)));
   const select = `SELECT ${reads.map((r) => r.expression).join(', ')} FROM ${qualified}`;
   const expectedRows = await estimatedRows(db, qualified);
-  const decoder = engine.decoder(
-    columns.map(({ column, role }, i) => ({
-      name: column.name,
-      type: reads[i]!.type,
-      role,
-      ...(reads[i]!.array ? { arrayLength: column.size } : {}),
-    })),
-    expectedRows === undefined ? {} : { expectedRows },
-  );
+  const specs = columns.map(({ column, role }, i) => ({
+    name: column.name,
+    type: reads[i]!.type,
+    role,
+    ...(reads[i]!.array ? { arrayLength: column.size } : {}),
+  }));
+  const decoders: TableDecoder[] = [];
+  const rows: number[] = [];
   let reported = performance.now();
-  await db.copyOut(select, (chunk) => {
-    const rows = decoder.push(chunk);
-    if (onProgress && performance.now() - reported >= PROGRESS_EVERY_MS) {
-      reported = performance.now();
-      onProgress({ rows, ...(expectedRows === undefined ? {} : { expectedRows }) });
-    }
+  const handles = { snapshot: db, reader: db, ...(options.parallel ? { parallel: options.parallel } : {}) };
+  const ranges = await copyRanges(handles, qualified, select, (range, count) => {
+    // Each range's decoder is sized for its share; the first one holds the whole table once the others append.
+    const share = expectedRows === undefined ? {} : { expectedRows: range === 0 ? expectedRows : Math.ceil(expectedRows / count) };
+    const decoder = (decoders[range] = engine.decoder(specs, share));
+    rows[range] = 0;
+    return (chunk) => {
+      rows[range] = decoder.push(chunk);
+      if (onProgress && performance.now() - reported >= PROGRESS_EVERY_MS) {
+        reported = performance.now();
+        onProgress({ rows: rows.reduce((a, b) => a + b, 0), ...(expectedRows === undefined ? {} : { expectedRows }) });
+      }
+    };
   });
-  const table = decoder.finish();
-  onProgress?.({ rows: table.rows, ...(expectedRows === undefined ? {} : { expectedRows }) });
-  return table;
+  const tables = decoders.slice(0, ranges).map((d) => d.finish());
+  const [table, ...rest] = tables;
+  for (const other of rest) table!.append(other);
+  onProgress?.({ rows: table!.rows, ...(expectedRows === undefined ? {} : { expectedRows }) });
+  return table!;
 }
 
 /** pg_class's row estimate (kept fresh by autovacuum), to pre-size the decoder and show progress as a fraction. */

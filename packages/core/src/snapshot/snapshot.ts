@@ -13,7 +13,7 @@ import type { Task } from '../runtime.js';
 import type { DecodedTable, TableEngine } from '../data/table-engine.js';
 import type { LabelValues } from '../train/labels.js';
 import { classifyColumn, type SnapshotColumn } from './columns.js';
-import { measureArrays, readTable, type ReadProgress } from './read.js';
+import { measureArrays, readTable, type ReadOptions } from './read.js';
 
 export interface Snapshot {
   id: number;
@@ -131,12 +131,7 @@ export interface SnapshotData extends SnapshotRows {
 }
 
 /** Reads the snapshot's rows through the native data path (the caller frees `table`). */
-export async function readSnapshot(
-  db: Db,
-  engine: TableEngine,
-  snapshot: Snapshot,
-  onProgress?: (progress: ReadProgress) => void,
-): Promise<SnapshotRows> {
+export async function readSnapshot(db: Db, engine: TableEngine, snapshot: Snapshot, options: ReadOptions = {}): Promise<SnapshotRows> {
   const relation = await snapshotRelation(db, snapshot);
   // The relation may have changed since the snapshot (not materialized): the columns must still be there.
   for (const column of snapshot.columns) {
@@ -151,7 +146,7 @@ export async function readSnapshot(
   const labels = snapshot.yColumnNames.map((name) => columns.find((c) => c.name === name)!);
   // Features in table order, then the labels in y order (their label index is their position among labels).
   const reads = [...features.map((column) => ({ column, role: 'feature' as const })), ...labels.map((column) => ({ column, role: 'label' as const }))];
-  const table = await readTable(db, engine, relation.qualified, reads, onProgress);
+  const table = await readTable(db, engine, relation.qualified, reads, options);
   if (table.rows === 0) {
     table.free();
     throw new EmptyInput(`relation ${snapshot.relationName}`);

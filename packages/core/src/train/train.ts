@@ -81,9 +81,11 @@ export async function train(db: Db, registry: RuntimeRegistry, projectName: stri
     progress({ stage: 'snapshot', message: opts.relationName ?? 'last snapshot' });
     const snapshot = await takeSnapshot(tx, project.id, task, opts);
     clock.lap('snapshot');
-    const rows = await readSnapshot(tx, tables, snapshot, (p) =>
-      progress({ stage: 'read', current: p.rows, ...(p.expectedRows ? { total: p.expectedRows } : {}) }),
-    );
+    const rows = await readSnapshot(tx, tables, snapshot, {
+      onProgress: (p) => progress({ stage: 'read', current: p.rows, ...(p.expectedRows ? { total: p.expectedRows } : {}) }),
+      // Other connections can read the relation in parallel ranges — but not a snapshot table this transaction made.
+      ...(snapshot.materialized && opts.relationName !== undefined ? {} : { parallel: { pool: db } }),
+    });
     clock.lap('read');
     let data: SnapshotData;
     let targets: Targets | undefined;

@@ -75,6 +75,7 @@ pub static EXPORTS: &[Export] = &[
     Export { name: "tableFitPreprocessor", callback: table::fit_preprocessor },
     Export { name: "tableTransform", callback: table::transform },
     Export { name: "tableEncodePredictions", callback: table::encode_predictions },
+    Export { name: "tableAppend", callback: table::append },
     Export { name: "tableFree", callback: table::free },
     Export { name: "preprocessorNew", callback: table::preprocessor_new },
     Export { name: "preprocessorApply", callback: table::preprocessor_apply },

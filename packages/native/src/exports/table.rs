@@ -218,6 +218,23 @@ pub fn encode_predictions<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
     args.env.typed_array_from_vec(stream)
 }
 
+/// (table, other) → appends `other`'s rows (same columns) and frees `other`.
+pub fn append<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
+    let table = live_table(args)?;
+    let other_slot = slot::<SharedTable>(args, 1, "NativeTable")?;
+    let other = locked(other_slot).take().ok_or_else(|| Error::invalid(format!("{}: the other table was freed", args.name())))?;
+    if Arc::ptr_eq(&table, &other) {
+        return Err(Error::invalid(format!("{}: a table cannot be appended to itself", args.name())));
+    }
+    // Async work on `other` holds a clone: it must finish before its rows can move.
+    let other = Arc::try_unwrap(other)
+        .map_err(|_| Error::invalid(format!("{}: the other table is in use by a running operation", args.name())))?
+        .into_inner()
+        .unwrap_or_else(|p| p.into_inner());
+    table.lock().unwrap_or_else(|p| p.into_inner()).append(other)?;
+    args.env.undefined()
+}
+
 /// (table) → frees its memory now rather than at garbage collection; idempotent.
 pub fn free<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
     locked(slot::<SharedTable>(args, 0, "NativeTable")?).take();

@@ -42,9 +42,14 @@ export class Output {
     else this.streams.stdout.write(`${text}\n`);
   }
 
+  /** Whether progress is shown at all (a terminal's stderr, not --quiet): callers skip formatting otherwise. */
+  get showsProgress(): boolean {
+    return !this.options.quiet && Boolean(this.streams.stderr.isTTY);
+  }
+
   /** The current step (`fitting…`), replacing the previous one. */
   progress(message: string): void {
-    if (this.options.quiet || !this.streams.stderr.isTTY) return;
+    if (!this.showsProgress) return;
     this.streams.stderr.write(`\r\x1b[K${maskSecrets(message)}`);
     this.#status = true;
   }
@@ -56,6 +61,7 @@ export class Output {
 
   /** Work done at a rate (`scored 150,000 rows (310,000 rows/s)`), with the total when it is known. */
   progressRate(label: string, done: number, seconds: number, unit: string, total?: number): void {
+    if (!this.showsProgress) return;
     const count = total ? `${done.toLocaleString('en')} / ~${total.toLocaleString('en')}` : done.toLocaleString('en');
     const rate = seconds > 0 ? ` (${Math.round(done / seconds).toLocaleString('en')} ${unit}/s)` : '';
     this.progress(`${label} ${count} ${unit}${rate}`);

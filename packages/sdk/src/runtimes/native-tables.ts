@@ -8,8 +8,11 @@ import type { NativeTable } from '@pgml-ts/native';
 import { withNativeErrors } from '../native-errors.js';
 import type { NativeModule } from '../vector.js';
 
+/** The native table behind each `DecodedTable` this engine made (to append one to another). */
+const nativeOf = new WeakMap<DecodedTable, NativeTable>();
+
 function decoded(table: NativeTable): DecodedTable {
-  return {
+  const wrapped: DecodedTable = {
     get rows() {
       return table.rows;
     },
@@ -22,8 +25,15 @@ function decoded(table: NativeTable): DecodedTable {
     ),
     transform: withNativeErrors((...args: Parameters<DecodedTable['transform']>) => table.transform(...args)),
     encodePredictions: withNativeErrors((...args: Parameters<DecodedTable['encodePredictions']>) => table.encodePredictions(...args)),
+    append: withNativeErrors((other: DecodedTable) => {
+      const native = nativeOf.get(other);
+      if (!native) throw new TypeError('append takes a table decoded by the same engine');
+      table.append(native);
+    }),
     free: () => table.free(),
   };
+  nativeOf.set(wrapped, table);
+  return wrapped;
 }
 
 export function nativeTableEngine(native: NativeModule): TableEngine {

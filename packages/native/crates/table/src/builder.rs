@@ -321,6 +321,41 @@ mod tests {
     }
 
     #[test]
+    fn appending_a_table_translates_its_text_codes_and_keeps_row_order() {
+        let specs = vec![
+            spec("id", WireType::Int4, Role::Key, None),
+            spec("x", WireType::Float8, Role::Feature, None),
+            spec("color", WireType::Text, Role::Feature, None),
+            spec("y", WireType::Text, Role::Label, None),
+        ];
+        let row = |id: i32, x: f64, color: Option<&str>, y: &str| vec![Some(id.to_be_bytes().to_vec()), f8(x), color.map(|c| c.as_bytes().to_vec()), Some(y.as_bytes().to_vec())];
+        let decode = |rows: Vec<Vec<Option<Vec<u8>>>>| {
+            let mut b = TableBuilder::new(specs.clone(), 0).unwrap();
+            b.push(&stream(&rows)).unwrap();
+            b.finish().unwrap()
+        };
+        let mut first = decode(vec![row(1, 1.0, Some("red"), "a"), row(2, 2.0, Some("blue"), "b")]);
+        let second = decode(vec![row(3, 3.0, Some("green"), "b"), row(4, 4.0, None, "c"), row(5, 5.0, Some("red"), "a")]);
+        first.append(second).unwrap();
+        assert_eq!(first.rows, 5);
+        let colors: Vec<Option<&str>> = (0..5)
+            .map(|r| {
+                let code = first.features[r * 2 + 1];
+                (!code.is_nan()).then(|| first.feature_columns[1].dictionary.as_ref().unwrap().values()[code as usize].as_str())
+            })
+            .collect();
+        assert_eq!(colors, [Some("red"), Some("blue"), Some("green"), None, Some("red")]);
+        assert_eq!((0..5).map(|r| first.features[r * 2]).collect::<Vec<_>>(), [1.0, 2.0, 3.0, 4.0, 5.0]);
+        let labels = first.labels[0].dictionary.as_ref().unwrap().values().to_vec();
+        assert_eq!(first.labels[0].values.iter().map(|&c| labels[c as usize].as_str()).collect::<Vec<_>>(), ["a", "b", "b", "c", "a"]);
+        assert_eq!(first.key_rows().count(), 5);
+        let other = decode(vec![row(9, 9.0, None, "z")]);
+        let mut narrow = TableBuilder::new(vec![spec("x", WireType::Float8, Role::Feature, None)], 0).unwrap();
+        narrow.push(&stream(&[vec![f8(1.0)]])).unwrap();
+        assert!(narrow.finish().unwrap().append(other).is_err());
+    }
+
+    #[test]
     fn batches_keep_counting_rows() {
         let specs = vec![spec("x", WireType::Float8, Role::Feature, None)];
         let mut builder = TableBuilder::new(specs, 0).unwrap();

@@ -1,7 +1,18 @@
 //! Decoded rows: a row-major f64 feature matrix, label columns and raw keys.
 
+use pgml_ml_core::{Error, Result};
+
 use crate::columns::WireType;
 use crate::dictionary::Dictionary;
+
+/// `theirs`' codes as codes of `ours` (adding the values `ours` lacks).
+fn translate(ours: &mut Dictionary, theirs: &Dictionary) -> Result<Vec<f64>> {
+    theirs
+        .values()
+        .iter()
+        .map(|v| ours.code(v.as_bytes()).map(f64::from).map_err(|_| Error::invalid("a dictionary value is not UTF-8")))
+        .collect()
+}
 
 /// A feature column's place in the matrix.
 pub struct FeatureColumn {
@@ -38,6 +49,46 @@ pub struct Table {
 }
 
 impl Table {
+    /// Appends `other`'s rows (decoded with the same columns, e.g. the second half of a relation read in parallel):
+    /// its text codes are translated into this table's dictionaries, its matrix moved without a third copy.
+    pub fn append(&mut self, other: Table) -> Result<()> {
+        let same_shape = self.width == other.width
+            && self.key_columns == other.key_columns
+            && self.feature_columns.len() == other.feature_columns.len()
+            && self.labels.len() == other.labels.len()
+            && self.feature_columns.iter().zip(&other.feature_columns).all(|(a, b)| a.name == b.name && a.width == b.width && a.wire == b.wire)
+            && self.labels.iter().zip(&other.labels).all(|(a, b)| a.name == b.name && a.wire == b.wire);
+        if !same_shape || self.features.len() != self.rows * self.width || other.features.len() != other.rows * other.width {
+            return Err(Error::invalid("tables to append must be decoded from the same columns, and not yet transformed"));
+        }
+        let start = self.rows;
+        let Table { rows, features, feature_columns, labels, keys, .. } = other;
+        crate::memory::move_onto(&mut self.features, features);
+        for (column, theirs) in self.feature_columns.iter_mut().zip(&feature_columns) {
+            let (Some(ours), Some(theirs)) = (column.dictionary.as_mut(), theirs.dictionary.as_ref()) else { continue };
+            let remap = translate(ours, theirs)?;
+            for row in start..start + rows {
+                let slot = &mut self.features[row * self.width + column.offset];
+                if !slot.is_nan() {
+                    *slot = remap[*slot as usize];
+                }
+            }
+        }
+        for (column, theirs) in self.labels.iter_mut().zip(labels) {
+            let remap = match (column.dictionary.as_mut(), theirs.dictionary.as_ref()) {
+                (Some(ours), Some(theirs)) => Some(translate(ours, theirs)?),
+                _ => None,
+            };
+            column.values.extend(theirs.values.iter().map(|&v| match &remap {
+                Some(remap) if !v.is_nan() => remap[v as usize],
+                _ => v,
+            }));
+        }
+        self.keys.extend_from_slice(&keys);
+        self.rows += rows;
+        Ok(())
+    }
+
     /// The key fields of each row, in order.
     pub fn key_rows(&self) -> KeyRows<'_> {
         KeyRows { bytes: &self.keys, columns: self.key_columns }

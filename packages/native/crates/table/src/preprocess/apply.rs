@@ -3,7 +3,7 @@
 
 use pgml_ml_core::{Error, Result};
 
-use super::missing_error;
+use super::{missing_error, shown};
 use super::state::{ColumnState, Encode, Kind, State};
 use crate::dictionary::Dictionary;
 use crate::reorder::permute_rows;
@@ -62,9 +62,18 @@ pub struct SourceColumn {
     pub codes: Option<CategoryCodes>,
 }
 
-/// Transforms one row. `Err(column)` when a missing value has nothing to be imputed with.
+/// Why a row could not be transformed.
+#[derive(Clone, Copy)]
+enum Rejected {
+    /// Column `c` has a missing value and nothing to impute it with.
+    Missing(usize),
+    /// Column `c` has ±Infinity, which no model takes.
+    Infinite(usize, f64),
+}
+
+/// Transforms one row.
 #[inline]
-fn apply_row(state: &State, sources: &[SourceColumn], src: &[f64], dst: &mut [f64]) -> std::result::Result<(), usize> {
+fn apply_row(state: &State, sources: &[SourceColumn], src: &[f64], dst: &mut [f64]) -> std::result::Result<(), Rejected> {
     let mut at = 0;
     for (c, (column, source)) in state.columns.iter().zip(sources).enumerate() {
         let raw = &src[source.offset..source.offset + column.array_length];
@@ -73,11 +82,15 @@ fn apply_row(state: &State, sources: &[SourceColumn], src: &[f64], dst: &mut [f6
             out.fill(0.0);
             let mut v = source.codes.as_ref().expect("text column").encode(column, raw[0]);
             if v.is_nan() {
-                v = column.fill[0].ok_or(c)?;
+                v = column.fill[0].ok_or(Rejected::Missing(c))?;
             }
             if v >= 1.0 {
                 out[v as usize - 1] = 1.0;
             }
+        } else if column.is_identity() {
+            let out = &mut dst[at..at + column.width];
+            out.copy_from_slice(raw);
+            check_finite(out, c)?;
         } else {
             for (e, (&x, out)) in raw.iter().zip(&mut dst[at..at + column.width]).enumerate() {
                 let mut v = match &source.codes {
@@ -85,7 +98,9 @@ fn apply_row(state: &State, sources: &[SourceColumn], src: &[f64], dst: &mut [f6
                     None => x,
                 };
                 if v.is_nan() {
-                    v = column.fill[e].ok_or(c)?;
+                    v = column.fill[e].ok_or(Rejected::Missing(c))?;
+                } else if v.is_infinite() {
+                    return Err(Rejected::Infinite(c, v));
                 }
                 *out = (v - column.offset[e]) / column.divisor[e];
             }
@@ -93,6 +108,33 @@ fn apply_row(state: &State, sources: &[SourceColumn], src: &[f64], dst: &mut [f6
         at += column.width;
     }
     Ok(())
+}
+
+/// Missing (NaN) or infinite values in an identity column's slots; the common case is one vectorisable sum.
+#[inline]
+fn check_finite(values: &[f64], c: usize) -> std::result::Result<(), Rejected> {
+    // v * 0 is 0 for finite v and NaN otherwise: one pass, no branch per value.
+    if !values.iter().map(|v| v * 0.0).sum::<f64>().is_nan() {
+        return Ok(());
+    }
+    match values.iter().find(|v| !v.is_finite()) {
+        Some(v) if v.is_nan() => Err(Rejected::Missing(c)),
+        Some(&v) => Err(Rejected::Infinite(c, v)),
+        None => Ok(()),
+    }
+}
+
+/// Rows are whole in place when every column passes through unchanged: only their values need checking.
+fn all_identity(state: &State) -> bool {
+    state.columns.iter().all(ColumnState::is_identity)
+}
+
+/// The error for a rejected row: missing values counted over `rows`, an infinite value with its relation row.
+fn rejected(state: &State, sources: &[SourceColumn], why: Rejected, source_row: usize, rows: &mut dyn Iterator<Item = &[f64]>, where_: &str) -> Error {
+    match why {
+        Rejected::Missing(c) => missing(state, sources, c, rows, where_),
+        Rejected::Infinite(c, v) => Error::data(format!("column {:?} contains {} in {where_} row {source_row}", state.columns[c].name, shown(v))),
+    }
 }
 
 fn missing(state: &State, sources: &[SourceColumn], c: usize, rows: &mut dyn Iterator<Item = &[f64]>, where_: &str) -> Error {
@@ -133,9 +175,9 @@ pub fn apply_rows(state: &State, raw: &[f64], rows: usize) -> Result<Vec<f64>> {
         })
         .collect();
     let mut out = vec![0.0; rows * state.num_features];
-    for (src, dst) in raw.chunks_exact(width.max(1)).zip(out.chunks_exact_mut(state.num_features.max(1))) {
-        if let Err(c) = apply_row(state, &sources, src, dst) {
-            return Err(missing(state, &sources, c, &mut raw.chunks_exact(width), "input"));
+    for (row, (src, dst)) in raw.chunks_exact(width.max(1)).zip(out.chunks_exact_mut(state.num_features.max(1))).enumerate() {
+        if let Err(why) = apply_row(state, &sources, src, dst) {
+            return Err(rejected(state, &sources, why, row, &mut raw.chunks_exact(width), "input"));
         }
     }
     Ok(out)
@@ -169,15 +211,21 @@ pub fn transform_table(table: &mut Table, state: &State, order: &[u32], test_fro
     if state.num_features == width && order.len() == table.rows {
         let mut data = features;
         permute_rows(&mut data, width, order)?;
+        let identity = all_identity(state);
         let mut src = vec![0.0; width];
         for i in 0..table.rows {
             let row = &mut data[i * width..(i + 1) * width];
-            src.copy_from_slice(row);
-            if let Err(c) = apply_row(state, &sources, &src, row) {
+            let outcome = if identity {
+                state.columns.iter().zip(&sources).enumerate().try_for_each(|(c, (column, source))| check_finite(&row[source.offset..source.offset + column.width], c))
+            } else {
+                src.copy_from_slice(row);
+                apply_row(state, &sources, &src, row)
+            };
+            if let Err(why) = outcome {
                 // Rows before `i` are already transformed (and had no missing value here): count from `i` on.
                 let end = if i < test_from { test_from } else { table.rows };
                 let mut rows = data[i * width..end * width].chunks_exact(width);
-                return Err(missing(state, &sources, c, &mut rows, describe(i)));
+                return Err(rejected(state, &sources, why, order[i] as usize, &mut rows, describe(i)));
             }
         }
         return Ok(data);
@@ -190,10 +238,10 @@ pub fn transform_table(table: &mut Table, state: &State, order: &[u32], test_fro
         if row >= table.rows {
             return Err(Error::invalid(format!("row {row} is out of range for {} rows", table.rows)));
         }
-        if let Err(c) = apply_row(state, &sources, &features[row * width..(row + 1) * width], dst) {
+        if let Err(why) = apply_row(state, &sources, &features[row * width..(row + 1) * width], dst) {
             let part = if i < test_from { &order[..test_from] } else { &order[test_from..] };
             let mut rows = part.iter().map(|&r| &features[r as usize * width..(r as usize + 1) * width]);
-            return Err(missing(state, &sources, c, &mut rows, describe(i)));
+            return Err(rejected(state, &sources, why, row, &mut rows, describe(i)));
         }
     }
     Ok(out)

@@ -7,7 +7,7 @@ use pgml_ml_core::{Error, Result};
 
 use super::stats::{median, min_max, mode, percentile, safe_scale, standard_scale};
 use super::state::{ColumnOptions, ColumnState, Encode, Impute, Kind, Scale, State};
-use super::{apply::CategoryCodes, missing_error};
+use super::{apply::CategoryCodes, missing_error, shown};
 use crate::columns::WireType;
 use crate::dictionary::js_order;
 use crate::table::{FeatureColumn, Table};
@@ -74,17 +74,21 @@ pub fn fit(table: &Table, train_rows: &[u32], options: &[ColumnOptions], target:
             (0..s.array_length).map(|_| Accumulator { present: 0, sum: 0.0, values: gather.then(|| Vec::with_capacity(train_rows.len())) }).collect()
         })
         .collect();
-    for &row in train_rows {
+    // Identity columns need no statistics: their missing or infinite values are reported when the matrix is
+    // transformed (every row is checked there), so a plain numeric table is read once, not twice.
+    let fitted: Vec<usize> = (0..states.len()).filter(|&c| !states[c].is_identity()).collect();
+    for &row in train_rows.iter().take(if fitted.is_empty() { 0 } else { train_rows.len() }) {
         let row = row as usize;
         let slots = &table.features[row * table.width..(row + 1) * table.width];
-        for (c, column) in table.feature_columns.iter().enumerate() {
+        for &c in &fitted {
+            let column = &table.feature_columns[c];
             for (e, a) in acc[c].iter_mut().enumerate() {
                 let v = encoded(&states[c], codes[c].as_ref(), slots[column.offset + e]);
                 if v.is_nan() {
                     continue;
                 }
                 if v.is_infinite() {
-                    return Err(Error::data(format!("column {:?} contains {v} in training row {row}", element_name(column, e))));
+                    return Err(Error::data(format!("column {:?} contains {} in training row {row}", element_name(column, e), shown(v))));
                 }
                 a.present += 1;
                 a.sum += v;
@@ -116,6 +120,12 @@ pub fn fit(table: &Table, train_rows: &[u32], options: &[ColumnOptions], target:
 
     for (c, column) in table.feature_columns.iter().enumerate() {
         let state = &mut states[c];
+        if state.is_identity() {
+            state.fill = vec![None; state.array_length];
+            state.offset = vec![0.0; state.array_length];
+            state.divisor = vec![1.0; state.array_length];
+            continue;
+        }
         for (e, a) in acc[c].iter_mut().enumerate() {
             let name = element_name(column, e);
             let missing = train_rows.len() - a.present;

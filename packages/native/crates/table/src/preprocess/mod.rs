@@ -32,6 +32,15 @@ pub fn impute_hint(name: &str, kind: Kind) -> String {
     format!("{{{}: {{\"impute\": \"{impute}\"}}}}", pgml_ml_core::json::quote(name))
 }
 
+/// A value in a message as JavaScript (and PostgreSQL) spell it: `Infinity`, not Rust's `inf`.
+fn shown(v: f64) -> String {
+    match v {
+        f64::INFINITY => "Infinity".into(),
+        f64::NEG_INFINITY => "-Infinity".into(),
+        _ => v.to_string(),
+    }
+}
+
 /// `element` is the column or, for arrays, `column[i]`; the hint names the column, as the option does.
 fn missing_error(element: &str, column: &str, kind: Kind, count: usize, where_: &str) -> Error {
     Error::data(format!(

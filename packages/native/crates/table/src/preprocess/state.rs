@@ -197,6 +197,11 @@ impl State {
 }
 
 impl ColumnState {
+    /// Passes values through unchanged (numbers, no imputation, no scaling): nothing to fit, only checks to make.
+    pub fn is_identity(&self) -> bool {
+        self.kind != Kind::Text && self.impute == Impute::Error && self.scale == Scale::Preserve
+    }
+
     /// Everything apply indexes by is present and sized (a stored state is data: it may be corrupt or hand-made).
     fn check(&self) -> Result<()> {
         let bad = |what: &str| Err(Error::invalid(format!("preprocessor state of column {:?}: {what}", self.name)));
