@@ -1,10 +1,16 @@
 //! Large matrices are first touched page by page as rows arrive; with 4 KiB pages a 160 MB matrix costs ~40,000 page
-//! faults. Asking for transparent huge pages on the reserved range (Linux, where THP is `madvise`, the common
-//! default) cuts that by 512× — it is only advice: elsewhere, or refused, nothing changes.
+//! faults, and a fault can cost tens of microseconds in a VM (measured here: 1.2 s to first-touch 200 MB). Asking for
+//! transparent huge pages on the reserved range (Linux, where THP is `madvise`, the common default) cuts the count
+//! by 512×, and populating the range in one call (MADV_POPULATE_WRITE, Linux ≥ 5.14) replaces the faults by one bulk
+//! operation (200 MB: 75 ms instead of 0.6–1.5 s). Both are only advice: elsewhere, or refused, nothing changes.
 
 /// Reserved buffers at least this large get the advice (smaller ones gain nothing measurable).
 const MIN_BYTES: usize = 8 << 20;
 
+/// `madvise(MADV_POPULATE_WRITE)`: not in Debian's libc crate yet (its value since Linux 5.14).
+const MADV_POPULATE_WRITE: libc::c_int = 23;
+
+/// Huge pages for the reserved capacity of `buffer`, and its pages made resident now (they are about to be written).
 pub fn advise_huge_pages(buffer: &Vec<f64>) {
     let bytes = buffer.capacity() * std::mem::size_of::<f64>();
     if bytes < MIN_BYTES {
@@ -14,8 +20,12 @@ pub fn advise_huge_pages(buffer: &Vec<f64>) {
     let start = (buffer.as_ptr() as usize + page - 1) & !(page - 1);
     let end = (buffer.as_ptr() as usize + bytes) & !(page - 1);
     if end > start {
-        // SAFETY: [start, end) lies inside the Vec's own allocation; MADV_HUGEPAGE changes no contents or mapping.
-        unsafe { libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE) };
+        // SAFETY: [start, end) lies inside the Vec's own allocation; MADV_HUGEPAGE changes no contents or mapping, and
+        // MADV_POPULATE_WRITE only faults the (zero-filled) pages in, as the writes that follow would.
+        unsafe {
+            libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE);
+            libc::madvise(start as *mut libc::c_void, end - start, MADV_POPULATE_WRITE);
+        }
     }
 }
 
