@@ -242,10 +242,24 @@ export interface NativeFitResult {
  * `Float32Array`/`number[]` are converted first. Async methods honour `AbortSignal` (fit checks it between solver
  * iterations).
  */
+/** How far a fit has come, in the algorithm's unit of work. */
+export interface NativeFitProgress {
+  done: number;
+  /** Absent when not known ahead (solver iterations until convergence). */
+  total?: number;
+  /** 'trees', 'rounds', 'stages', 'iterations', … */
+  unit: string;
+}
+
+export interface FitAsyncOptions extends AsyncOptions {
+  /** Called (every 200 ms at most, only on change) with the progress long fits report. */
+  onProgress?: (progress: NativeFitProgress) => void;
+}
+
 export class NativeModel {
   private constructor(handle: unknown);
   static fit(input: NativeFitInput): NativeFitResult;
-  static fitAsync(input: NativeFitInput, options?: AsyncOptions): Promise<NativeFitResult>;
+  static fitAsync(input: NativeFitInput, options?: FitAsyncOptions): Promise<NativeFitResult>;
   /** Loads a payload made by `toBytes()`; foreign, truncated or inconsistent bytes → `CORRUPT_MODEL`. */
   static fromBytes(bytes: Uint8Array): NativeModel;
   readonly task: NativeTask;

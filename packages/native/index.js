@@ -23,18 +23,18 @@ function abortError(signal) {
  * Runs `start(token)` (a native async call) so that an AbortSignal rejects at once — before the call if already
  * aborted, else as soon as it fires — and flips the native cancel flag the Rust loop polls between chunks.
  */
-function withSignal(options, start) {
+function withSignal(options, start, existingToken) {
   const signal = options?.signal;
   if (signal?.aborted) return Promise.reject(abortError(signal));
   if (signal == null) {
     try {
-      return start(undefined);
+      return start(existingToken);
     } catch (error) {
       // A Promise-returning function reports every failure, argument errors included, by rejecting.
       return Promise.reject(error);
     }
   }
-  const token = binding.createCancelToken();
+  const token = existingToken ?? binding.createCancelToken();
   return new Promise((resolve, reject) => {
     const onAbort = () => {
       binding.cancel(token);
@@ -128,6 +128,9 @@ export function validateHyperparams(task, algorithm, hyperparams) {
   return JSON.parse(binding.mlValidate(task, algorithm, JSON.stringify(hyperparams ?? {})));
 }
 
+/** How often a fit with `onProgress` is polled for its progress. */
+const PROGRESS_INTERVAL_MS = 200;
+
 function fitArgs(input) {
   const { task, algorithm, hyperparams, x, rows, cols, y, yCols = 1, numClasses = 0 } = input ?? {};
   return [task, algorithm, JSON.stringify(hyperparams ?? {}), x, y, [rows, cols, yCols, numClasses]];
@@ -155,7 +158,26 @@ export class NativeModel {
   }
 
   static fitAsync(input, options) {
-    return withSignal(options, (token) => binding.mlFitAsync(...fitArgs(input), token)).then(fitResult);
+    const onProgress = options?.onProgress;
+    if (typeof onProgress !== 'function') {
+      return withSignal(options, (token) => binding.mlFitAsync(...fitArgs(input), token)).then(fitResult);
+    }
+    // The fit reports into its token from the worker thread; the JS thread polls it (no callback crosses threads).
+    const token = binding.createCancelToken();
+    let last = '';
+    const poll = () => {
+      const progress = binding.workProgress(token);
+      const key = `${progress.done}/${progress.total}/${progress.unit}`;
+      if (progress.unit !== '' && key !== last) {
+        last = key;
+        onProgress({ done: progress.done, ...(progress.total > 0 ? { total: progress.total } : {}), unit: progress.unit });
+      }
+    };
+    const timer = setInterval(poll, PROGRESS_INTERVAL_MS);
+    timer.unref?.();
+    return withSignal(options, (t) => binding.mlFitAsync(...fitArgs(input), t), token)
+      .then(fitResult)
+      .finally(() => clearInterval(timer));
   }
 
   static fromBytes(bytes) {

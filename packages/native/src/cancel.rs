@@ -1,21 +1,43 @@
-//! Cooperative cancellation for async work: JS flips the flag when an AbortSignal fires, kernels poll it between
-//! chunks (never per element, so the check costs nothing measurable).
+//! Cooperative cancellation and progress for async work: JS flips the flag when an AbortSignal fires, kernels poll it
+//! between chunks (never per element, so the check costs nothing measurable); fits report how far they came into the
+//! same token, which JS polls to show progress.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use crate::error::{Error, Result};
 
+#[derive(Default)]
+struct Token {
+    cancelled: AtomicBool,
+    done: AtomicUsize,
+    total: AtomicUsize,
+    unit: Mutex<&'static str>,
+}
+
 /// Shared by the JS-side token (an external) and the worker running the job.
 #[derive(Clone, Default)]
-pub struct CancelFlag(Arc<AtomicBool>);
+pub struct CancelFlag(Arc<Token>);
 
 impl CancelFlag {
     pub fn cancel(&self) {
-        self.0.store(true, Ordering::Relaxed);
+        self.0.cancelled.store(true, Ordering::Relaxed);
     }
     pub fn is_cancelled(&self) -> bool {
-        self.0.load(Ordering::Relaxed)
+        self.0.cancelled.load(Ordering::Relaxed)
+    }
+    /// The latest progress report: (done, total — 0 when unknown —, unit — empty before the first report).
+    pub fn progress(&self) -> (usize, usize, &'static str) {
+        let unit = *self.0.unit.lock().unwrap_or_else(|p| p.into_inner());
+        (self.0.done.load(Ordering::Relaxed), self.0.total.load(Ordering::Relaxed), unit)
+    }
+}
+
+impl pgml_ml_core::Progress for CancelFlag {
+    fn report(&self, done: usize, total: usize, unit: &'static str) {
+        *self.0.unit.lock().unwrap_or_else(|p| p.into_inner()) = unit;
+        self.0.total.store(total, Ordering::Relaxed);
+        self.0.done.store(done, Ordering::Relaxed);
     }
 }
 

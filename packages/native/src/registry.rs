@@ -5,7 +5,7 @@
 
 use pgml_ml_core::codec::{Reader, Writer};
 use pgml_ml_core::hyperparams::resolve;
-use pgml_ml_core::{AlgorithmDef, Error, ErrorKind, FitInfo, FitInput, Fitted, Hyperparams, MatrixView, Params, Result, Task};
+use pgml_ml_core::{AlgorithmDef, Error, ErrorKind, FitInfo, FitInput, Fitted, Hyperparams, MatrixView, Params, Progress, Result, Task};
 
 /// One line per algorithm family crate (and one `[dependencies]` line in Cargo.toml).
 const FAMILIES: &[&[AlgorithmDef]] = &[
@@ -132,7 +132,7 @@ pub struct Model {
 
 /// Fits `name` for `task`. `x` is rows × features; `y` is rows × targets for regression, rows × 1 class indices
 /// (0..n_classes) for classification, and may be absent for clustering and decomposition. `cancelled` is polled
-/// between iterations of iterative solvers.
+/// between iterations of iterative solvers, `progress` told how far the fit came.
 pub fn fit(
     task: Task,
     name: &str,
@@ -141,6 +141,7 @@ pub fn fit(
     y: Option<&MatrixView>,
     n_classes: usize,
     cancelled: &(dyn Fn() -> bool + Sync),
+    progress: &dyn Progress,
 ) -> Result<(Model, FitInfo)> {
     let def = find(task, name)?;
     let params = resolve(def.estimator, def.params, hyperparams)?;
@@ -152,7 +153,7 @@ pub fn fit(
         }
         _ => {}
     }
-    let input = FitInput { x, y, n_classes, params: &params, cancelled };
+    let input = FitInput { x, y, n_classes, params: &params, cancelled, progress };
     let (fitted, info) = (def.fit)(&input)?;
     Ok((Model { def, fitted }, info))
 }
@@ -217,7 +218,7 @@ mod tests {
     use pgml_ml_core::hyperparams::Value;
 
     fn fit_xy(task: Task, name: &str, x: &MatrixView, y: &MatrixView, n_classes: usize) -> Model {
-        fit(task, name, &Hyperparams::default(), x, Some(y), n_classes, &|| false).unwrap().0
+        fit(task, name, &Hyperparams::default(), x, Some(y), n_classes, &|| false, &pgml_ml_core::NO_PROGRESS).unwrap().0
     }
 
     fn sample_models() -> Vec<Model> {
@@ -295,22 +296,45 @@ mod tests {
     }
 
     #[test]
+    fn long_fits_report_their_progress() {
+        use std::sync::Mutex;
+        struct Reports(Mutex<Vec<(usize, usize, &'static str)>>);
+        impl Progress for Reports {
+            fn report(&self, done: usize, total: usize, unit: &'static str) {
+                self.0.lock().unwrap().push((done, total, unit));
+            }
+        }
+        let data: Vec<f64> = (0..200).map(|i| ((i * 7919) % 23) as f64 / 7.0).collect();
+        let x = MatrixView::new("X", &data, 50, 4).unwrap();
+        let y: Vec<f64> = (0..50).map(|i| (i % 2) as f64).collect();
+        let y = MatrixView::new("y", &y, 50, 1).unwrap();
+        let reports = Reports(Mutex::new(Vec::new()));
+        let rounds = Hyperparams(vec![("n_estimators".into(), Value::Number(7.0))]);
+        fit(Task::Regression, "xgboost", &rounds, &x, Some(&y), 0, &|| false, &reports).unwrap();
+        assert_eq!(*reports.0.lock().unwrap(), (0..7).map(|i| (i, 7, "rounds")).collect::<Vec<_>>());
+        let reports = Reports(Mutex::new(Vec::new()));
+        fit(Task::Classification, "logistic", &Hyperparams::default(), &x, Some(&y), 2, &|| false, &reports).unwrap();
+        let seen = reports.0.lock().unwrap();
+        assert!(seen.len() > 1 && seen.iter().all(|&(_, total, unit)| total == 0 && unit == "iterations"), "{seen:?}");
+    }
+
+    #[test]
     fn unknown_algorithms_and_shape_errors() {
         let x = MatrixView::new("X", &[1.0, 2.0, 3.0, 4.0], 2, 2).unwrap();
         let y = MatrixView::new("y", &[1.0, 2.0], 2, 1).unwrap();
         let none = Hyperparams::default();
-        let err = fit(Task::Regression, "lightgbm", &none, &x, Some(&y), 0, &|| false).unwrap_err();
+        let err = fit(Task::Regression, "lightgbm", &none, &x, Some(&y), 0, &|| false, &pgml_ml_core::NO_PROGRESS).unwrap_err();
         assert_eq!(err.kind, ErrorKind::AlgorithmUnavailable);
         assert!(err.message.contains("linear, ridge"), "{}", err.message);
-        let err = fit(Task::Clustering, "dbscan", &none, &x, None, 0, &|| false).unwrap_err();
+        let err = fit(Task::Clustering, "dbscan", &none, &x, None, 0, &|| false, &pgml_ml_core::NO_PROGRESS).unwrap_err();
         assert_eq!(err.kind, ErrorKind::AlgorithmUnavailable);
         let bad = Hyperparams(vec![("alpha".into(), Value::Str("big".into()))]);
-        assert_eq!(fit(Task::Regression, "ridge", &bad, &x, Some(&y), 0, &|| false).unwrap_err().kind, ErrorKind::InvalidHyperparameter);
+        assert_eq!(fit(Task::Regression, "ridge", &bad, &x, Some(&y), 0, &|| false, &pgml_ml_core::NO_PROGRESS).unwrap_err().kind, ErrorKind::InvalidHyperparameter);
         let y3 = MatrixView::new("y", &[1.0, 2.0, 3.0], 3, 1).unwrap();
-        assert_eq!(fit(Task::Regression, "linear", &none, &x, Some(&y3), 0, &|| false).unwrap_err().kind, ErrorKind::InvalidArgument);
-        assert_eq!(fit(Task::Regression, "linear", &none, &x, None, 0, &|| false).unwrap_err().kind, ErrorKind::InvalidArgument);
+        assert_eq!(fit(Task::Regression, "linear", &none, &x, Some(&y3), 0, &|| false, &pgml_ml_core::NO_PROGRESS).unwrap_err().kind, ErrorKind::InvalidArgument);
+        assert_eq!(fit(Task::Regression, "linear", &none, &x, None, 0, &|| false, &pgml_ml_core::NO_PROGRESS).unwrap_err().kind, ErrorKind::InvalidArgument);
         let y2 = MatrixView::new("y", &[0.0, 1.0, 1.0, 0.0], 2, 2).unwrap();
-        assert_eq!(fit(Task::Classification, "logistic", &none, &x, Some(&y2), 2, &|| false).unwrap_err().kind, ErrorKind::InvalidArgument);
+        assert_eq!(fit(Task::Classification, "logistic", &none, &x, Some(&y2), 2, &|| false, &pgml_ml_core::NO_PROGRESS).unwrap_err().kind, ErrorKind::InvalidArgument);
         let model = fit_xy(Task::Regression, "linear", &x, &y, 0);
         let wide = MatrixView::new("X", &[1.0, 2.0, 3.0], 1, 3).unwrap();
         assert_eq!(model.predict(&wide).unwrap_err().kind, ErrorKind::InvalidArgument);

@@ -97,6 +97,16 @@ pub fn create_cancel_token<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
     args.env.external(CancelFlag::default())
 }
 
+/// (token) → `{ done, total, unit }`: the latest progress a fit reported into the token (unit '' before any).
+pub fn work_progress<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
+    let (done, total, unit) = cancel_flag(args, 0)?.map(|f| f.progress()).unwrap_or((0, 0, ""));
+    let (env, out) = (args.env, args.env.object()?);
+    env.set(out, "done", env.number_value(done as f64)?)?;
+    env.set(out, "total", env.number_value(total as f64)?)?;
+    env.set(out, "unit", env.string_value(unit)?)?;
+    Ok(out)
+}
+
 pub fn cancel<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
     if let Some(flag) = cancel_flag(args, 0)? {
         flag.cancel();

@@ -47,6 +47,7 @@ pub static EXPORTS: &[Export] = &[
     Export { name: "nativeInfo", callback: batch::native_info },
     Export { name: "createCancelToken", callback: batch::create_cancel_token },
     Export { name: "cancel", callback: batch::cancel },
+    Export { name: "workProgress", callback: batch::work_progress },
     Export { name: "matrixFromCopy", callback: matrix::from_copy },
     Export { name: "matrixFromArray", callback: matrix::from_array },
     Export { name: "matrixShape", callback: matrix::shape },

@@ -49,7 +49,11 @@ fn run_fit<D: Deref<Target = [f64]>>(a: &FitArgs<D>, flag: Option<&CancelFlag>) 
     let cancelled = || flag.is_some_and(|f| f.is_cancelled());
     let x = a.x.features(registry::find(a.task, &a.algorithm)?)?;
     let y = a.y.as_ref().map(Matrix::targets).transpose()?;
-    let (model, info) = registry::fit(a.task, &a.algorithm, &a.hyperparams, &x, y.as_ref(), a.num_classes, &cancelled)?;
+    let progress: &dyn pgml_ml_core::Progress = match flag {
+        Some(flag) => flag,
+        None => &pgml_ml_core::NO_PROGRESS,
+    };
+    let (model, info) = registry::fit(a.task, &a.algorithm, &a.hyperparams, &x, y.as_ref(), a.num_classes, &cancelled, progress)?;
     Ok(Fitted { model, info })
 }
 

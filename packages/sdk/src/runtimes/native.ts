@@ -82,7 +82,7 @@ export class NativeRuntime implements Runtime {
           ...targets,
           numClasses: input.numClasses ?? 0,
         },
-        { signal: input.signal },
+        { signal: input.signal, ...(input.onProgress ? { onProgress: input.onProgress } : {}) },
       ),
     );
     return this.#wrap(model, input.task, input.algorithm);

@@ -86,7 +86,8 @@ pub fn run(input: &FitInput, points: &Points, initial: Vec<f64>, max_iter: usize
     let mut labels_old = labels.clone();
     let mut strict_convergence = false;
     let mut n_iter = 0;
-    for _ in 0..max_iter {
+    for iteration in 0..max_iter {
+        input.report(iteration, 0, "iterations");
         input.check_cancelled()?;
         n_iter += 1;
         let mut sums = assign_and_sum(points, &centers, &mut labels);

@@ -183,6 +183,7 @@ fn fit_mini_batch_kmeans(input: &FitInput) -> Result<Fit> {
     let mut steps = 0;
     for i in 0..n_steps {
         if i % 64 == 0 {
+            input.report(i, n_steps, "steps");
             input.check_cancelled()?;
         }
         steps = i + 1;

@@ -9,7 +9,7 @@ use crate::{kmeans::KMEANS, minibatch::MINI_BATCH_KMEANS, pca::PCA};
 fn fit(def: &AlgorithmDef, x: &[f64], cols: usize, hp: &[(&str, Value)]) -> Result<Fit> {
     let x = MatrixView::new("X", x, x.len() / cols, cols)?;
     let params = resolve(def.estimator, def.params, &Hyperparams(hp.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()))?;
-    (def.fit)(&FitInput { x: &x, y: None, n_classes: 0, params: &params, cancelled: &|| false })
+    (def.fit)(&FitInput { x: &x, y: None, n_classes: 0, params: &params, cancelled: &|| false, progress: &pgml_ml_core::NO_PROGRESS })
 }
 
 fn num(name: &str, v: f64) -> (&str, Value) {

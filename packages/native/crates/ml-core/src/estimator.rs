@@ -56,7 +56,22 @@ pub struct FitInput<'a> {
     pub params: &'a Params,
     /// Polled between iterations of iterative solvers; `true` → return `Error::aborted()`.
     pub cancelled: &'a (dyn Fn() -> bool + Sync),
+    /// Told how far a long fit has come (trees, boosting rounds, solver iterations), for the caller's progress display.
+    pub progress: &'a dyn Progress,
 }
+
+/// Where a fit reports its progress; the N-API layer keeps the latest report for JS to poll.
+pub trait Progress: Sync {
+    /// `done` units of work so far, of `total` (0 when not known ahead, e.g. iterations until convergence).
+    fn report(&self, done: usize, total: usize, unit: &'static str);
+}
+
+/// Progress nobody watches (tests, nested fits).
+pub struct NoProgress;
+impl Progress for NoProgress {
+    fn report(&self, _done: usize, _total: usize, _unit: &'static str) {}
+}
+pub static NO_PROGRESS: NoProgress = NoProgress;
 
 impl<'a> FitInput<'a> {
     /// y, or INVALID_ARGUMENT for a supervised algorithm called without one.
@@ -67,6 +82,22 @@ impl<'a> FitInput<'a> {
     /// The same input with another y (used to fit one model per target column).
     pub fn with_y(&self, y: &'a MatrixView<'a>) -> FitInput<'a> {
         FitInput { y: Some(y), ..*self }
+    }
+
+    /// Reports progress (see `Progress::report`).
+    pub fn report(&self, done: usize, total: usize, unit: &'static str) {
+        self.progress.report(done, total, unit);
+    }
+
+    /// The `cancelled` check for a solver that polls it once every `every` units of work (boosting rounds, solver
+    /// iterations): each poll also reports the units done so far, of `total` (0 when not known ahead).
+    pub fn ticking(&self, unit: &'static str, total: usize, every: usize) -> impl Fn() -> bool + Sync + '_ {
+        let polls = std::sync::atomic::AtomicUsize::new(0);
+        move || {
+            let done = polls.fetch_add(1, std::sync::atomic::Ordering::Relaxed) * every;
+            self.progress.report(if total > 0 { done.min(total) } else { done }, total, unit);
+            (self.cancelled)()
+        }
     }
 
     /// `Err(ABORTED)` once the caller cancelled.

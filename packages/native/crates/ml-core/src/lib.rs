@@ -18,7 +18,7 @@ pub mod tsqr;
 
 pub use codec::{Reader, Writer};
 pub use error::{Error, ErrorKind, Result};
-pub use estimator::{check_features, AlgorithmDef, Fit, FitInfo, FitInput, Fitted, Task};
+pub use estimator::{check_features, AlgorithmDef, Fit, FitInfo, FitInput, Fitted, Progress, Task, NO_PROGRESS};
 pub use hyperparams::{Hyperparams, ParamSpec, Params};
 pub use matrix::MatrixView;
 pub use multi_target::{read_multi_target, wrap_multi_target};

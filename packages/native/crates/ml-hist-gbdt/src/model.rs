@@ -68,7 +68,7 @@ fn fit_regressor(input: &FitInput) -> Result<Fit> {
         return Err(Error::data(format!("y contains {} at row {i}", y[i])));
     }
     let s = settings(input.params, y.len())?;
-    let ensemble = boost(input.x, y, Loss::SquaredError, &s, input.cancelled)?;
+    let ensemble = boost(input.x, y, Loss::SquaredError, &s, &input.ticking("iterations", s.max_iter, 1))?;
     Ok(HistGbdtModel::fitted(input.x.cols(), None, ensemble))
 }
 
@@ -76,7 +76,7 @@ fn fit_classifier(input: &FitInput) -> Result<Fit> {
     let (trained, positions) = encode_labels(input.y()?.data(), input.n_classes)?;
     let y: Vec<f64> = positions.iter().map(|&p| p as f64).collect();
     let s = settings(input.params, y.len())?;
-    let ensemble = boost(input.x, &y, Loss::for_classes(trained.len()), &s, input.cancelled)?;
+    let ensemble = boost(input.x, &y, Loss::for_classes(trained.len()), &s, &input.ticking("iterations", s.max_iter, 1))?;
     Ok(HistGbdtModel::fitted(input.x.cols(), Some(Classes { n_classes: input.n_classes, trained }), ensemble))
 }
 

@@ -12,7 +12,7 @@ fn params(pairs: &[(&str, Value)]) -> Hyperparams {
 
 fn fit_with(def: &AlgorithmDef, x: &MatrixView, y: &MatrixView, n_classes: usize, given: &Hyperparams, cancelled: &(dyn Fn() -> bool + Sync)) -> Result<Fit> {
     let params = resolve(def.estimator, def.params, given)?;
-    (def.fit)(&FitInput { x, y: Some(y), n_classes, params: &params, cancelled })
+    (def.fit)(&FitInput { x, y: Some(y), n_classes, params: &params, cancelled, progress: &pgml_ml_core::NO_PROGRESS })
 }
 
 fn fit(def: &AlgorithmDef, x: &MatrixView, y: &MatrixView, n_classes: usize, given: &[(&str, Value)]) -> Result<Box<dyn Fitted>> {

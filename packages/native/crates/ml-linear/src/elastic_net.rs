@@ -108,7 +108,8 @@ fn fit_one(input: &FitInput, l1_ratio: f64) -> Result<Fit> {
         tol: params.f64("tol"),
         positive: params.bool("positive"),
     };
-    let solution = enet_coordinate_descent(&problem, feature_order(params)?, input.cancelled).ok_or_else(Error::aborted)?;
+    // The solver polls every 16 iterations (coordinate_descent.rs).
+    let solution = enet_coordinate_descent(&problem, feature_order(params)?, &input.ticking("iterations", 0, 16)).ok_or_else(Error::aborted)?;
     let model = LinearModel::from_centered(solution.w, p, &x_offset, &y_offset);
     if !model.coef.iter().chain(&model.intercept).all(|v| v.is_finite()) {
         return Err(Error::data(
@@ -130,7 +131,7 @@ mod tests {
         let x = MatrixView::new("X", x, rows, cols)?;
         let y = MatrixView::new("y", y, rows, y_cols)?;
         let params = resolve(def.estimator, def.params, &Hyperparams(hp.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()))?;
-        (def.fit)(&FitInput { x: &x, y: Some(&y), n_classes: 0, params: &params, cancelled: &|| false })
+        (def.fit)(&FitInput { x: &x, y: Some(&y), n_classes: 0, params: &params, cancelled: &|| false, progress: &pgml_ml_core::NO_PROGRESS })
     }
 
     #[test]

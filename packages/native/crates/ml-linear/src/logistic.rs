@@ -154,7 +154,7 @@ pub fn fit_logistic_regression(
 }
 
 fn fit(input: &FitInput) -> Result<Fit> {
-    let (model, report) = fit_logistic_regression(input.x, input.y()?.data(), input.n_classes, input.params, input.cancelled)?;
+    let (model, report) = fit_logistic_regression(input.x, input.y()?.data(), input.n_classes, input.params, &input.ticking("iterations", 0, 1))?;
     Ok((Box::new(model), FitInfo { n_iter: Some(report.n_iter), converged: report.converged }))
 }
 

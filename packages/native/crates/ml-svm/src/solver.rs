@@ -11,7 +11,7 @@ use crate::qmatrix::QMatrix;
 
 const TAU: f64 = 1e-12;
 /// How often (iterations) the caller's cancellation flag is polled.
-const CANCEL_POLL: usize = 1000;
+pub(crate) const CANCEL_POLL: usize = 1000;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Bound {

@@ -78,7 +78,8 @@ fn fit(input: &FitInput) -> Result<Fit> {
     if params.bool("break_ties") {
         return Err(Error::hyperparameter("break_ties=true is not supported by the native SVC; use the python runtime"));
     }
-    let trainer = Trainer::new(input.x, params, input.cancelled)?;
+    let ticking = input.ticking("iterations", 0, crate::solver::CANCEL_POLL);
+    let trainer = Trainer::new(input.x, params, &ticking)?;
     let (classes, positions) = encode_labels(input.y()?.data(), input.n_classes)?;
     let k = classes.len();
     // libsvm groups rows by class, keeping their order within a class.

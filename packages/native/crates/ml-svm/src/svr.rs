@@ -75,7 +75,8 @@ impl SvrModel {
 
 fn fit_one(input: &FitInput) -> Result<Fit> {
     let params = input.params;
-    let trainer = Trainer::new(input.x, params, input.cancelled)?;
+    let ticking = input.ticking("iterations", 0, crate::solver::CANCEL_POLL);
+    let trainer = Trainer::new(input.x, params, &ticking)?;
     let solution = trainer.epsilon_svr(input.y()?.data(), params.f64("C"), params.f64("epsilon"))?;
     let mut support_vectors = Vec::new();
     let mut dual_coef = Vec::new();

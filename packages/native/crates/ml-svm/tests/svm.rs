@@ -16,7 +16,7 @@ pub fn fit(estimator: &str, x: &[f64], cols: usize, y: &[f64], y_cols: usize, n_
     let params = resolve(d.estimator, d.params, &given)?;
     let xv = MatrixView::finite("X", x, x.len() / cols, cols)?;
     let yv = MatrixView::new("y", y, y.len() / y_cols, y_cols)?;
-    (d.fit)(&FitInput { x: &xv, y: Some(&yv), n_classes, params: &params, cancelled: &|| false })
+    (d.fit)(&FitInput { x: &xv, y: Some(&yv), n_classes, params: &params, cancelled: &|| false, progress: &pgml_ml_core::NO_PROGRESS })
 }
 
 pub fn round_trip(estimator: &str, model: &dyn Fitted) -> Vec<u8> {

@@ -17,7 +17,7 @@ fn fit(d: &AlgorithmDef, x: &[f64], cols: usize, y: &[f64], y_cols: usize, n_cla
     let params = resolve(d.estimator, d.params, &given)?;
     let x = MatrixView::finite("X", x, rows, cols)?;
     let y = MatrixView::new("y", y, rows, y_cols)?;
-    let input = FitInput { x: &x, y: Some(&y), n_classes, params: &params, cancelled: &|| false };
+    let input = FitInput { x: &x, y: Some(&y), n_classes, params: &params, cancelled: &|| false, progress: &pgml_ml_core::NO_PROGRESS };
     Ok((d.fit)(&input)?.0)
 }
 

@@ -40,7 +40,7 @@ pub fn fit(input: &FitInput, estimator: Estimator) -> Result<Fit> {
     let model = {
         let mut dtrain = DMatrix::dense(input.x, dmatrix_threads(input.params))?;
         dtrain.set_labels(&labels, y.rows(), y.cols())?;
-        let booster = Booster::train(&dtrain, &booster_params, rounds, input.cancelled)?;
+        let booster = Booster::train(&dtrain, &booster_params, rounds, &input.ticking("rounds", rounds, 1))?;
         // What python's training callbacks record after any `train()` without early stopping ("compatibility with
         // versions older than 1.4"); stored in the model, so setting them keeps our UBJSON byte-identical to python's.
         booster.set_attr("best_iteration", &(rounds - 1).to_string())?;

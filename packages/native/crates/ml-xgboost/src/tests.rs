@@ -25,7 +25,7 @@ fn hyper(pairs: &[(&str, Value)]) -> Hyperparams {
 
 fn fit_with(def: &AlgorithmDef, pairs: &[(&str, Value)], x: &MatrixView, y: &MatrixView, n_classes: usize, cancelled: &(dyn Fn() -> bool + Sync)) -> Result<Box<dyn Fitted>> {
     let params = resolve(def.estimator, def.params, &hyper(pairs))?;
-    let input = FitInput { x, y: Some(y), n_classes, params: &params, cancelled };
+    let input = FitInput { x, y: Some(y), n_classes, params: &params, cancelled, progress: &pgml_ml_core::NO_PROGRESS };
     Ok((def.fit)(&input)?.0)
 }
 
