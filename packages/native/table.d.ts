@@ -47,6 +47,14 @@ export class TableDecoder {
   constructor(columns: TableColumn[], options?: { expectedRows?: number });
   /** Decodes every row the chunk completes (the chunk is not kept); returns the rows decoded and not yet taken. */
   push(chunk: Uint8Array): number;
+  /**
+   * The same from the socket bytes of a `COPY … TO STDOUT` still framed in PostgreSQL's wire protocol (CopyData
+   * messages): undefined while the chunk belongs to the copy; at CopyDone (or a message that is not the copy's, such
+   * as an ErrorResponse) where the driver's parser takes over: `carried` bytes first, then `chunk` from `offset`.
+   */
+  pushWire(chunk: Uint8Array): { offset: number; carried: Uint8Array } | undefined;
+  /** Rows decoded and not yet taken. */
+  readonly rows: number;
   /** The rows decoded so far; decoding goes on into a new table (scoring a relation batch by batch). */
   take(): NativeTable;
   /** The remaining rows, after checking the stream ended with its trailer (`DATA_ERROR` if truncated). */

@@ -13,6 +13,15 @@ export class TableDecoder {
     return binding.tableDecoderPush(this.#handle, chunk);
   }
 
+  pushWire(chunk) {
+    const offset = binding.tableDecoderPushWire(this.#handle, chunk);
+    return offset < 0 ? undefined : { offset, carried: binding.tableDecoderWireCarry(this.#handle) };
+  }
+
+  get rows() {
+    return binding.tableDecoderRows(this.#handle);
+  }
+
   take() {
     return new NativeTable(binding.tableDecoderTake(this.#handle));
   }

@@ -12,9 +12,9 @@ function recordingCopies(db: Db, log: string[]): Db {
     pooled: db.pooled,
     query: (sql, params) => db.query(sql, params),
     transaction: (fn) => db.transaction((tx) => fn(recordingCopies(tx, log))),
-    copyOut: (sql, onChunk) => {
+    copyOut: (sql, sink) => {
       log.push(sql);
-      return db.copyOut(sql, onChunk);
+      return db.copyOut(sql, sink);
     },
     copyIn: (target, data) => db.copyIn(target, data),
     close: () => db.close(),

@@ -335,9 +335,9 @@ function recording(inner: Db, log: string[]): Db {
       return db.query(sql, params);
     },
     transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
-    copyOut: (sql, onChunk) => {
+    copyOut: (sql, sink) => {
       log.push(sql);
-      return db.copyOut(sql, onChunk);
+      return db.copyOut(sql, sink);
     },
     copyIn: (target, data) => {
       log.push(`COPY ${target}`);

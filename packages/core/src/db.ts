@@ -7,6 +7,26 @@ export interface QueryResult<Row> {
   rowCount: number;
 }
 
+/** Where a driver hands over the part of the copy's bytes that belongs to it. */
+export interface WireHandback {
+  /** The driver's parser takes over at `offset` of the chunk just given… */
+  offset: number;
+  /** …after these bytes, the start of the same message that arrived in an earlier chunk (usually empty). */
+  carried: Uint8Array;
+}
+
+/** The consumer of a `COPY … TO` stream. */
+export interface CopySink {
+  /** A piece of the binary COPY stream. A promise pauses the stream until it settles (a slow consumer slows the server). */
+  data(chunk: Uint8Array): void | Promise<void>;
+  /**
+   * Optional, for consumers that strip PostgreSQL's wire protocol themselves (the native decoder): drivers that can
+   * give their socket's bytes call this instead of `data`, saving the per-message parsing in JavaScript. Returns
+   * undefined while the bytes belong to the copy, and at its end where the driver's own parser takes over.
+   */
+  wire?(chunk: Uint8Array): WireHandback | undefined | Promise<WireHandback | undefined>;
+}
+
 export interface Db {
   /** Which engine is behind this handle; only used for reporting, never to fork SQL. */
   readonly engine: 'postgres' | 'pglite';
@@ -20,11 +40,11 @@ export interface Db {
   /** Runs `fn` inside BEGIN/COMMIT on one connection; ROLLBACK when `fn` throws, and rethrows. */
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
   /**
-   * Runs `COPY (<selectSql>) TO … WITH (FORMAT binary)` and hands the PostgreSQL binary COPY stream to `onChunk` as
-   * it arrives (awaited: a slow consumer pauses the stream; PGlite delivers it in one chunk). This is the bulk path:
-   * numbers arrive as their exact binary values, with no per-row JS objects. `collectCopy` gathers it whole.
+   * Runs `COPY (<selectSql>) TO … WITH (FORMAT binary)` and hands the PostgreSQL binary COPY stream to `sink` as it
+   * arrives (PGlite delivers it in one chunk). This is the bulk path: numbers arrive as their exact binary values,
+   * with no per-row JS objects. `collectCopy` gathers it whole.
    */
-  copyOut(selectSql: string, onChunk: (chunk: Uint8Array) => void | Promise<void>): Promise<void>;
+  copyOut(selectSql: string, sink: CopySink): Promise<void>;
   /**
    * Runs `COPY <target> FROM … WITH (FORMAT binary)` with `data`, one whole binary COPY stream (header to trailer);
    * `target` is a quoted table name with its column list. Returns the rows copied.

@@ -1,5 +1,5 @@
 export * from './errors.js';
-export type { Db, QueryResult } from './db.js';
+export type { CopySink, Db, QueryResult, WireHandback } from './db.js';
 export type { FitInput, FitProgress, FittedModel, Matrix, Runtime, RuntimeName, Task } from './runtime.js';
 export * from './db/index.js';
 export * from './datasets/index.js';

@@ -3,6 +3,7 @@
  * COPY stream decoded straight into a row-major feature matrix, PostgresML's preprocessing fitted and applied on it,
  * and predictions encoded back as a COPY FROM stream. Core only orchestrates; no row ever becomes a JS object.
  */
+import type { WireHandback } from '../db.js';
 import type { PreprocessColumnOptions, PreprocessorState } from '../ml/preprocess-state.js';
 
 /** How a column travels in the COPY stream; other types are cast in the SELECT (numeric → float8, char(n) → text). */
@@ -28,6 +29,10 @@ export interface TableEngine {
 export interface TableDecoder {
   /** Decodes the rows the chunk completes; returns the rows decoded and not yet taken. */
   push(chunk: Uint8Array): number;
+  /** The same from socket bytes still framed in PostgreSQL's wire protocol (see `CopySink.wire`). */
+  pushWire(chunk: Uint8Array): WireHandback | undefined;
+  /** Rows decoded and not yet taken. */
+  readonly rows: number;
   /** The rows so far; decoding goes on into a new table. */
   take(): DecodedTable;
   /** The remaining rows once the stream ended with its trailer. */

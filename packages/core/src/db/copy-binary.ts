@@ -21,9 +21,11 @@ export interface FloatArrays {
 export async function collectCopy(db: Db, selectSql: string): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let length = 0;
-  await db.copyOut(selectSql, (chunk) => {
-    chunks.push(chunk);
-    length += chunk.length;
+  await db.copyOut(selectSql, {
+    data: (chunk) => {
+      chunks.push(chunk);
+      length += chunk.length;
+    },
   });
   if (chunks.length === 1) return chunks[0]!;
   const out = new Uint8Array(length);

@@ -191,8 +191,15 @@ async function scoreRelation(
   const copy = limit === undefined ? handles : { snapshot: handles.snapshot, reader: handles.reader };
   const ranges = await copyRanges(copy, source.qualified, select, (range) => {
     const decoder = (decoders[range] = registry.tables.decoder(columns));
-    return async (chunk) => {
-      if (decoder.push(chunk) >= batchRows) await score(decoder.take());
+    return {
+      data: async (chunk) => {
+        if (decoder.push(chunk) >= batchRows) await score(decoder.take());
+      },
+      wire: async (chunk) => {
+        const end = decoder.pushWire(chunk);
+        if (decoder.rows >= batchRows) await score(decoder.take());
+        return end;
+      },
     };
   });
   for (const decoder of decoders.slice(0, ranges)) await score(decoder.finish());

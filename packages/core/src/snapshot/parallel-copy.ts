@@ -5,7 +5,7 @@
  * rows, as one COPY would, and the ranges in order give the table's physical order. Views, small tables, PGlite
  * (one connection) and servers that refuse to export a snapshot read as one stream.
  */
-import type { Db } from '../db.js';
+import type { CopySink, Db } from '../db.js';
 
 export interface ParallelRead {
   /** A pooled handle on the same database, not in the caller's transaction. */
@@ -59,19 +59,19 @@ export interface CopyHandles {
 }
 
 /**
- * Runs `COPY (select [WHERE range]) …` for each range at once (or once), handing every chunk of range i to
- * `onChunk(i)`; returns the number of ranges, in table order. `select` must end with its FROM clause.
+ * Runs `COPY (select [WHERE range]) …` for each range at once (or once) into `sinkFor(i)`; returns the number of
+ * ranges, in table order. `select` must end with its FROM clause.
  */
 export async function copyRanges(
   handles: CopyHandles,
   qualified: string,
   select: string,
-  onChunk: (range: number, ranges: number) => (chunk: Uint8Array) => void | Promise<void>,
+  sinkFor: (range: number, ranges: number) => CopySink,
 ): Promise<number> {
   const { parallel } = handles;
   const ranges = await plan(handles.snapshot, qualified, parallel);
   if (!ranges) {
-    await handles.reader.copyOut(select, onChunk(0, 1));
+    await handles.reader.copyOut(select, sinkFor(0, 1));
     return 1;
   }
   const n = ranges.ranges.length;
@@ -80,7 +80,7 @@ export async function copyRanges(
       parallel!.pool.transaction(async (tx) => {
         await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
         await tx.query(`SET TRANSACTION SNAPSHOT '${ranges.snapshot}'`);
-        await tx.copyOut(`${select} WHERE ${where}`, onChunk(i, n));
+        await tx.copyOut(`${select} WHERE ${where}`, sinkFor(i, n));
       }),
     ),
   );

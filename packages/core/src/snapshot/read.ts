@@ -81,12 +81,23 @@ export async function readTable(
     const share = expectedRows === undefined ? {} : { expectedRows: range === 0 ? expectedRows : Math.ceil(expectedRows / count) };
     const decoder = (decoders[range] = engine.decoder(specs, share));
     rows[range] = 0;
-    return (chunk) => {
-      rows[range] = decoder.push(chunk);
+    const report = (): void => {
       if (onProgress && performance.now() - reported >= PROGRESS_EVERY_MS) {
         reported = performance.now();
+        rows[range] = decoder.rows;
         onProgress({ rows: rows.reduce((a, b) => a + b, 0), ...(expectedRows === undefined ? {} : { expectedRows }) });
       }
+    };
+    return {
+      data: (chunk) => {
+        decoder.push(chunk);
+        report();
+      },
+      wire: (chunk) => {
+        const end = decoder.pushWire(chunk);
+        report();
+        return end;
+      },
     };
   });
   const tables = decoders.slice(0, ranges).map((d) => d.finish());

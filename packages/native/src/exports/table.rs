@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex};
 use pgml_ml_core::json::{parse, quote, Json};
 use pgml_table::predictions::{encode, Prediction};
 use pgml_table::preprocess::{apply_rows, fit, transform_table, ColumnOptions, State};
+use pgml_table::wire::WireEnd;
 use pgml_table::{ColumnSpec, Role, Table, TableBuilder, WireType};
 
 use super::args::{bytes, count, floats, u32_array};
@@ -86,6 +87,34 @@ pub fn decoder_push<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
         b.push(chunk)?;
         Ok(b.rows())
     })?;
+    args.env.number_value(rows as f64)
+}
+
+/// (decoder, socketBytes) → -1 when the whole chunk was the copy's, else the offset where the driver's protocol
+/// parser takes over; bytes of that message cut off in the previous chunk are left for `decoderWireCarry`.
+pub fn decoder_push_wire<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
+    let chunk = bytes(args, 1, "chunk")?;
+    let offset = with_decoder(args, |b| {
+        Ok(match b.push_wire(chunk)? {
+            WireEnd::Consumed => -1.0,
+            WireEnd::Handback { offset, carried } => {
+                b.wire_carry = carried;
+                offset as f64
+            }
+        })
+    })?;
+    args.env.number_value(offset)
+}
+
+/// (decoder) → the start of the message handed back that arrived in the previous chunk (usually empty).
+pub fn decoder_wire_carry<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
+    let carried = with_decoder(args, |b| Ok(std::mem::take(&mut b.wire_carry)))?;
+    args.env.typed_array_from(&carried)
+}
+
+/// (decoder) → rows decoded and not yet taken.
+pub fn decoder_rows<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
+    let rows = with_decoder(args, |b| Ok(b.rows()))?;
     args.env.number_value(rows as f64)
 }
 

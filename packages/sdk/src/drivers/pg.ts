@@ -7,11 +7,12 @@
  * always its float32 value), `bigint` and `numeric` as strings. Core reads training data through `copyOut`,
  * which carries the exact binary values, so these text parsers are left as they are.
  */
-import type { Db, QueryResult } from '@pgml-ts/core';
+import type { CopySink, Db, QueryResult } from '@pgml-ts/core';
 import { InvalidArgument, maskSecrets, PgmlError } from '@pgml-ts/core';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { toDatabaseError } from './errors.js';
+import { CopyWireQuery } from './pg-copy-wire.js';
 
 type Queryable = pg.Pool | pg.PoolClient;
 
@@ -126,12 +127,18 @@ class PgDb implements Db {
     }
   }
 
-  async copyOut(selectSql: string, onChunk: (chunk: Uint8Array) => void | Promise<void>): Promise<void> {
+  async copyOut(selectSql: string, sink: CopySink): Promise<void> {
+    const text = `COPY (${selectSql}) TO STDOUT WITH (FORMAT binary)`;
     await this.#onClient('COPY failed', async (client) => {
-      const stream = client.query(copyTo(`COPY (${selectSql}) TO STDOUT WITH (FORMAT binary)`));
+      if (sink.wire) {
+        const query = new CopyWireQuery(text, { wire: sink.wire.bind(sink) });
+        client.query(query as unknown as pg.Submittable);
+        return query.done;
+      }
+      const stream = client.query(copyTo(text));
       // Iterating pauses the socket while a chunk is being handled: a slow consumer slows the server, nothing piles up.
       for await (const chunk of stream as AsyncIterable<Buffer>) {
-        const handled = onChunk(chunk);
+        const handled = sink.data(chunk);
         if (handled) await handled;
       }
     });

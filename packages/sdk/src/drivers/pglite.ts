@@ -16,7 +16,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Db, QueryResult } from '@pgml-ts/core';
+import type { CopySink, Db, QueryResult } from '@pgml-ts/core';
 import { DatabaseError } from '@pgml-ts/core';
 import type { PGlite, Results, Transaction } from '@electric-sql/pglite';
 import { defaultLockTimeout, lockDataDir, type DataDirLock } from './data-dir-lock.js';
@@ -82,7 +82,7 @@ class PgliteDb implements Db {
     try {
       return await this.pglite.transaction((tx) =>
         this.#insideTransaction.run(true, () =>
-          fn(new PgliteTxDb(tx)).catch((error: unknown) => {
+          fn(new PgliteTxDb(tx, this.pglite)).catch((error: unknown) => {
             callbackFailed = true;
             throw error;
           }),
@@ -94,8 +94,8 @@ class PgliteDb implements Db {
     }
   }
 
-  copyOut(selectSql: string, onChunk: (chunk: Uint8Array) => void | Promise<void>): Promise<void> {
-    return copyOut(this.#main(), selectSql, onChunk);
+  copyOut(selectSql: string, sink: CopySink): Promise<void> {
+    return copyOut(this.#main(), this.pglite, selectSql, sink);
   }
 
   copyIn(target: string, data: Uint8Array): Promise<number> {
@@ -128,7 +128,10 @@ class PgliteTxDb implements Db {
   readonly engine = 'pglite' as const;
   readonly pooled = false;
 
-  constructor(private readonly tx: Transaction) {}
+  constructor(
+    private readonly tx: Transaction,
+    private readonly pglite: PGlite,
+  ) {}
 
   query<Row = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<Row>> {
     return runQuery<Row>(this.tx, sql, params);
@@ -138,8 +141,8 @@ class PgliteTxDb implements Db {
     return fn(this);
   }
 
-  copyOut(selectSql: string, onChunk: (chunk: Uint8Array) => void | Promise<void>): Promise<void> {
-    return copyOut(this.tx, selectSql, onChunk);
+  copyOut(selectSql: string, sink: CopySink): Promise<void> {
+    return copyOut(this.tx, this.pglite, selectSql, sink);
   }
 
   copyIn(target: string, data: Uint8Array): Promise<number> {
@@ -159,15 +162,23 @@ async function runQuery<Row>(runner: Runner, sql: string, params: readonly unkno
   return { rows: result.rows, rowCount: result.rowCount ?? result.affectedRows ?? result.rows.length };
 }
 
-async function copyOut(runner: Runner, selectSql: string, onChunk: (chunk: Uint8Array) => void | Promise<void>): Promise<void> {
+/** PGlite's internal that hands over (and clears) what the last statement wrote to /dev/blob. */
+interface BlobOwner {
+  _getWrittenBlob?(): Promise<Blob | undefined>;
+}
+
+async function copyOut(runner: Runner, pglite: PGlite, selectSql: string, sink: CopySink): Promise<void> {
   let result: Results;
   try {
     result = await runner.query(`COPY (${selectSql}) TO '/dev/blob' WITH (FORMAT binary)`);
   } catch (error) {
+    // PGlite (0.5) keeps what a COPY that failed midway wrote to /dev/blob and puts it in front of the next COPY's
+    // blob, which then does not decode: dropped here.
+    await (pglite as unknown as BlobOwner)._getWrittenBlob?.();
     throw toDatabaseError(error, 'COPY failed');
   }
   if (!result.blob) throw new DatabaseError('PGlite returned no blob for COPY TO /dev/blob');
-  await onChunk(new Uint8Array(await result.blob.arrayBuffer()));
+  await sink.data(new Uint8Array(await result.blob.arrayBuffer()));
 }
 
 async function copyIn(runner: Runner, target: string, data: Uint8Array): Promise<number> {

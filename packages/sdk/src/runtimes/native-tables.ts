@@ -42,6 +42,10 @@ export function nativeTableEngine(native: NativeModule): TableEngine {
       const decoder = new native.TableDecoder(...args);
       return {
         push: withNativeErrors((chunk: Uint8Array) => decoder.push(chunk)),
+        pushWire: withNativeErrors((chunk: Uint8Array) => decoder.pushWire(chunk)),
+        get rows() {
+          return decoder.rows;
+        },
         take: withNativeErrors(() => decoded(decoder.take())),
         finish: withNativeErrors(() => decoded(decoder.finish())),
       };

@@ -8,12 +8,16 @@ use crate::copy_format::{be_i32, Framer, Tuple};
 use crate::decode::{array_into, scalar_unchecked, FieldError};
 use crate::dictionary::Dictionary;
 use crate::table::{FeatureColumn, LabelColumn, Table};
+use crate::wire::{WireEnd, WireFramer};
 
 pub struct TableBuilder {
     specs: Vec<ColumnSpec>,
     plan: Vec<Step>,
     fixed: Option<FixedLayout>,
     framer: Framer,
+    wire: WireFramer,
+    /// The start of a handed-back protocol message that arrived in an earlier chunk (see `push_wire`).
+    pub wire_carry: Vec<u8>,
     table: Table,
     /// Row numbers of `table` continue from here (rows already taken), for messages.
     first_row: usize,
@@ -125,20 +129,20 @@ impl TableBuilder {
         }
         let plan = plan(&specs, &table);
         let fixed = fixed_layout(&plan);
-        Ok(TableBuilder { framer: Framer::new(specs.len()), specs, plan, fixed, table, first_row: 0 })
+        Ok(TableBuilder { framer: Framer::new(specs.len()), wire: WireFramer::default(), wire_carry: Vec::new(), specs, plan, fixed, table, first_row: 0 })
     }
 
     /// Decodes every row the chunk completes.
     pub fn push(&mut self, chunk: &[u8]) -> Result<()> {
-        let TableBuilder { specs, plan, fixed, framer, table, first_row } = self;
-        framer.push(chunk, &mut |tuple| {
-            if let Some(fixed) = fixed.as_ref().filter(|f| f.size == tuple.bytes().len()) {
-                if append_fixed_row(fixed, table, tuple.bytes()) {
-                    return Ok(());
-                }
-            }
-            append_row(specs, plan, table, *first_row, tuple)
-        })
+        let TableBuilder { specs, plan, fixed, framer, table, first_row, .. } = self;
+        framer.push(chunk, &mut |tuple| append_tuple(specs, plan, fixed.as_ref(), table, *first_row, tuple))
+    }
+
+    /// Decodes the rows that socket bytes of a COPY TO STDOUT complete, stripping the wire protocol's framing (see
+    /// `wire`); says where the driver's own parser takes over.
+    pub fn push_wire(&mut self, chunk: &[u8]) -> Result<WireEnd> {
+        let TableBuilder { specs, plan, fixed, framer, wire, table, first_row, .. } = self;
+        wire.push(chunk, &mut |data| framer.push(data, &mut |tuple| append_tuple(specs, plan, fixed.as_ref(), table, *first_row, tuple)))
     }
 
     /// Rows decoded and not yet taken.
@@ -180,6 +184,15 @@ fn text_code(dictionary: &mut Dictionary, spec: &ColumnSpec, row: usize, bytes: 
         .code(bytes)
         .map(|c| c as f64)
         .map_err(|_| Error::data(format!("column {:?} row {row}: text is not valid UTF-8", spec.name)))
+}
+
+fn append_tuple(specs: &[ColumnSpec], plan: &[Step], fixed: Option<&FixedLayout>, table: &mut Table, first_row: usize, tuple: &Tuple) -> Result<()> {
+    if let Some(fixed) = fixed.filter(|f| f.size == tuple.bytes().len()) {
+        if append_fixed_row(fixed, table, tuple.bytes()) {
+            return Ok(());
+        }
+    }
+    append_row(specs, plan, table, first_row, tuple)
 }
 
 /// Decodes a row of the fixed layout; false (nothing appended) when a length prefix differs — a NULL, or a malformed

@@ -12,6 +12,7 @@
 //! | `preprocess` | PostgresML's encode → impute → scale: statistics from training rows, applied in place on the matrix |
 //! | `reorder` | rows permuted in place (train rows first, then test rows) so a split costs no copy |
 //! | `predictions` | (key, prediction, probabilities) rows as a binary COPY FROM stream |
+//! | `wire` | the wire protocol's CopyData framing stripped natively, for drivers that hand over socket bytes |
 
 pub mod builder;
 pub mod columns;
@@ -23,6 +24,7 @@ pub mod predictions;
 pub mod preprocess;
 pub mod reorder;
 pub mod table;
+pub mod wire;
 
 pub use builder::TableBuilder;
 pub use columns::{ColumnSpec, Role, WireType};
