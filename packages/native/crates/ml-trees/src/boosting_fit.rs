@@ -1,10 +1,13 @@
 //! Fitting scikit-learn 1.2's `GradientBoostingRegressor` (squared error) and `GradientBoostingClassifier` (log
 //! loss) the way `_gb.py` and `_gb_losses.py` do, draw for draw and operation for operation. One `RandomState`
 //! serves the whole fit: per stage, `subsample < 1` first draws the in-bag mask (`_random_sample_mask`), then each
-//! of the stage's trees seeds its splitter from it. A stage fits K regression trees (K = 1 except for more than two
-//! classes) to the negative gradient at the stage's start; classifier leaves then take the Newton step over their
-//! in-bag rows (numpy sums in row order), and every row moves by learning_rate × its leaf's value. The log loss's
-//! exp and log are numpy's (`numpy.rs`); expit is the C library's, as scipy's.
+//! of the stage's trees seeds its splitter from it — its only draw, so the K trees of a stage (K = 1 except for more
+//! than two classes), which fit the negative gradients at the stage's start, are grown in parallel. Classifier
+//! leaves then take the Newton step over their in-bag rows (numpy sums in row order), and every row moves by
+//! learning_rate × its leaf's value. The log loss's exp and log are numpy's (`numpy.rs`); expit is the C library's,
+//! as scipy's.
+
+use rayon::prelude::*;
 
 use pgml_ml_core::error::{Error, Result};
 use pgml_ml_core::estimator::{Fit, FitInfo, FitInput};
@@ -19,6 +22,7 @@ use crate::features::FeatureMatrix;
 use crate::fit_trees::{grow_tree, total_weight};
 use crate::numpy;
 use crate::params::{invalid, random_state, reject_flag, tree_rules};
+use crate::rand_r::RandR;
 use crate::splitter::SplitterKind;
 use crate::tree::Tree;
 
@@ -154,17 +158,18 @@ pub fn fit(input: &FitInput, estimator: &str, classifier: bool) -> Result<Fit> {
     let n_inbag = ((subsample * n as f64) as usize).max(1);
     let mut random_state = random_state(estimator, params)?;
     let mut raw: Vec<f64> = (0..n).flat_map(|_| init.iter().copied()).collect();
-    let mut residual = vec![0.0; n];
     let mut trees: Vec<Tree> = Vec::with_capacity(params.usize("n_estimators") * n_raw);
     for _ in 0..params.usize("n_estimators") {
         input.check_cancelled()?;
         let mask = if subsample < 1.0 { random_sample_mask(n, n_inbag, &mut random_state) } else { vec![true; n] };
         let weights: Vec<f64> = mask.iter().map(|&m| f64::from(u8::from(m))).collect();
-        let stage_raw = raw.clone();
-        for k in 0..n_raw {
-            loss.negative_gradient(&stage_raw, k, &mut residual);
-            let criterion = RegressionCriterion::new(impurity, &residual, 1, &weights, total_weight(&weights));
-            let mut tree = grow_tree(&features, criterion, &rules, &mut random_state, &weights, 1, input.cancelled)?;
+        let total = total_weight(&weights);
+        let rands: Vec<RandR> = (0..n_raw).map(|_| RandR::from_random_state(&mut random_state)).collect();
+        let stage_tree = |(k, rand): (usize, RandR)| -> Result<(Tree, Vec<usize>)> {
+            let mut residual = vec![0.0; n];
+            loss.negative_gradient(&raw, k, &mut residual);
+            let criterion = RegressionCriterion::new(impurity, &residual, 1, &weights, total);
+            let mut tree = grow_tree(&features, criterion, &rules, rand, &weights, 1, input.cancelled)?;
             let leaf_of: Vec<usize> = (0..n).map(|i| tree.leaf_with(|f| f64::from(features.column(f)[i]))).collect();
             if link != Link::Identity {
                 let mut rows_of = vec![Vec::new(); tree.n_leaves()];
@@ -173,6 +178,10 @@ pub fn fit(input: &FitInput, estimator: &str, classifier: bool) -> Result<Fit> {
                     tree.values[leaf] = loss.newton_step(rows, &residual, &weights, k);
                 }
             }
+            Ok((tree, leaf_of))
+        };
+        let grown = rands.into_iter().enumerate().collect::<Vec<_>>().into_par_iter().map(stage_tree).collect::<Result<Vec<_>>>()?;
+        for (k, (tree, leaf_of)) in grown.into_iter().enumerate() {
             for (i, &leaf) in leaf_of.iter().enumerate() {
                 raw[i * n_raw + k] += learning_rate * tree.values[leaf];
             }

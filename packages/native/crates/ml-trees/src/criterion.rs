@@ -132,6 +132,7 @@ impl Criterion for ClassCriterion<'_> {
         self.sum_left.copy_from_slice(&self.sum_total);
     }
 
+    #[inline]
     fn update(&mut self, samples: &[u32], new_pos: usize) {
         let (pos, end) = (self.window.pos, self.window.end);
         if new_pos - pos <= end - new_pos {
@@ -261,22 +262,36 @@ impl Criterion for RegressionCriterion<'_> {
         self.sum_left.copy_from_slice(&self.sum_total);
     }
 
+    #[inline]
     fn update(&mut self, samples: &[u32], new_pos: usize) {
         let (pos, end) = (self.window.pos, self.window.end);
+        let (y, weights, m) = (self.y, self.weights, self.n_outputs);
         if new_pos - pos <= end - new_pos {
-            for &s in &samples[pos..new_pos] {
-                let w = self.weights[s as usize];
-                for k in 0..self.n_outputs {
-                    self.sum_left[k] += w * self.y[s as usize * self.n_outputs + k];
+            if m == 1 {
+                // One output (the common case, and every boosting tree): the same sums in a tight loop.
+                let (mut sum, mut weight) = (self.sum_left[0], self.window.weighted_n_left);
+                for &s in &samples[pos..new_pos] {
+                    let w = weights[s as usize];
+                    sum += w * y[s as usize];
+                    weight += w;
                 }
-                self.window.weighted_n_left += w;
+                self.sum_left[0] = sum;
+                self.window.weighted_n_left = weight;
+            } else {
+                for &s in &samples[pos..new_pos] {
+                    let w = weights[s as usize];
+                    for (l, v) in self.sum_left.iter_mut().zip(&y[s as usize * m..(s as usize + 1) * m]) {
+                        *l += w * v;
+                    }
+                    self.window.weighted_n_left += w;
+                }
             }
         } else {
             self.reverse_reset();
             for &s in samples[new_pos..end].iter().rev() {
-                let w = self.weights[s as usize];
-                for k in 0..self.n_outputs {
-                    self.sum_left[k] -= w * self.y[s as usize * self.n_outputs + k];
+                let w = weights[s as usize];
+                for (l, v) in self.sum_left.iter_mut().zip(&y[s as usize * m..(s as usize + 1) * m]) {
+                    *l -= w * v;
                 }
                 self.window.weighted_n_left -= w;
             }
@@ -318,6 +333,7 @@ impl Criterion for RegressionCriterion<'_> {
         (left / self.n_outputs as f64, right / self.n_outputs as f64)
     }
 
+    #[inline]
     fn proxy_impurity_improvement(&self, _samples: &[u32]) -> f64 {
         let w = &self.window;
         match self.kind {

@@ -46,10 +46,9 @@ pub fn balanced_class_weights(class: &[u32], n_classes: usize, counts: &[f64]) -
     per_class.iter().map(|&n| if n > 0.0 { total / (present * n) } else { 0.0 }).collect()
 }
 
-/// Grows one tree on rows weighted `weights` (zero: not in this tree), its splitter seeded from `random_state`.
-pub fn grow_tree<C: Criterion>(x: &FeatureMatrix, criterion: C, rules: &TreeRules, random_state: &mut NumpyRandomState, weights: &[f64], n_values: usize, cancelled: &(dyn Fn() -> bool + Sync)) -> Result<Tree> {
+/// Grows one tree on rows weighted `weights` (zero: not in this tree) with the splitter generator `rand`.
+pub fn grow_tree<C: Criterion>(x: &FeatureMatrix, criterion: C, rules: &TreeRules, rand: RandR, weights: &[f64], n_values: usize, cancelled: &(dyn Fn() -> bool + Sync)) -> Result<Tree> {
     let rules = rules.for_weights(numpy::sum(weights));
-    let rand = RandR::from_random_state(random_state);
     let mut splitter = Splitter::new(x, criterion, rules.split, rand, weights);
     grow(&mut splitter, rules.grow, n_values, cancelled)
 }
@@ -135,22 +134,22 @@ pub fn fit_ensemble(input: &FitInput, estimator: &str, classifier: bool, kind: S
         input.check_cancelled()?;
         let weights = weights_for(seed);
         let total = total_weight(&weights);
-        let mut tree_state = match seed {
+        let rand = RandR::from_random_state(&mut match seed {
             Some(seed) => NumpyRandomState::new(seed),
             None => random_state.clone(),
-        };
+        });
         match &classes {
             Some(class) => {
                 let impurity = if params.str("criterion") == "gini" { ClassImpurity::Gini } else { ClassImpurity::Entropy };
                 let criterion = ClassCriterion::new(impurity, class, input.n_classes, &weights, total);
-                let mut tree = grow_tree(&features, criterion, &rules, &mut tree_state, &weights, input.n_classes, input.cancelled)?;
+                let mut tree = grow_tree(&features, criterion, &rules, rand, &weights, input.n_classes, input.cancelled)?;
                 normalise_leaves(&mut tree, &present);
                 Ok(tree)
             }
             None => {
                 let impurity = if params.str("criterion") == "friedman_mse" { RegressionImpurity::FriedmanMse } else { RegressionImpurity::SquaredError };
                 let criterion = RegressionCriterion::new(impurity, y.data(), y.cols(), &weights, total);
-                grow_tree(&features, criterion, &rules, &mut tree_state, &weights, y.cols(), input.cancelled)
+                grow_tree(&features, criterion, &rules, rand, &weights, y.cols(), input.cancelled)
             }
         }
     };

@@ -8,7 +8,7 @@
 //! calls the C library (glibc here, as Rust's `f64::exp`/`ln`). [`exp`] and [`ln`] follow the same dispatch. The
 //! two SVML kernels are ported from their main path (every finite argument that does not overflow or underflow);
 //! `vrcp14pd`'s approximation, which log's table lookup depends on, is the CPU's own instruction. Checked against
-//! numpy on several million arguments by `scripts/references/numpy_math.py` through the `numpy_math` fixture.
+//! numpy's own results (test/fixtures/ml/numpy_math.f64, from scripts/references/numpy_math.py).
 
 /// numpy's pairwise blocks: below 8 values a plain loop, up to 128 eight partial sums, above that two halves.
 fn pairwise(a: &[f64]) -> f64 {
@@ -218,6 +218,29 @@ mod tests {
         assert_eq!(sum(&a), 1e16 + 16.0);
         assert_eq!(sum(&[1.0, 2.0, 3.0]), 6.0);
         assert_eq!(sum(&[]), 0.0);
+    }
+
+    /// numpy_math.f64: N exp arguments, np.exp of them, N log arguments, np.log of them.
+    const NUMPY: &[u8] = include_bytes!("../../../test/fixtures/ml/numpy_math.f64");
+
+    #[test]
+    #[cfg(target_arch = "x86_64")]
+    fn exp_and_log_are_numpys() {
+        let values: Vec<f64> = NUMPY.chunks_exact(8).map(|b| f64::from_le_bytes(b.try_into().unwrap())).collect();
+        let n = values.len() / 4;
+        let (exp_args, exps, log_args, logs) = (&values[..n], &values[n..2 * n], &values[2 * n..3 * n], &values[3 * n..]);
+        // The fixture was written on an AVX-512 machine, where numpy takes SVML's kernels; the exp port needs no
+        // AVX-512 to run, the log port does (vrcp14sd).
+        for (x, want) in exp_args.iter().zip(exps) {
+            assert_eq!(svml::exp(*x).to_bits(), want.to_bits(), "exp({x:e})");
+        }
+        if svml::available() {
+            for (x, want) in log_args.iter().zip(logs) {
+                assert_eq!(ln(*x).to_bits(), want.to_bits(), "ln({x:e})");
+            }
+        } else {
+            assert!(log_args.iter().all(|x| ln(*x).to_bits() == x.ln().to_bits()));
+        }
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! sklearn's tree hyperparameters, shared by every estimator of the family, and their resolution into
-//! `GrowRules` once the data's shape is known.
+//! sklearn's tree hyperparameters, shared by every estimator of the family, their resolution into `TreeRules` once
+//! the data's shape is known (as `BaseDecisionTree.fit` resolves them), and `random_state` as numpy's RandomState.
 //!
 //! JS numbers cannot tell sklearn's int from float, so count-or-fraction parameters read a value ≤ 1 as a fraction
 //! and a larger one as a count (which must then be an integer). The only value where sklearn differs is exactly 1 for
@@ -7,7 +7,6 @@
 
 use pgml_ml_core::error::{Error, Result};
 use pgml_ml_core::hyperparams::{Default, Kind, ParamSpec, Params, Value};
-
 use pgml_ml_core::mt19937::NumpyRandomState;
 
 use crate::builder::GrowRules;

@@ -1,22 +1,30 @@
 //! scikit-learn's sort of a node's feature values with their sample indices (`_splitter.pyx` `sort`): introsort
 //! with a median-of-3 pivot and a three-way partition, heapsort past 2·⌊log₂ n⌋ levels. It is not stable, so the
-//! order it leaves equal values in — which decides the order later sums add samples up in — is its own; this is the
-//! same algorithm step for step.
+//! order it leaves equal values in — which decides the order later sums add samples up in — is its own; `sort` is
+//! the same algorithm step for step. Without equal values the sorted order is unique, so `sort_distinct` may reach
+//! it faster: a radix sort of (value, sample) keys.
 
-/// Sorts `values` ascending and applies the same permutation to `samples`.
-pub fn sort(values: &mut [f32], samples: &mut [u32]) {
+/// Sorts `values` ascending and applies the same permutation to `samples` (`pairs` is a reused buffer: the sort
+/// moves (value, sample) pairs, one 8-byte swap instead of two).
+pub fn sort(values: &mut [f32], samples: &mut [u32], pairs: &mut Vec<(f32, u32)>) {
     let n = values.len();
     if n == 0 {
         return;
     }
+    pairs.clear();
+    pairs.extend(values.iter().copied().zip(samples.iter().copied()));
     // sklearn's `log` is ln(x) / ln(2), truncated to int.
     let max_depth = 2 * ((n as f64).ln() / 2f64.ln()) as i32;
-    introsort(values, samples, max_depth);
+    introsort(pairs, max_depth);
+    for ((v, s), &(pv, ps)) in values.iter_mut().zip(samples.iter_mut()).zip(pairs.iter()) {
+        *v = pv;
+        *s = ps;
+    }
 }
 
-fn median3(values: &[f32]) -> f32 {
-    let n = values.len();
-    let (a, b, c) = (values[0], values[n / 2], values[n - 1]);
+fn median3(pairs: &[(f32, u32)]) -> f32 {
+    let n = pairs.len();
+    let (a, b, c) = (pairs[0].0, pairs[n / 2].0, pairs[n - 1].0);
     if a < b {
         if b < c {
             b
@@ -36,67 +44,69 @@ fn median3(values: &[f32]) -> f32 {
     }
 }
 
-#[inline(always)]
-fn swap(values: &mut [f32], samples: &mut [u32], i: usize, j: usize) {
-    values.swap(i, j);
-    samples.swap(i, j);
-}
-
-fn introsort(mut values: &mut [f32], mut samples: &mut [u32], mut max_depth: i32) {
-    while values.len() > 1 {
+fn introsort(mut pairs: &mut [(f32, u32)], mut max_depth: i32) {
+    while pairs.len() > 1 {
         if max_depth <= 0 {
-            heapsort(values, samples);
+            heapsort(pairs);
             return;
         }
         max_depth -= 1;
-        let pivot = median3(values);
+        let pivot = median3(pairs);
         // Three-way partition: [0, l) below the pivot, [l, r) equal, [r, n) above.
-        let (mut i, mut l, mut r) = (0, 0, values.len());
+        let (mut i, mut l, mut r) = (0, 0, pairs.len());
         while i < r {
-            if values[i] < pivot {
-                swap(values, samples, i, l);
+            let v = pairs[i].0;
+            if v < pivot {
+                pairs.swap(i, l);
                 i += 1;
                 l += 1;
-            } else if values[i] > pivot {
+            } else if v > pivot {
                 r -= 1;
-                swap(values, samples, i, r);
+                pairs.swap(i, r);
             } else {
                 i += 1;
             }
         }
-        let (below, rest) = values.split_at_mut(l);
-        let (below_samples, rest_samples) = samples.split_at_mut(l);
-        introsort(below, below_samples, max_depth);
-        values = &mut rest[r - l..];
-        samples = &mut rest_samples[r - l..];
+        let (below, rest) = pairs.split_at_mut(l);
+        let above = &mut rest[r - l..];
+        // The two sides are disjoint, so sorting them at once gives the same result.
+        if below.len() >= PARALLEL_SIDE && above.len() >= PARALLEL_SIDE {
+            rayon::join(|| introsort(below, max_depth), || introsort(above, max_depth));
+            return;
+        }
+        introsort(below, max_depth);
+        pairs = above;
     }
 }
 
-fn sift_down(values: &mut [f32], samples: &mut [u32], start: usize, end: usize) {
+/// Both sides of a partition at least this long are sorted in parallel.
+const PARALLEL_SIDE: usize = 8192;
+
+fn sift_down(pairs: &mut [(f32, u32)], start: usize, end: usize) {
     let mut root = start;
     loop {
         let child = root * 2 + 1;
         let mut max = root;
-        if child < end && values[max] < values[child] {
+        if child < end && pairs[max].0 < pairs[child].0 {
             max = child;
         }
-        if child + 1 < end && values[max] < values[child + 1] {
+        if child + 1 < end && pairs[max].0 < pairs[child + 1].0 {
             max = child + 1;
         }
         if max == root {
             return;
         }
-        swap(values, samples, root, max);
+        pairs.swap(root, max);
         root = max;
     }
 }
 
-fn heapsort(values: &mut [f32], samples: &mut [u32]) {
-    let n = values.len();
+fn heapsort(pairs: &mut [(f32, u32)]) {
+    let n = pairs.len();
     // Heapify from (n − 2) / 2 down to 0 (n ≥ 2 here).
     let mut start = (n - 2) / 2;
     loop {
-        sift_down(values, samples, start, n);
+        sift_down(pairs, start, n);
         if start == 0 {
             break;
         }
@@ -104,9 +114,66 @@ fn heapsort(values: &mut [f32], samples: &mut [u32]) {
     }
     let mut end = n - 1;
     while end > 0 {
-        swap(values, samples, 0, end);
-        sift_down(values, samples, 0, end);
+        pairs.swap(0, end);
+        sift_down(pairs, 0, end);
         end -= 1;
+    }
+}
+
+/// The same result as `sort` for values that are all distinct (no two equal as float32): their ascending order.
+/// `keys` and `scratch` are reused buffers.
+pub fn sort_distinct(values: &mut [f32], samples: &mut [u32], keys: &mut Vec<u64>, scratch: &mut Vec<u64>) {
+    keys.clear();
+    keys.extend(values.iter().zip(samples.iter()).map(|(&v, &s)| (u64::from(ascending_bits(v)) << 32) | u64::from(s)));
+    if keys.len() < RADIX_MIN {
+        keys.sort_unstable();
+    } else {
+        radix_sort_high_half(keys, scratch);
+    }
+    for ((v, s), &k) in values.iter_mut().zip(samples.iter_mut()).zip(keys.iter()) {
+        *v = from_ascending_bits((k >> 32) as u32);
+        *s = k as u32;
+    }
+}
+
+/// Below this many values a comparison sort of the keys beats four counting passes.
+const RADIX_MIN: usize = 256;
+
+/// f32 bits that order as the values do (negatives flipped, positives with the sign bit set).
+fn ascending_bits(v: f32) -> u32 {
+    let bits = v.to_bits();
+    if bits >> 31 == 1 {
+        !bits
+    } else {
+        bits | 0x8000_0000
+    }
+}
+
+fn from_ascending_bits(bits: u32) -> f32 {
+    f32::from_bits(if bits >> 31 == 1 { bits & 0x7FFF_FFFF } else { !bits })
+}
+
+/// LSD radix sort on bits 32..64 (the value), byte by byte; passes where every key has the same byte are skipped.
+fn radix_sort_high_half(keys: &mut Vec<u64>, scratch: &mut Vec<u64>) {
+    scratch.resize(keys.len(), 0);
+    for shift in [32u32, 40, 48, 56] {
+        let mut counts = [0usize; 256];
+        keys.iter().for_each(|k| counts[((k >> shift) & 0xFF) as usize] += 1);
+        if counts.contains(&keys.len()) {
+            continue;
+        }
+        let mut offset = 0;
+        for c in counts.iter_mut() {
+            let n = *c;
+            *c = offset;
+            offset += n;
+        }
+        for &k in keys.iter() {
+            let b = ((k >> shift) & 0xFF) as usize;
+            scratch[counts[b]] = k;
+            counts[b] += 1;
+        }
+        std::mem::swap(keys, scratch);
     }
 }
 
@@ -126,14 +193,22 @@ mod tests {
                 .collect();
             let original = values.clone();
             let mut samples: Vec<u32> = (0..n as u32).collect();
-            sort(&mut values, &mut samples);
+            sort(&mut values, &mut samples, &mut Vec::new());
             assert!(values.windows(2).all(|w| w[0] <= w[1]), "n = {n}");
             assert!(samples.iter().zip(&values).all(|(&s, &v)| original[s as usize] == v));
         }
+        // Distinct values: the radix path gives introsort's (unique) order, negatives and both zeros' neighbours too.
+        for n in [5usize, 300, 5000] {
+            let values: Vec<f32> = (0..n).map(|i| ((i * 7919) % n) as f32 * 0.37 - 100.0).collect();
+            let (mut a, mut b) = (values.clone(), values);
+            let (mut sa, mut sb): (Vec<u32>, Vec<u32>) = ((0..n as u32).collect(), (0..n as u32).collect());
+            sort(&mut a, &mut sa, &mut Vec::new());
+            sort_distinct(&mut b, &mut sb, &mut Vec::new(), &mut Vec::new());
+            assert_eq!((a, sa), (b, sb), "n = {n}");
+        }
         // Deep recursion on adversarial input falls back to heapsort and still sorts.
-        let mut values: Vec<f32> = (0..5000).map(|i| ((i * 7919) % 5000) as f32).collect();
-        let mut samples: Vec<u32> = (0..5000).collect();
-        heapsort(&mut values, &mut samples);
-        assert!(values.windows(2).all(|w| w[0] <= w[1]));
+        let mut pairs: Vec<(f32, u32)> = (0..5000).map(|i| (((i * 7919) % 5000) as f32, i)).collect();
+        heapsort(&mut pairs);
+        assert!(pairs.windows(2).all(|w| w[0].0 <= w[1].0));
     }
 }

@@ -8,7 +8,7 @@
 use crate::criterion::Criterion;
 use crate::features::FeatureMatrix;
 use crate::rand_r::RandR;
-use crate::sort::sort;
+use crate::sort::{sort, sort_distinct};
 
 /// sklearn's `FEATURE_THRESHOLD`: values closer than this (in float32) are one value.
 const FEATURE_THRESHOLD: f32 = 1e-7;
@@ -53,6 +53,10 @@ pub struct Splitter<'a, C: Criterion> {
     constant_features: Vec<usize>,
     /// The visited feature's values of the node's samples, aligned with `samples`.
     values: Vec<f32>,
+    /// Buffers of the sorts.
+    sort_pairs: Vec<(f32, u32)>,
+    sort_keys: Vec<u64>,
+    sort_scratch: Vec<u64>,
     start: usize,
     end: usize,
 }
@@ -67,6 +71,9 @@ impl<'a, C: Criterion> Splitter<'a, C> {
             rules,
             rand,
             values: vec![0.0; x.n_rows],
+            sort_pairs: Vec::new(),
+            sort_keys: Vec::new(),
+            sort_scratch: Vec::new(),
             samples,
             features: (0..x.n_features).collect(),
             constant_features: vec![0; x.n_features],
@@ -160,7 +167,11 @@ impl<'a, C: Criterion> Splitter<'a, C> {
             for (v, &i) in s.values[start..end].iter_mut().zip(&s.samples[start..end]) {
                 *v = column[i as usize];
             }
-            sort(&mut s.values[start..end], &mut s.samples[start..end]);
+            if s.x.distinct(feature) {
+                sort_distinct(&mut s.values[start..end], &mut s.samples[start..end], &mut s.sort_keys, &mut s.sort_scratch);
+            } else {
+                sort(&mut s.values[start..end], &mut s.samples[start..end], &mut s.sort_pairs);
+            }
             let xf = &s.values;
             if xf[end - 1] <= xf[start] + FEATURE_THRESHOLD {
                 return false;

@@ -236,3 +236,20 @@ fn unsupported_or_out_of_range_hyperparameters_are_typed_errors() {
         assert!(agree >= 27, "{name} {param:?}: {agree}/30");
     }
 }
+
+#[test]
+fn thresholds_compare_float32_x_except_in_models_from_before_the_exact_port() {
+    use crate::ensemble::TreeEnsemble;
+    use crate::tree::{Node, Tree};
+    // x = 1 + 2⁻²⁹ is above the threshold 1 + 2⁻³⁰ in float64, but rounds to 1 in float32 (sklearn's X).
+    let threshold = 1.0 + 2f64.powi(-30);
+    let x = [1.0 + 2f64.powi(-29)];
+    let tree = Tree { nodes: vec![Node { threshold, feature: 0, child: 1 }, Node::leaf(0), Node::leaf(1)], values: vec![10.0, 20.0], n_values: 1 };
+    for (float32, expected) in [(true, 10.0), (false, 20.0)] {
+        let model = TreeEnsemble { n_features: 1, classifier: false, n_values: 1, trees: vec![tree.clone()], float32 };
+        assert_eq!(predict(&model, &x), vec![expected]);
+        let d = def("decision_tree", Task::Regression);
+        let back = read(d, &bytes(d, &model)).unwrap();
+        assert_eq!(predict(back.as_ref(), &x), vec![expected], "float32 = {float32} after a round trip");
+    }
+}
