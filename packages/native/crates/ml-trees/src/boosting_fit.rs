@@ -153,7 +153,7 @@ pub fn fit(input: &FitInput, estimator: &str, classifier: bool) -> Result<Fit> {
     // The stage trees are DecisionTreeRegressors: "auto" max_features means every feature even for a classifier.
     let rules = tree_rules(estimator, params, n, x.cols(), false, SplitterKind::Best)?;
     let impurity = if params.str("criterion") == "friedman_mse" { RegressionImpurity::FriedmanMse } else { RegressionImpurity::SquaredError };
-    let features = FeatureMatrix::new(x)?;
+    let features = FeatureMatrix::new(x, true)?;
     let learning_rate = params.f64("learning_rate");
     let n_inbag = ((subsample * n as f64) as usize).max(1);
     let mut random_state = random_state(estimator, params)?;

@@ -35,6 +35,11 @@ pub trait Criterion: Send {
         let w = self.window();
         -w.weighted_n_right * right - w.weighted_n_left * left
     }
+    /// False only when `proxy_impurity_improvement` is certainly not above `best` — decided from products, without
+    /// the divisions the proxy makes; the splitter then skips computing it.
+    fn proxy_may_exceed(&self, _best: f64) -> bool {
+        true
+    }
     /// The weighted impurity decrease `min_impurity_decrease` is compared with.
     fn impurity_improvement(&self, parent: f64, left: f64, right: f64) -> f64 {
         let w = self.window();
@@ -262,7 +267,7 @@ impl Criterion for RegressionCriterion<'_> {
         self.sum_left.copy_from_slice(&self.sum_total);
     }
 
-    #[inline]
+    #[inline(always)]
     fn update(&mut self, samples: &[u32], new_pos: usize) {
         let (pos, end) = (self.window.pos, self.window.end);
         let (y, weights, m) = (self.y, self.weights, self.n_outputs);
@@ -333,7 +338,33 @@ impl Criterion for RegressionCriterion<'_> {
         (left / self.n_outputs as f64, right / self.n_outputs as f64)
     }
 
-    #[inline]
+    /// Squared error: s_l/W_l + s_r/W_r ≤ best ⟸ s_l·W_r + s_r·W_l < best·W_l·W_r by more than rounding can move
+    /// either side (both are sums of non-negative terms, each product and sum off by at most 2⁻⁵³ relative).
+    /// friedman_mse: d²/(W_l·W_r) likewise against d² < best·W_l·W_r.
+    #[inline(always)]
+    fn proxy_may_exceed(&self, best: f64) -> bool {
+        /// 16 units in the last place: well beyond the few roundings of either side.
+        const MARGIN: f64 = 1.0 - 16.0 * f64::EPSILON;
+        let w = &self.window;
+        if best <= 0.0 {
+            return true;
+        }
+        let bound = best * w.weighted_n_left * w.weighted_n_right * MARGIN;
+        let lhs = match self.kind {
+            RegressionImpurity::SquaredError => {
+                let left = self.sum_left.iter().fold(0.0, |a, v| a + v * v);
+                let right = self.sum_right.iter().fold(0.0, |a, v| a + v * v);
+                left * w.weighted_n_right + right * w.weighted_n_left
+            }
+            RegressionImpurity::FriedmanMse => {
+                let diff = self.mean_difference();
+                diff * diff
+            }
+        };
+        lhs >= bound
+    }
+
+    #[inline(always)]
     fn proxy_impurity_improvement(&self, _samples: &[u32]) -> f64 {
         let w = &self.window;
         match self.kind {

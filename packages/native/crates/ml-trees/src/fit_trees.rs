@@ -88,7 +88,7 @@ pub fn fit_ensemble(input: &FitInput, estimator: &str, classifier: bool, kind: S
     let (x, y, params) = (input.x, input.y()?, input.params);
     let n = x.rows();
     let rules = tree_rules(estimator, params, n, x.cols(), classifier, kind)?;
-    let features = FeatureMatrix::new(x)?;
+    let features = FeatureMatrix::new(x, kind == SplitterKind::Best)?;
     let mut random_state = random_state(estimator, params)?;
     // A single tree draws from RandomState(random_state) itself; a forest's trees from seeds drawn off it.
     let (seeds, bootstrap): (Vec<Option<u32>>, _) = match sampling {

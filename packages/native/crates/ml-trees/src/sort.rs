@@ -123,14 +123,34 @@ fn heapsort(pairs: &mut [(f32, u32)]) {
 /// The same result as `sort` for values that are all distinct (no two equal as float32): their ascending order.
 /// `keys` and `scratch` are reused buffers.
 pub fn sort_distinct(values: &mut [f32], samples: &mut [u32], keys: &mut Vec<u64>, scratch: &mut Vec<u64>) {
+    sort_keys(values, samples, keys, scratch);
+    unpack(keys, values, samples);
+}
+
+/// `sort_distinct` when no two values are equal, returning true; otherwise leaves both slices as they were and
+/// returns false (the order of equal values is introsort's to decide).
+pub fn sort_if_distinct(values: &mut [f32], samples: &mut [u32], keys: &mut Vec<u64>, scratch: &mut Vec<u64>) -> bool {
+    sort_keys(values, samples, keys, scratch);
+    if keys.windows(2).any(|w| from_ascending_bits((w[0] >> 32) as u32) == from_ascending_bits((w[1] >> 32) as u32)) {
+        return false;
+    }
+    unpack(keys, values, samples);
+    true
+}
+
+/// (value, sample) keys in ascending value order (ties by sample).
+fn sort_keys(values: &[f32], samples: &[u32], keys: &mut Vec<u64>, scratch: &mut Vec<u64>) {
     keys.clear();
-    keys.extend(values.iter().zip(samples.iter()).map(|(&v, &s)| (u64::from(ascending_bits(v)) << 32) | u64::from(s)));
+    keys.extend(values.iter().zip(samples).map(|(&v, &s)| (u64::from(ascending_bits(v)) << 32) | u64::from(s)));
     if keys.len() < RADIX_MIN {
         keys.sort_unstable();
     } else {
         radix_sort_high_half(keys, scratch);
     }
-    for ((v, s), &k) in values.iter_mut().zip(samples.iter_mut()).zip(keys.iter()) {
+}
+
+fn unpack(keys: &[u64], values: &mut [f32], samples: &mut [u32]) {
+    for ((v, s), &k) in values.iter_mut().zip(samples.iter_mut()).zip(keys) {
         *v = from_ascending_bits((k >> 32) as u32);
         *s = k as u32;
     }
@@ -204,8 +224,16 @@ mod tests {
             let (mut sa, mut sb): (Vec<u32>, Vec<u32>) = ((0..n as u32).collect(), (0..n as u32).collect());
             sort(&mut a, &mut sa, &mut Vec::new());
             sort_distinct(&mut b, &mut sb, &mut Vec::new(), &mut Vec::new());
-            assert_eq!((a, sa), (b, sb), "n = {n}");
+            assert_eq!((a, sa), (b.clone(), sb.clone()), "n = {n}");
+            // Shuffled back, the checked variant finds no tie and sorts the same.
+            let (mut c, mut sc): (Vec<f32>, Vec<u32>) = sb.iter().rev().map(|&s| (b[sb.iter().position(|&t| t == s).unwrap()], s)).unzip();
+            assert!(sort_if_distinct(&mut c, &mut sc, &mut Vec::new(), &mut Vec::new()));
+            assert_eq!((c, sc), (b, sb));
         }
+        // A tie (−0 equals 0): left untouched.
+        let (mut v, mut s) = (vec![3.0f32, -0.0, 1.0, 0.0], vec![0u32, 1, 2, 3]);
+        assert!(!sort_if_distinct(&mut v, &mut s, &mut Vec::new(), &mut Vec::new()));
+        assert_eq!((v, s), (vec![3.0, -0.0, 1.0, 0.0], vec![0, 1, 2, 3]));
         // Deep recursion on adversarial input falls back to heapsort and still sorts.
         let mut pairs: Vec<(f32, u32)> = (0..5000).map(|i| (((i * 7919) % 5000) as f32, i)).collect();
         heapsort(&mut pairs);

@@ -6,9 +6,9 @@
 //! the node (found so in an ancestor), until `max_features` have been visited and at least one was not constant.
 
 use crate::criterion::Criterion;
-use crate::features::FeatureMatrix;
+use crate::features::{FeatureMatrix, Ties};
 use crate::rand_r::RandR;
-use crate::sort::{sort, sort_distinct};
+use crate::sort::{sort, sort_distinct, sort_if_distinct};
 
 /// sklearn's `FEATURE_THRESHOLD`: values closer than this (in float32) are one value.
 const FEATURE_THRESHOLD: f32 = 1e-7;
@@ -118,13 +118,14 @@ impl<'a, C: Criterion> Splitter<'a, C> {
     /// Moves samples[start..end] with `x[feature] <= threshold` to the front (sklearn's two-ended swap).
     fn partition(&mut self, feature: usize, threshold: f64) {
         let column = self.x.column(feature);
-        let (mut p, mut partition_end) = (self.start, self.end);
+        let samples = &mut self.samples[self.start..self.end];
+        let (mut p, mut partition_end) = (0, samples.len());
         while p < partition_end {
-            if f64::from(column[self.samples[p] as usize]) <= threshold {
+            if f64::from(column[samples[p] as usize]) <= threshold {
                 p += 1;
             } else {
                 partition_end -= 1;
-                self.samples.swap(p, partition_end);
+                samples.swap(p, partition_end);
             }
         }
     }
@@ -167,10 +168,12 @@ impl<'a, C: Criterion> Splitter<'a, C> {
             for (v, &i) in s.values[start..end].iter_mut().zip(&s.samples[start..end]) {
                 *v = column[i as usize];
             }
-            if s.x.distinct(feature) {
-                sort_distinct(&mut s.values[start..end], &mut s.samples[start..end], &mut s.sort_keys, &mut s.sort_scratch);
-            } else {
-                sort(&mut s.values[start..end], &mut s.samples[start..end], &mut s.sort_pairs);
+            let (values, samples) = (&mut s.values[start..end], &mut s.samples[start..end]);
+            // Without equal values the sorted order is unique: a radix sort reaches it faster than introsort.
+            if s.x.ties(feature) == Ties::None {
+                sort_distinct(values, samples, &mut s.sort_keys, &mut s.sort_scratch);
+            } else if !(s.x.likely_distinct(feature, end - start) && sort_if_distinct(values, samples, &mut s.sort_keys, &mut s.sort_scratch)) {
+                sort(values, samples, &mut s.sort_pairs);
             }
             let xf = &s.values;
             if xf[end - 1] <= xf[start] + FEATURE_THRESHOLD {
@@ -188,7 +191,7 @@ impl<'a, C: Criterion> Splitter<'a, C> {
                 }
                 s.criterion.update(&s.samples, p);
                 let w = s.criterion.window();
-                if w.weighted_n_left < min_weight_leaf || w.weighted_n_right < min_weight_leaf {
+                if w.weighted_n_left < min_weight_leaf || w.weighted_n_right < min_weight_leaf || !s.criterion.proxy_may_exceed(best_proxy) {
                     continue;
                 }
                 let proxy = s.criterion.proxy_impurity_improvement(&s.samples);
@@ -222,12 +225,13 @@ impl<'a, C: Criterion> Splitter<'a, C> {
         let (n_total, n_found) = self.walk_features(n_known_constants, |s, feature| {
             last_feature = feature;
             let column = s.x.column(feature);
-            let mut min = column[s.samples[start] as usize];
+            let (samples, values) = (&mut s.samples[start..end], &mut s.values[start..end]);
+            let mut min = column[samples[0] as usize];
             let mut max = min;
-            s.values[start] = min;
-            for p in start + 1..end {
-                let v = column[s.samples[p] as usize];
-                s.values[p] = v;
+            for (v, &i) in values.iter_mut().zip(samples.iter()) {
+                *v = column[i as usize];
+            }
+            for &v in &values[1..] {
                 if v < min {
                     min = v;
                 } else if v > max {
@@ -241,17 +245,17 @@ impl<'a, C: Criterion> Splitter<'a, C> {
             if threshold == f64::from(max) {
                 threshold = f64::from(min);
             }
-            let (mut p, mut partition_end) = (start, end);
+            let (mut p, mut partition_end) = (0, values.len());
             while p < partition_end {
-                if f64::from(s.values[p]) <= threshold {
+                if f64::from(values[p]) <= threshold {
                     p += 1;
                 } else {
                     partition_end -= 1;
-                    s.values.swap(p, partition_end);
-                    s.samples.swap(p, partition_end);
+                    values.swap(p, partition_end);
+                    samples.swap(p, partition_end);
                 }
             }
-            let pos = partition_end;
+            let pos = start + partition_end;
             if pos - start < min_samples_leaf || end - pos < min_samples_leaf {
                 return true;
             }
