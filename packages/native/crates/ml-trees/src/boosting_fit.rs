@@ -17,12 +17,12 @@ use pgml_ml_core::mt19937::NumpyRandomState;
 use pgml_ml_core::numeric::sigmoid;
 
 use crate::boosting::{BoostedTrees, Link};
-use crate::criterion::{RegressionCriterion, RegressionImpurity};
 use crate::features::FeatureMatrix;
 use crate::fit_trees::{grow_tree, total_weight};
 use crate::numpy;
 use crate::params::{invalid, random_state, reject_flag, tree_rules};
 use crate::rand_r::RandR;
+use crate::regression_criterion::{RegressionCriterion, RegressionImpurity};
 use crate::splitter::SplitterKind;
 use crate::tree::Tree;
 

@@ -13,12 +13,13 @@ use pgml_ml_core::hyperparams::Value;
 use pgml_ml_core::mt19937::NumpyRandomState;
 
 use crate::builder::grow;
-use crate::criterion::{ClassCriterion, ClassImpurity, Criterion, RegressionCriterion, RegressionImpurity};
+use crate::criterion::{ClassCriterion, ClassImpurity, Criterion};
 use crate::ensemble::TreeEnsemble;
 use crate::features::FeatureMatrix;
 use crate::numpy;
 use crate::params::{random_state, tree_rules, TreeRules};
 use crate::rand_r::RandR;
+use crate::regression_criterion::{RegressionCriterion, RegressionImpurity};
 use crate::splitter::{Splitter, SplitterKind};
 use crate::tree::Tree;
 

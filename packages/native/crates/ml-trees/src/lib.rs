@@ -7,7 +7,7 @@
 //! |---|---|
 //! | `features` | X rounded to float32, column by column |
 //! | `rand_r`, `numpy` | sklearn's splitter generator; numpy's summation order and float64 exp/log |
-//! | `criterion` | gini, entropy, squared error, friedman_mse with sklearn's incremental sums |
+//! | `criterion`, `regression_criterion` | gini, entropy; squared error, friedman_mse — sklearn's incremental sums |
 //! | `sort`, `splitter` | sklearn's introsort; the best and random splitters |
 //! | `heap`, `builder` | libstdc++'s heap; depth-first and best-first (`max_leaf_nodes`) growth |
 //! | `tree`, `predict` | flat fitted trees, batch prediction over many trees in sklearn's order |
@@ -29,6 +29,7 @@ pub mod numpy;
 pub mod params;
 pub mod predict;
 pub mod rand_r;
+pub mod regression_criterion;
 pub mod sort;
 pub mod splitter;
 pub mod tree;
