@@ -129,6 +129,14 @@ describe('tree models as payloads and typed errors', () => {
     }
   });
 
+  it('draws a new seed for each fit without random_state (as sklearn\'s global random state), repeats with one', () => {
+    const diabetes = loadSplit('diabetes');
+    const fitForest = (hyperparams: Record<string, unknown>) =>
+      NativeModel.fit(splitFitInput(diabetes, 'regression', 'extra_trees', { n_estimators: 5, ...hyperparams })).model.predict(diabetes.xTest, diabetes.testRows);
+    expect(fitForest({})).not.toEqual(fitForest({}));
+    expect(fitForest({ random_state: 4 })).toEqual(fitForest({ random_state: 4 }));
+  });
+
   it('fits a single class like sklearn (trees) or refuses it (boosting)', () => {
     const x = Float64Array.from([1, 2, 3, 4]);
     const y = Float64Array.from([1, 1, 1, 1]);

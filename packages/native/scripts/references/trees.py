@@ -18,6 +18,7 @@ through numpy's exp and log, whose last bits depend on the CPU (SVML kernels wit
 """
 import os
 import sys
+import warnings
 
 import numpy as np
 from sklearn.ensemble import (ExtraTreesClassifier, ExtraTreesRegressor, GradientBoostingClassifier,
@@ -53,6 +54,7 @@ VARIANTS = {
         ({"splitter": "random"}, BOTH), ({"splitter": "random", "max_features": 0.4}, BOTH),
         ({"criterion": "friedman_mse"}, REG), ({"criterion": "entropy"}, CLS),
         ({"criterion": "log_loss", "max_depth": 5}, CLS), ({"class_weight": "balanced"}, CLS),
+        ({"max_features": "auto"}, BOTH),
         ({"class_weight": "balanced", "min_weight_fraction_leaf": 0.03}, CLS),
     ],
     "random_forest": [
@@ -61,6 +63,7 @@ VARIANTS = {
         ({"n_estimators": 5, "max_leaf_nodes": 10}, BOTH), ({"n_estimators": 5, "min_samples_leaf": 3, "max_depth": 5}, BOTH),
         ({"n_estimators": 5, "min_weight_fraction_leaf": 0.02}, BOTH), ({"n_estimators": 5, "min_impurity_decrease": 0.02}, BOTH),
         ({"n_estimators": 5, "criterion": "friedman_mse"}, REG), ({"n_estimators": 6, "criterion": "entropy"}, CLS),
+        ({"n_estimators": 5, "max_features": "auto"}, BOTH),
         ({"n_estimators": 6, "class_weight": "balanced"}, CLS), ({"n_estimators": 6, "class_weight": "balanced_subsample"}, CLS),
         ({"n_estimators": 6, "class_weight": "balanced_subsample", "min_weight_fraction_leaf": 0.02}, CLS),
     ],
@@ -78,6 +81,8 @@ VARIANTS = {
         ({"n_estimators": 10, "init": "zero"}, BOTH), ({"n_estimators": 10, "min_samples_leaf": 4, "subsample": 0.5, "max_features": "sqrt"}, BOTH),
         ({"n_estimators": 8, "max_depth": None}, BOTH), ({"n_estimators": 10, "min_impurity_decrease": 0.1}, BOTH),
         ({"n_estimators": 10, "min_weight_fraction_leaf": 0.05}, BOTH),
+        # "auto" (deprecated): the stage trees are regressors, so every feature even for a classifier.
+        ({"n_estimators": 10, "max_features": "auto"}, BOTH), ({"n_estimators": 5, "loss": "deviance"}, CLS),
     ],
 }
 
@@ -159,6 +164,8 @@ def synthetic_split(name, x, y, info):
 
 
 def main():
+    # sklearn 1.2 warns about the deprecated "auto" and "deviance"; the cases use them on purpose.
+    warnings.simplefilter("ignore", FutureWarning)
     infos = write_synthetic()
     splits = {d: load_split(d) for d in CLASSIFICATION + REGRESSION}
     splits.update({name: synthetic_split(name, x, y, infos[name]) for name, _, x, y, _ in synthetic_sets()})

@@ -215,6 +215,9 @@ fn unsupported_or_out_of_range_hyperparameters_are_typed_errors() {
         ("gradient_boosting_trees", Task::Classification, ("n_iter_no_change", Value::Number(5.0))),
         ("gradient_boosting_trees", Task::Classification, ("alpha", Value::Number(0.5))),
         ("gradient_boosting_trees", Task::Classification, ("learning_rate", Value::Str("0.1".into()))),
+        // numpy's RandomState takes seeds below 2³².
+        ("random_forest", Task::Regression, ("random_state", Value::Number(4_294_967_296.0))),
+        ("gradient_boosting_trees", Task::Regression, ("random_state", Value::Number(4_294_967_296.0))),
     ];
     for (name, task, param) in cases {
         let (y, k) = if *task == Task::Regression { (&reg, 0) } else { (&class, 3) };
