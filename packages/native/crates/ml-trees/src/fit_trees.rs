@@ -84,7 +84,7 @@ fn normalise_leaves(tree: &mut Tree, present: &[u32]) {
     }
 }
 
-/// Grows `sampling.n_trees` trees on the input with the tree hyperparameters in `input.params`.
+/// Grows the tree (or the forest's trees) on the input with the tree hyperparameters in `input.params`.
 pub fn fit_ensemble(input: &FitInput, estimator: &str, classifier: bool, kind: SplitterKind, sampling: Sampling) -> Result<Fit> {
     let (x, y, params) = (input.x, input.y()?, input.params);
     let n = x.rows();
