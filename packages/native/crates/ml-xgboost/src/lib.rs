@@ -1,7 +1,8 @@
 //! The XGBoost family: `xgboost` (XGBRegressor, XGBClassifier) and `xgboost_random_forest` (XGBRFRegressor,
 //! XGBRFClassifier) through libxgboost's C API — the very library python3-xgboost loads — so, with the parameters
 //! python's sklearn wrapper would pass, predictions are python-xgboost's. Models are stored as XGBoost's own UBJSON
-//! inside our payload (model.rs). Multi-target regression is XGBoost's own (one output per tree, 1.7).
+//! inside our payload (model.rs). Multi-target regression fits one booster per target, as the python runtime's
+//! MultiOutputRegressor does.
 
 mod ffi;
 mod fit;
