@@ -176,7 +176,10 @@ export class NativeModel {
     const timer = setInterval(poll, PROGRESS_INTERVAL_MS);
     timer.unref?.();
     return withSignal(options, (t) => binding.mlFitAsync(...fitArgs(input), t), token)
-      .then(fitResult)
+      .then((result) => {
+        poll(); // the last report, however short the fit
+        return fitResult(result);
+      })
       .finally(() => clearInterval(timer));
   }
 

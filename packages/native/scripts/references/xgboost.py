@@ -4,8 +4,8 @@ loads the same libxgboost.so the native crate links).
 
     /usr/bin/python3 packages/native/scripts/references/xgboost.py
 
-Fits XGBRegressor / XGBClassifier / XGBRFRegressor / XGBRFClassifier exactly as PostgresML's python runtime builds
-them (the user's hyperparameters only) on the committed split, and writes test/fixtures/ml/xgboost.json: test
+Fits XGBRegressor / XGBClassifier / XGBRFRegressor / XGBRFClassifier exactly as the python runtime builds them (the
+user's hyperparameters over its XGBOOST_DEFAULTS, which the native runtime applies too) on the committed split, and writes test/fixtures/ml/xgboost.json: test
 predictions and probabilities (XGBoost's float32 values), key metrics, and the SHA-256 of the model as XGBoost's
 UBJSON (`save_raw("ubj")`), which the native payload embeds — equal hashes mean the very same trees. Several
 targets (linnerud) are fitted through MultiOutputRegressor, as the python runtime wraps the XGBoost regressors (they
@@ -25,7 +25,9 @@ import xgboost  # noqa: E402
 from xgboost import XGBClassifier, XGBRegressor, XGBRFClassifier, XGBRFRegressor  # noqa: E402
 
 sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "python-compat", "python"))
 from fixtures import key_metrics, load_split, write_cases  # noqa: E402
+from pgml_worker.estimators import XGBOOST_DEFAULTS  # noqa: E402
 
 CLASSIFICATION = ["iris", "wine", "breast_cancer", "digits"]
 REGRESSION = ["diabetes", "linnerud"]
@@ -62,7 +64,7 @@ def case(dataset, task, algorithm, estimator, hyperparams):
     x_train, y_train, x_test, y_test, info = load_split(dataset)
     if info["targets"] == 1:
         y_train, y_test = y_train.ravel(), y_test.ravel()
-    model = estimator(**hyperparams)
+    model = estimator(**{**XGBOOST_DEFAULTS, **hyperparams})
     if y_train.ndim == 2:
         model = MultiOutputRegressor(model)
     model = model.fit(x_train, y_train)

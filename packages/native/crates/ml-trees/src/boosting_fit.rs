@@ -159,7 +159,8 @@ pub fn fit(input: &FitInput, estimator: &str, classifier: bool) -> Result<Fit> {
     let mut random_state = random_state(estimator, params)?;
     let mut raw: Vec<f64> = (0..n).flat_map(|_| init.iter().copied()).collect();
     let mut trees: Vec<Tree> = Vec::with_capacity(params.usize("n_estimators") * n_raw);
-    for _ in 0..params.usize("n_estimators") {
+    let stages = params.usize("n_estimators");
+    for stage in 0..stages {
         input.check_cancelled()?;
         let mask = if subsample < 1.0 { random_sample_mask(n, n_inbag, &mut random_state) } else { vec![true; n] };
         let weights: Vec<f64> = mask.iter().map(|&m| f64::from(u8::from(m))).collect();
@@ -187,6 +188,7 @@ pub fn fit(input: &FitInput, estimator: &str, classifier: bool) -> Result<Fit> {
             }
             trees.push(tree);
         }
+        input.report(stage + 1, stages, "stages");
     }
     if trees.is_empty() {
         return Err(Error::hyperparameter("n_estimators must be at least 1"));

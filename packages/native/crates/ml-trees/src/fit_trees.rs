@@ -154,7 +154,15 @@ pub fn fit_ensemble(input: &FitInput, estimator: &str, classifier: bool, kind: S
             }
         }
     };
-    let trees = seeds.into_par_iter().map(grow_one).collect::<Result<Vec<_>>>()?;
+    let (total_trees, grown) = (seeds.len(), std::sync::atomic::AtomicUsize::new(0));
+    let trees = seeds
+        .into_par_iter()
+        .map(|seed| {
+            let tree = grow_one(seed)?;
+            input.report(grown.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, total_trees, "trees");
+            Ok(tree)
+        })
+        .collect::<Result<Vec<_>>>()?;
     let n_values = if classifier { input.n_classes } else { y.cols() };
     let model = TreeEnsemble { n_features: x.cols(), classifier, n_values, trees, float32: true };
     Ok((Box::new(model), FitInfo::CLOSED_FORM))
