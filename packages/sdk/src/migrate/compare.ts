@@ -5,6 +5,11 @@
  * numbers, so a single different class fails at once.
  */
 export const MATCH_TOLERANCE = 1e-6;
+/**
+ * For models that computed in float32 (PostgresML 2.x's rust runtime): their own rounding is ~6e-8 per operation,
+ * so a dot product over a few dozen features differs from the float64 one by up to ~1e-6 relative.
+ */
+export const FLOAT32_TOLERANCE = 1e-5;
 
 export interface Comparison {
   maxDiff: number;
@@ -12,7 +17,7 @@ export interface Comparison {
   values: number;
 }
 
-export function compare(actual: ArrayLike<number>, expected: ArrayLike<number>): Comparison {
+export function compare(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance = MATCH_TOLERANCE): Comparison {
   if (actual.length !== expected.length) return { maxDiff: Number.POSITIVE_INFINITY, matches: false, values: expected.length };
   let maxDiff = 0;
   let matches = true;
@@ -21,18 +26,18 @@ export function compare(actual: ArrayLike<number>, expected: ArrayLike<number>):
     const b = expected[i]!;
     if (Number.isNaN(a) && Number.isNaN(b)) continue;
     const diff = Math.abs(a - b);
-    if (!(diff <= MATCH_TOLERANCE * Math.max(1, Math.abs(b)))) matches = false;
+    if (!(diff <= tolerance * Math.max(1, Math.abs(b)))) matches = false;
     if (!(diff <= maxDiff)) maxDiff = Number.isNaN(diff) ? Number.POSITIVE_INFINITY : diff;
   }
   return { maxDiff, matches, values: expected.length };
 }
 
 /** Both predictions and (where present) probabilities must match; the larger difference is reported. */
-export function compareAll(pairs: Array<[ArrayLike<number>, ArrayLike<number>] | undefined>): Comparison {
+export function compareAll(pairs: Array<[ArrayLike<number>, ArrayLike<number>] | undefined>, tolerance = MATCH_TOLERANCE): Comparison {
   let result: Comparison = { maxDiff: 0, matches: true, values: 0 };
   for (const pair of pairs) {
     if (!pair) continue;
-    const c = compare(pair[0], pair[1]);
+    const c = compare(pair[0], pair[1], tolerance);
     result = { maxDiff: Math.max(result.maxDiff, c.maxDiff), matches: result.matches && c.matches, values: result.values + c.values };
   }
   return result;
