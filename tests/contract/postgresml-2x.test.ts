@@ -40,7 +40,7 @@ eachDatabase((target) => {
       for (const hyperparams of [
         { eval_metric: 'rmse' },
         { eval_metric: ['rmse', 'mae'], objective: 'reg:squarederror', booster: 'gbtree', tree_method: 'hist', early_stopping_rounds: 3 },
-        { n_estimators: 5, verbosity: 0, importance_type: 'gain', validate_parameters: true, max_cat_to_onehot: 4, missing: null },
+        { n_estimators: 30, verbosity: 0, importance_type: 'gain', validate_parameters: true, max_cat_to_onehot: 4, missing: null },
       ]) {
         const r = await train(db, runtimes, `xgb ${runtime}`, {
           task: 'regression', relationName: 'pgml.diabetes', yColumnName: 'target', algorithm: 'xgboost', runtime, hyperparams,
