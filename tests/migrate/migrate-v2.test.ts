@@ -8,8 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deployedModel, PostgresML, predictBatch, predictProbaBatch, type Db } from '@pgml-ts/sdk';
+import { compare, FLOAT32 } from '../../packages/sdk/src/migrate/compare.js';
 import type { MigrationReport } from '../../packages/sdk/src/migrate/index.js';
-import { closeRuntimes, closeTo, migrate, modelReport, openDb, runtimes } from './helpers.js';
+import { closeRuntimes, migrate, modelReport, openDb, runtimes } from './helpers.js';
 import { createDatabase, fingerprint } from './v1-database.js';
 import { loadV2Database, makeV2Fixture, type V2Fixture, type V2FixtureModel } from './v2-database.js';
 
@@ -33,8 +34,8 @@ const EXPECTED: Record<number, { status: string; runtime: 'python' | 'native' | 
   14: { status: 'migrated', runtime: 'python' },
 };
 
-/** linfa computed in float32: its predictions are compared at float32's tolerance. */
-const tolerance = (m: V2FixtureModel) => (m.runtime === 'rust' && m.algorithm === 'linear' ? 1e-5 : 1e-6);
+/** 2.x fed its models float32 features (and linfa computed in float32): compared at float32's tolerance. */
+const close = (actual: ArrayLike<number>, expected: ArrayLike<number>) => compare(actual, expected, FLOAT32).matches;
 
 /** The raw snapshot rows (feature columns, table order) — 2.x's models saw them preprocessed; predict must do that. */
 function featureRows(fixture: V2Fixture, model: V2FixtureModel): number[][] {
@@ -137,8 +138,8 @@ describe.skipIf(!DATABASE_URL)(`pgml migrate --from-v2${DATABASE_URL ? '' : ' (s
     it('serves every migrated model from raw rows as 2.x predicted from its preprocessed rows', async () => {
       for (const model of fixture.models.filter((m) => EXPECTED[m.id]!.runtime !== null)) {
         const got = await sdkPredictions(db, fixture, model);
-        expect(closeTo(got.predictions, model.expected!.predictions, tolerance(model)), `model ${model.id} predictions`).toBe(true);
-        if (model.expected!.proba) expect(closeTo(got.proba!, model.expected!.proba, 1e-6), `model ${model.id} proba`).toBe(true);
+        expect(close(got.predictions, model.expected!.predictions), `model ${model.id} predictions`).toBe(true);
+        if (model.expected!.proba) expect(close(got.proba!, model.expected!.proba), `model ${model.id} proba`).toBe(true);
       }
     });
 
@@ -164,7 +165,7 @@ describe.skipIf(!DATABASE_URL)(`pgml migrate --from-v2${DATABASE_URL ? '' : ' (s
     try {
       const model = fixture.models.find((m) => m.id === 1)!;
       const got = await sdkPredictions(db, fixture, model);
-      expect(closeTo(got.predictions, model.expected!.predictions, 1e-6)).toBe(true);
+      expect(close(got.predictions, model.expected!.predictions)).toBe(true);
     } finally {
       await db.close();
     }

@@ -5,11 +5,22 @@
  * numbers, so a single different class fails at once.
  */
 export const MATCH_TOLERANCE = 1e-6;
+
+/** How close is close enough: `relative` to each value's magnitude (above 1), or to the largest magnitude compared. */
+export interface Tolerance {
+  relative: number;
+  scale: 'value' | 'largest';
+}
+
+export const EXACT: Tolerance = { relative: MATCH_TOLERANCE, scale: 'value' };
+
 /**
- * For models that computed in float32 (PostgresML 2.x's rust runtime): their own rounding is ~6e-8 per operation,
- * so a dot product over a few dozen features differs from the float64 one by up to ~1e-6 relative.
+ * For PostgresML 2.x's models, which saw float32 features (2.x reads every feature as f32 and preprocesses in f32)
+ * and, on the rust runtime, computed in float32: an input differs from the float64 value the SDK passes by up to one
+ * float32 rounding (~6e-8 relative), which a model scales by its weights — an error proportional to the data's
+ * magnitude, not to each prediction's (a prediction near 0 carries the same absolute error as a large one).
  */
-export const FLOAT32_TOLERANCE = 1e-5;
+export const FLOAT32: Tolerance = { relative: 1e-5, scale: 'largest' };
 
 export interface Comparison {
   maxDiff: number;
@@ -17,8 +28,10 @@ export interface Comparison {
   values: number;
 }
 
-export function compare(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance = MATCH_TOLERANCE): Comparison {
+export function compare(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: Tolerance = EXACT): Comparison {
   if (actual.length !== expected.length) return { maxDiff: Number.POSITIVE_INFINITY, matches: false, values: expected.length };
+  let largest = 1;
+  if (tolerance.scale === 'largest') for (let i = 0; i < expected.length; i++) largest = Math.max(largest, Math.abs(expected[i]!) || 0);
   let maxDiff = 0;
   let matches = true;
   for (let i = 0; i < expected.length; i++) {
@@ -26,14 +39,15 @@ export function compare(actual: ArrayLike<number>, expected: ArrayLike<number>, 
     const b = expected[i]!;
     if (Number.isNaN(a) && Number.isNaN(b)) continue;
     const diff = Math.abs(a - b);
-    if (!(diff <= tolerance * Math.max(1, Math.abs(b)))) matches = false;
+    const magnitude = tolerance.scale === 'largest' ? largest : Math.max(1, Math.abs(b));
+    if (!(diff <= tolerance.relative * magnitude)) matches = false;
     if (!(diff <= maxDiff)) maxDiff = Number.isNaN(diff) ? Number.POSITIVE_INFINITY : diff;
   }
   return { maxDiff, matches, values: expected.length };
 }
 
 /** Both predictions and (where present) probabilities must match; the larger difference is reported. */
-export function compareAll(pairs: Array<[ArrayLike<number>, ArrayLike<number>] | undefined>, tolerance = MATCH_TOLERANCE): Comparison {
+export function compareAll(pairs: Array<[ArrayLike<number>, ArrayLike<number>] | undefined>, tolerance: Tolerance = EXACT): Comparison {
   let result: Comparison = { maxDiff: 0, matches: true, values: 0 };
   for (const pair of pairs) {
     if (!pair) continue;

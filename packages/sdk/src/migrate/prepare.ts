@@ -22,7 +22,7 @@ import {
   type Runtime,
 } from '@pgml-ts/core';
 import type { PythonModelHandle, PythonRuntime } from '@pgml-ts/python-compat';
-import { compareAll, type Comparison } from './compare.js';
+import { compareAll, type Comparison, type Tolerance } from './compare.js';
 import { readFeatureRows, snapshotColumns, v1FeatureLayout, type FeatureRows } from './feature-layout.js';
 import { readFittedAttributes } from './fitted-attributes.js';
 import { convertToNative, converterFor } from './native-converters.js';
@@ -89,8 +89,8 @@ export interface PreparedModel {
   handle?: PythonModelHandle;
   /** What `pgml.models.runtime` records once migrated when it is not the serving runtime's name (2.x's `rust`). */
   storedRuntime?: 'rust';
-  /** Comparison tolerance when the source computed in float32 (compare.ts); default MATCH_TOLERANCE. */
-  tolerance?: number;
+  /** How close predictions must be to the source model's (compare.ts); default EXACT. */
+  tolerance?: Tolerance;
 }
 
 /** How a source version lays out a snapshot's features; 1.0's by default (identity, in 1.0's order). */

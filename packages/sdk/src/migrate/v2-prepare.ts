@@ -10,7 +10,7 @@
  * The features come from the 2.x snapshot's columns (v2-features.ts), its preprocessing included.
  */
 import { NOT_INSTALLABLE, PgmlError, type Label, type Runtime, type StoredModelMeta } from '@pgml-ts/core';
-import { compareAll, FLOAT32_TOLERANCE } from './compare.js';
+import { compareAll, FLOAT32 } from './compare.js';
 import { NotConvertible } from './converter-kit.js';
 import { decodeLinfa, linfaPredict, linfaToNative, type LinfaConversion } from './linfa-models.js';
 import { xgboostPayload } from './native-payload.js';
@@ -57,6 +57,8 @@ export async function prepareV2Model(ctx: V2PrepareContext, model: PreparedModel
     if (!snapshot) throw new PgmlError('DATA_ERROR', `snapshot ${v2.snapshot_id} does not exist`);
     if (snapshot.error) throw snapshot.error;
     model.snapshot = snapshot;
+    // 2.x fed every model float32 features: the SDK's float64 ones differ by a float32 rounding.
+    model.tolerance = FLOAT32;
     const stored = await readV2ModelBytes(ctx.source, ctx.schema, v2.id);
     model.bytes = { pickle: stored.bytes, files: stored.files };
     if (v2.runtime === 'python') {
@@ -130,7 +132,6 @@ async function prepareRust(ctx: V2PrepareContext, model: PreparedModel, v2: V2Mo
     return;
   }
   // A linfa model is re-expressed: it is kept only if the native model predicts what linfa did (float32).
-  model.tolerance = FLOAT32_TOLERANCE;
   model.original = { predictions: linfaPredict(linfa, x) };
   const comparison = compareAll([[predictions, model.original.predictions]], model.tolerance);
   model.report.conversion = { status: comparison.matches ? 'would_convert' : 'mismatch', maxDiff: comparison.maxDiff };
