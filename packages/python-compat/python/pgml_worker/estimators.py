@@ -26,6 +26,9 @@ def build(algorithm, task, hyperparams, num_targets=1):
         raise WorkerError("INVALID_HYPERPARAMETER", "hyperparams must be a JSON object")
     if cls.__module__.startswith("xgboost"):
         hyperparams = {**XGBOOST_DEFAULTS, **hyperparams}
+        if "missing" in hyperparams and hyperparams["missing"] is None:
+            # JSON has no NaN: null stands for XGBoost's default, NaN (None itself fails XGBoost's predict).
+            hyperparams["missing"] = float("nan")
     try:
         estimator = cls(**hyperparams)
         # scikit-learn >= 1.2 declares parameter constraints; xgboost inherits the method without the constraints.
