@@ -186,10 +186,14 @@ eachDatabase((target) => {
       await db.query('CREATE VIEW digit_vectors AS SELECT image FROM pgml.digits');
       trained(await pgml.train(P, { task: 'decomposition', relationName: 'digit_vectors' }), 'pca');
       for (const image of await images()) expect(await pgml.decompose(P, image)).toHaveLength(64);
-      trained(await pgml.train(P, { hyperparams: { n_components: 3 } }), 'pca');
-      for (const image of await images()) expect(await pgml.decompose(P, image)).toHaveLength(3);
+      const reduced = await pgml.train(P, { hyperparams: { n_components: 3 } });
+      trained(reduced, 'pca');
+      // As in 2.x: 3 components explain less variance than the deployed 64, so automatic deployment keeps those.
+      expect(reduced.deployed).toBe(false);
+      for (const image of await images()) expect(await pgml.decompose(P, image)).toHaveLength(64);
       await views('cumulative_explained_variance');
       await deploys(P, 'most_recent', 'pca');
+      for (const image of await images()) expect(await pgml.decompose(P, image)).toHaveLength(3);
       await deploys(P, 'best_score');
       await deploys(P, 'most_recent');
       await deploys(P, 'rollback');
