@@ -45,7 +45,7 @@ async function migrate(db: Db): Promise<void> {
     await db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1::int8)', [MIGRATION_LOCK_KEY]);
       // Checked under the lock: another process may have created our schema since the version was read.
-      if (version === 0 && (await schemaVersion(tx)) === 0) {
+      if (version === 0) {
         const found = await foreignSchema(tx);
         if (found) throw new MigrationRequired(found);
       }

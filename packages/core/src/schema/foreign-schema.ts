@@ -8,13 +8,17 @@ import { PgmlError } from '../errors.js';
 
 export type ForeignSchema = 'postgresml-1' | 'postgresml-2' | 'unknown';
 
-/** What occupies schema `pgml` when it has tables but no `pgml.schema_migrations`; undefined when nothing does. */
+/**
+ * What occupies schema `pgml` when it has tables but no `pgml.schema_migrations` (ours); undefined when nothing
+ * does. Read from information_schema, which sees what other sessions committed since this transaction's catalog
+ * cache was filled (a session that waited for another's migration would otherwise miss our own schema_migrations).
+ */
 export async function foreignSchema(db: Db): Promise<ForeignSchema | undefined> {
   const found = await db.query<{ table_name: string; column_name: string }>(
     `SELECT table_name, column_name FROM information_schema.columns
-      WHERE table_schema = 'pgml' AND table_name IN ('projects', 'models', 'deployments', 'snapshots', 'files')`,
+      WHERE table_schema = 'pgml' AND table_name IN ('schema_migrations', 'projects', 'models', 'deployments', 'snapshots', 'files')`,
   );
-  if (found.rows.length === 0) return undefined;
+  if (found.rows.length === 0 || found.rows.some((r) => r.table_name === 'schema_migrations')) return undefined;
   const has = (table: string, column: string) => found.rows.some((r) => r.table_name === table && r.column_name === column);
   if (has('models', 'algorithm_name')) return 'postgresml-1';
   if (has('models', 'algorithm') && has('projects', 'task')) return 'postgresml-2';
