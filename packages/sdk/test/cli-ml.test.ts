@@ -166,7 +166,7 @@ function cliSuite(name: string, setup: () => Promise<{ engine: Engine; dispose: 
       fails(engine, ['deploy', '--model', String(rust.modelId), '--strategy', 'best_score'], 'INVALID_ARGUMENT', /--model ID deploys that model/);
       fails(engine, ['deploy', '--model', '999999'], 'INVALID_ARGUMENT', /model 999999 does not exist/);
       fails(engine, ['decompose', '--project', 'iris', '--features', SETOSA], 'INVALID_ARGUMENT', /decompose needs a decomposition model/);
-      fails(engine, ['load-dataset', 'iris', '--limit', '-1'], 'INVALID_ARGUMENT', /--limit must be an integer/);
+      fails(engine, ['load-dataset', 'iris', '--limit=-1'], 'INVALID_ARGUMENT', /--limit must be an integer/);
     });
   });
 }
