@@ -2,8 +2,8 @@
  * `pgml.train`: snapshot (or reuse the last one), read it through the native data path, preprocess with
  * training-row statistics, optionally search hyperparameters by k-fold cross-validation and refit the best on the
  * whole training split, score on the test split, store the model, and deploy it as PostgresML 2.x does (strategy
- * `new_score`: unless the deployed model is strictly better on the key metric; ties deploy). Everything happens in ONE transaction: any failure leaves no project, snapshot,
- * model, file or deployment. Each stage is timed (`timings`).
+ * `new_score`: unless the deployed model is strictly better on the key metric; ties deploy). Everything happens in
+ * ONE transaction: any failure leaves no project, snapshot, model, file or deployment. Each stage is timed.
  */
 import type { Db } from '../db.js';
 import { InvalidArgument } from '../errors.js';

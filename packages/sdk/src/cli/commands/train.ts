@@ -48,7 +48,7 @@ export const trainCommand: Command = {
   help: `Usage: pgml train --project P [--task T --relation R --y COL[,COL…]] [--algorithm A] [options]
 
 Snapshots the relation, fits the algorithm on the training split, scores it on the test split, stores the model
-and deploys it when the project has no deployed model or the new one scores strictly better — in one
+and deploys it unless the deployed model scores strictly better (a tie deploys, as PostgresML 2.x) — in one
 transaction. Re-training an existing project may omit --task, and without --relation reuses its last snapshot.
 
 Options (PostgresML's pgml.train arguments; defaults are PostgresML's):
