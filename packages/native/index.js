@@ -8,6 +8,7 @@ export const {
   distanceL1, distanceL2, dotProduct, cosineSimilarity,
   sum, min, max, minAbs, maxAbs,
   scoreRows, topK, parseCopyFloatArrays, blasSgemv, blasSdot, nativeInfo,
+  xgboostToUbjson,
 } = binding;
 
 function abortError(signal) {

@@ -23,7 +23,8 @@ export type PgmlErrorCode =
   | 'TIMEOUT'
   | 'ABORTED'
   | 'CONFLICT'
-  | 'RESOURCE_LIMIT';
+  | 'RESOURCE_LIMIT'
+  | 'MIGRATION_REQUIRED';
 
 export class PgmlError extends Error {
   readonly code: PgmlErrorCode;

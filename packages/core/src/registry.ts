@@ -9,7 +9,9 @@ import type { TableEngine } from './data/table-engine.js';
 import { AlgorithmUnavailable, InvalidArgument, PgmlError } from './errors.js';
 import type { Runtime, RuntimeName, Task } from './runtime.js';
 
-export type RuntimeChoice = RuntimeName | 'auto';
+/** `rust` is PostgresML 2.x's name for its Rust runtime: here the native one. */
+export type RuntimeChoice = RuntimeName | 'auto' | 'rust';
+export const RUNTIME_CHOICES: readonly RuntimeChoice[] = ['auto', 'native', 'python', 'rust'];
 
 export interface ParityEntry {
   task: Task;
@@ -111,10 +113,11 @@ export class RuntimeRegistry {
   }
 
   /** Picks the runtime for training; throws `InvalidArgument` (unknown) or `AlgorithmUnavailable` (not here). */
-  resolve(task: Task, algorithm: string, requested: RuntimeChoice = 'auto'): Runtime {
-    if (requested !== 'auto' && !RUNTIME_NAMES.includes(requested)) {
-      throw new InvalidArgument(`unknown runtime ${JSON.stringify(requested)}: expected native, python or auto`);
+  resolve(task: Task, algorithm: string, choice: RuntimeChoice = 'auto'): Runtime {
+    if (!RUNTIME_CHOICES.includes(choice)) {
+      throw new InvalidArgument(`unknown runtime ${JSON.stringify(choice)}: expected ${RUNTIME_CHOICES.join(', ')}`);
     }
+    const requested = choice === 'rust' ? 'native' : choice;
     const unavailable = NOT_INSTALLABLE[algorithm];
     if (unavailable) throw new AlgorithmUnavailable(algorithm, unavailable, { task });
     const supporting = RUNTIME_NAMES.map((n) => this.#runtimes.get(n)).filter(

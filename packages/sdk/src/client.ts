@@ -1,5 +1,8 @@
 import {
+  InvalidArgument,
+  decompose,
   deploy,
+  deployModel,
   deployedModel,
   listDeployments,
   listModels,
@@ -22,6 +25,7 @@ import {
   type FeatureInput,
   type FeatureRows,
   type Label,
+  type LoadDatasetOptions,
   type LoadedDataset,
   type ModelSummary,
   type ParityTable,
@@ -110,9 +114,9 @@ export class PostgresML {
     return new PostgresML(db, !options.db, native, new ClientRuntimes(native, parity));
   }
 
-  /** PostgresML's `pgml.load_dataset(name)`: one of breast_cancer, diabetes, digits, iris, linnerud, wine. */
-  loadDataset(name: string): Promise<LoadedDataset> {
-    return loadDataset(this.#db, name);
+  /** PostgresML's `pgml.load_dataset(name, limit)`: one of breast_cancer, diabetes, digits, iris, linnerud, wine. */
+  loadDataset(name: string, options?: LoadDatasetOptions): Promise<LoadedDataset> {
+    return loadDataset(this.#db, name, options);
   }
 
   /** `pgml.snapshot`: records (and materializes, by default) a relation with its split settings, without training. */
@@ -122,6 +126,14 @@ export class PostgresML {
 
   /** `pgml.train`: snapshot, fit, score, store and (when better) deploy, in one transaction. */
   train(project: string, options: TrainOptions = {}): Promise<TrainResult> {
+    return train(this.#db, this.#runtimes.registry, project, options);
+  }
+
+  /** `pgml.train_joint`: `train` with several y columns (joint, multi-target regression). */
+  trainJoint(project: string, options: TrainOptions & { yColumnName?: string[] } = {}): Promise<TrainResult> {
+    if (options.yColumnName !== undefined && !Array.isArray(options.yColumnName)) {
+      throw new InvalidArgument('trainJoint takes yColumnName as an array of column names');
+    }
     return train(this.#db, this.#runtimes.registry, project, options);
   }
 
@@ -142,6 +154,11 @@ export class PostgresML {
   /** `pgml.predict_joint`: every output of a multi-target regression (or a decomposition) for one row. */
   predictJoint(projectOrModelId: string | number, features: FeatureInput, options?: PredictOptions): Promise<number[]> {
     return predictJoint(this.#db, this.#runtimes.registry, projectOrModelId, features, options);
+  }
+
+  /** `pgml.decompose`: the components of one row by the project's deployed decomposition model (or a model id). */
+  decompose(projectOrModelId: string | number, features: FeatureInput, options?: PredictOptions): Promise<number[]> {
+    return decompose(this.#db, this.#runtimes.registry, projectOrModelId, features, options);
   }
 
   /** `pgml.predict_batch`: many rows in one runtime call. */
@@ -176,9 +193,16 @@ export class PostgresML {
     return predictRelationRows(this.#db, this.#runtimes.registry, projectOrModelId, relation, options);
   }
 
-  /** `pgml.deploy(project, strategy, algorithm)`; strategy defaults to best_score. */
-  deploy(project: string, options?: DeployOptions): Promise<DeployResult> {
-    return deploy(this.#db, project, options);
+  /**
+   * `pgml.deploy(project, strategy, algorithm)`; strategy defaults to best_score. A model id instead of a project
+   * deploys that model, as PostgresML 2.x's `pgml.deploy(model_id)` (recorded with strategy `specific`).
+   */
+  deploy(projectOrModelId: string | number, options?: DeployOptions): Promise<DeployResult> {
+    if (typeof projectOrModelId === 'number') {
+      if (options !== undefined) throw new InvalidArgument('deploy(modelId) takes no options: the model is the choice');
+      return deployModel(this.#db, projectOrModelId);
+    }
+    return deploy(this.#db, projectOrModelId, options);
   }
 
   /** The model predict would use for a project (its deployed model) or a model id, and the features it takes. */

@@ -41,6 +41,17 @@ const FUNCTIONS = [
 ] as const;
 
 type FunctionName = (typeof FUNCTIONS)[number];
+
+/** The aggregates (pgml.sum, pgml.min, …): like SQL aggregates they skip NULL inputs (null / undefined here). */
+const AGGREGATES = ['sum', 'min', 'max', 'minAbs', 'maxAbs'] as const;
+type AggregateName = (typeof AGGREGATES)[number];
+/** An aggregate over rows that may be NULL: all Float32Array → Float32Array, else Float64Array (native's rule). */
+export interface VectorAggregate {
+  (vectors: ReadonlyArray<Float32Array | null | undefined>): Float32Array;
+  (vectors: ReadonlyArray<Native.Vector | null | undefined>): Float32Array | Float64Array;
+}
+/** The native functions, with the aggregates taking NULL-able rows. */
+export type VectorFunctions = Omit<Pick<NativeModule, FunctionName>, AggregateName> & Record<AggregateName, VectorAggregate>;
 type Metric = Parameters<Native.NativeMatrix['topK']>[2];
 
 /** A matrix held in native memory; `close()` frees it (idempotent). */
@@ -54,7 +65,7 @@ export interface VectorMatrix {
   close(): void;
 }
 
-export type VectorApi = Pick<NativeModule, FunctionName> & {
+export type VectorApi = VectorFunctions & {
   /** Native copies of `relation.column` (real[] / double precision[]), checked against the catalog first. */
   loadMatrix(relationName: string, columnName: string): Promise<VectorMatrix>;
   /** A native matrix from rows you already have in memory. */
@@ -78,10 +89,14 @@ export async function loadNative(): Promise<NativeModule> {
 }
 
 /** The native functions alone, with typed errors; no database needed. */
-export function vectorFunctions(native: NativeModule): Pick<NativeModule, FunctionName> {
+export function vectorFunctions(native: NativeModule): VectorFunctions {
   return Object.fromEntries(
-    FUNCTIONS.map((name) => [name, withNativeErrors(native[name] as (...args: unknown[]) => unknown)]),
-  ) as Pick<NativeModule, FunctionName>;
+    FUNCTIONS.map((name) => {
+      const fn = withNativeErrors(native[name] as (...args: unknown[]) => unknown);
+      const skipNulls = (AGGREGATES as readonly string[]).includes(name);
+      return [name, skipNulls ? (vectors: unknown) => fn(Array.isArray(vectors) ? vectors.filter((v) => v != null) : vectors) : fn];
+    }),
+  ) as unknown as VectorFunctions;
 }
 
 export function createVectorApi(native: NativeModule, db: Db): VectorApi {

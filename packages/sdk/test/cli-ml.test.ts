@@ -148,6 +148,26 @@ function cliSuite(name: string, setup: () => Promise<{ engine: Engine; dispose: 
       // The table survived the injection attempt.
       expect(ok(engine, ['predict', '--project', 'iris', '--relation', 'pgml.iris']).predictions).toHaveLength(150);
     });
+
+    it("PostgresML 2.x's commands: snapshot, deploy --model, deployments, decompose, load-dataset --limit, --runtime rust", () => {
+      expect(ok(engine, ['load-dataset', 'digits', '--limit', '200'])).toMatchObject({ rows: 200 });
+      const snapshot = ok(engine, ['snapshot', '--relation', 'pgml.iris', '--y', 'target', '--test-size', '0.2']);
+      expect(snapshot).toMatchObject({ testSampling: 'stratified', materialized: true, rows: 150, testRows: 30 });
+      const rust = ok(engine, ['train', '--project', 'iris', '--algorithm', 'linear', '--runtime', 'rust', '--no-deploy']);
+      expect(rust).toMatchObject({ runtime: 'rust', deployed: false });
+      expect(ok(engine, ['deploy', '--model', String(rust.modelId)])).toMatchObject({ strategy: 'specific', modelId: rust.modelId });
+      const { deployments } = ok(engine, ['deployments', '--project', 'iris']);
+      expect(deployments.at(-1)).toMatchObject({ modelId: rust.modelId, strategy: 'specific', live: true });
+      expect(deployments[0]).toMatchObject({ strategy: 'new_score' });
+      const pca = ok(engine, ['train', '--project', 'digits pca', '--task', 'decomposition', '--relation', 'pgml.digits', '--y', 'target',
+        '--hyperparams', '{"n_components": 3}']);
+      expect(pca).toMatchObject({ algorithm: 'pca', deployed: true });
+      expect(ok(engine, ['decompose', '--project', 'digits pca', '--features', JSON.stringify(Array(64).fill(1))]).components).toHaveLength(3);
+      fails(engine, ['deploy', '--model', String(rust.modelId), '--strategy', 'best_score'], 'INVALID_ARGUMENT', /--model ID deploys that model/);
+      fails(engine, ['deploy', '--model', '999999'], 'INVALID_ARGUMENT', /model 999999 does not exist/);
+      fails(engine, ['decompose', '--project', 'iris', '--features', SETOSA], 'INVALID_ARGUMENT', /decompose needs a decomposition model/);
+      fails(engine, ['load-dataset', 'iris', '--limit=-1'], 'INVALID_ARGUMENT', /--limit must be an integer/);
+    });
   });
 }
 

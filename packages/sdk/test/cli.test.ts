@@ -87,6 +87,24 @@ describe.skipIf(!BUILT)(`pgml CLI${BUILT ? '' : ' — skipped: packages/sdk is n
     expect(mismatch.code).toBe(1);
     expect(json(mismatch.stdout)).toMatchObject({ error: { code: 'DIMENSION_MISMATCH' } });
     expect(pgml(['vector', 'dot-product', '--a', 'nope', '--b', '[1]']).code).toBe(1);
+    // PostgresML's SQL names, its scalar overloads, and the aggregates over rows (NULL rows skipped).
+    expect(json(pgml(['vector', 'dot_product', '--a', '[1,2,3]', '--b', '[4,5,6]', '--json']).stdout)).toEqual({ function: 'dot-product', result: 32 });
+    expect(json(pgml(['vector', 'pgml.cosine_similarity', '--a', '[1,0]', '--b', '[1,0]', '--json']).stdout).result).toBe(1);
+    expect(json(pgml(['vector', 'add', '--a', '[1,2,3]', '--b', '3', '--json']).stdout).result).toEqual([4, 5, 6]);
+    expect(json(pgml(['vector', 'divide', '--a', '[1,2,3]', '--b=100', '--json']).stdout).result).toEqual([0.01, 0.02, 0.03]);
+    const rows = '[[-2,-4],[1,2],null,[0,3]]';
+    for (const [name, expected] of [
+      ['sum', [-1, 1]],
+      ['min', [-2, -4]],
+      ['max', [1, 3]],
+      ['min_abs', [0, 2]],
+      ['max-abs', [2, 4]],
+    ] as const) {
+      const result = pgml(['vector', name, '--a', rows, '--json']);
+      expect(result.code, `${name}: ${result.stderr}`).toBe(0);
+      expect(json(result.stdout).result, name).toEqual(expected);
+    }
+    expect(json(pgml(['vector', 'sum', '--a', '[1,2]', '--json']).stdout)).toMatchObject({ error: { code: 'INVALID_ARGUMENT' } });
   });
 
   it('bench outside a checkout explains where benchmarks run', () => {

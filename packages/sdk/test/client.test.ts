@@ -69,7 +69,7 @@ describeEachDb('PostgresML train / predict / deploy', (get) => {
       ['svm', 'python', false],
     ]);
     const deployments = await pgml.deployments({ project: 'iris' });
-    expect(deployments.map((d) => d.strategy)).toEqual(['most_recent', 'most_recent', 'rollback']);
+    expect(deployments.map((d) => d.strategy)).toEqual(['new_score', 'most_recent', 'rollback']);
     expect(deployments.at(-1)).toMatchObject({ modelId: native.id, live: true });
   });
 

@@ -1,6 +1,6 @@
 /** Read-only listings for the SDK and the `pgml projects` / `pgml models` commands. */
 import type { Db } from '../db.js';
-import type { RuntimeName, Task } from '../runtime.js';
+import type { StoredRuntimeName, Task } from '../runtime.js';
 import { ensureSchema } from '../schema/ensure-schema.js';
 import { checkProjectName } from './projects.js';
 
@@ -19,7 +19,7 @@ export interface ModelSummary {
   projectId: number;
   snapshotId: number | null;
   algorithm: string;
-  runtime: RuntimeName;
+  runtime: StoredRuntimeName;
   status: string;
   numFeatures: number;
   hyperparams: Record<string, unknown>;
@@ -79,7 +79,7 @@ export async function listModels(db: Db, options: { project?: string } = {}): Pr
     projectId: Number(r.project_id),
     snapshotId: r.snapshot_id == null ? null : Number(r.snapshot_id),
     algorithm: r.algorithm as string,
-    runtime: r.runtime as RuntimeName,
+    runtime: r.runtime as StoredRuntimeName,
     status: r.status as string,
     numFeatures: Number(r.num_features),
     hyperparams: r.hyperparams as Record<string, unknown>,

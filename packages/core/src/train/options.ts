@@ -1,10 +1,12 @@
 /**
- * `train` options: every argument of PostgresML's `pgml.train`, camelCased, with PostgresML's defaults, checked
- * before anything touches the database. `runtime` defaults to `auto` (PostgresML's NULL: pick for me).
+ * `train` options: every argument of PostgresML's `pgml.train`, camelCased, with PostgresML 2.10's defaults, checked
+ * before anything touches the database. `runtime` defaults to `auto` (PostgresML's NULL: pick for me); `rust`, 2.x's
+ * name for its Rust runtime, is accepted as the name of `native`. `testSampling` defaults to `stratified`, 2.10's
+ * default (since 2.7.13; `last` before); see `splitSnapshot` for what it means for tasks without classes.
  */
 import { InvalidArgument } from '../errors.js';
 import { TEST_SAMPLINGS, type TestSampling } from '../ml/split.js';
-import type { RuntimeChoice } from '../registry.js';
+import { RUNTIME_CHOICES, type RuntimeChoice } from '../registry.js';
 import type { Task } from '../runtime.js';
 import { parseSearchArgs, type SearchArgs, type SearchKind } from '../ml/search.js';
 import { SEARCHES } from '../schema/migrations.js';
@@ -41,7 +43,9 @@ export interface TrainOptions {
   searchArgs?: Record<string, unknown>;
   /** A fraction in (0, 1) or, when > 1, a row count. */
   testSize?: number;
+  /** Default `stratified` (PostgresML 2.10). */
   testSampling?: TestSampling;
+  /** `auto` (default), `native`, `python`, or `rust` (PostgresML 2.x's name for native, stored and reported as such). */
   runtime?: RuntimeChoice;
   /** Column name → { encode, impute, scale }, as PostgresML's `preprocess`. */
   preprocess?: Record<string, unknown>;
@@ -104,7 +108,7 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
     throw new InvalidArgument(`unknown search ${JSON.stringify(search)}: expected grid or random`, { search });
   }
   const searchParams = plainObject(options.searchParams ?? {}, 'searchParams') as Record<string, unknown[]>;
-  const testSampling = options.testSampling ?? 'random';
+  const testSampling = options.testSampling ?? 'stratified';
   if (!TEST_SAMPLINGS.includes(testSampling)) {
     throw new InvalidArgument(`unknown testSampling ${JSON.stringify(testSampling)}: expected ${TEST_SAMPLINGS.join(', ')}`);
   }
@@ -113,8 +117,8 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
     throw new InvalidArgument(`testSize must be a fraction in (0, 1) or a row count > 1, got ${testSize}`, { testSize });
   }
   const runtime = options.runtime ?? 'auto';
-  if (!['auto', 'native', 'python'].includes(runtime)) {
-    throw new InvalidArgument(`unknown runtime ${JSON.stringify(runtime)}: expected native, python or auto`);
+  if (!RUNTIME_CHOICES.includes(runtime)) {
+    throw new InvalidArgument(`unknown runtime ${JSON.stringify(runtime)}: expected ${RUNTIME_CHOICES.join(', ')}`);
   }
   return {
     task: options.task === undefined ? undefined : checkTask(options.task),
@@ -132,6 +136,15 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
     materializeSnapshot: bool(options.materializeSnapshot ?? false, 'materializeSnapshot'),
     automaticDeploy: bool(options.automaticDeploy ?? true, 'automaticDeploy'),
   };
+}
+
+/**
+ * PostgresML 2.x's "fix up default algorithm" (api.rs `train_joint`): `linear`, the default, means k-means for
+ * clustering and PCA for decomposition. Like 2.x it cannot tell an explicit `linear` from the default.
+ */
+export function taskAlgorithm(task: Task, algorithm: string): string {
+  if (algorithm !== 'linear') return algorithm;
+  return task === 'clustering' ? 'kmeans' : task === 'decomposition' ? 'pca' : algorithm;
 }
 
 function plainObject(value: unknown, name: string): Record<string, unknown> {

@@ -1,33 +1,34 @@
 /**
  * `pgml.train`: snapshot (or reuse the last one), read it through the native data path, preprocess with
  * training-row statistics, optionally search hyperparameters by k-fold cross-validation and refit the best on the
- * whole training split, score on the test split, store the model, and deploy it when it is the project's first or
- * strictly better on the key metric. Everything happens in ONE transaction: any failure leaves no project, snapshot,
- * model, file or deployment. Each stage is timed (`timings`).
+ * whole training split, score on the test split, store the model, and deploy it as PostgresML 2.x does (strategy
+ * `new_score`: unless the deployed model is strictly better on the key metric; ties deploy). Everything happens in
+ * ONE transaction: any failure leaves no project, snapshot, model, file or deployment. Each stage is timed.
  */
 import type { Db } from '../db.js';
 import { InvalidArgument } from '../errors.js';
 import { runSearch, searchCandidates } from '../ml/search.js';
 import { kFold } from '../ml/split.js';
-import { isBetter, keyMetric, type Metrics } from '../ml/task-metrics.js';
+import { deploysOver, keyMetric, type Metrics } from '../ml/task-metrics.js';
 import { saveModelFile } from '../model-store.js';
 import { currentDeployment, insertDeployment } from '../project/deploy.js';
 import { checkProjectName, createProject, findProject } from '../project/projects.js';
 import type { RuntimeRegistry } from '../registry.js';
-import type { FittedModel, Matrix, Runtime, RuntimeName, Task } from '../runtime.js';
+import type { FittedModel, Matrix, Runtime, StoredRuntimeName, Task } from '../runtime.js';
 import { ensureSchema } from '../schema/ensure-schema.js';
 import { snapshotFeatures, type FeatureLayout, type SnapshotFeatures } from '../snapshot/features.js';
 import { createSnapshot, lastSnapshot, readSnapshot, recordAnalysis, splitSnapshot, type Snapshot, type SnapshotData } from '../snapshot/snapshot.js';
 import { evaluate, takeRows } from './evaluate.js';
 import { encodeTargets, type Label, type Targets } from './labels.js';
-import { resolveTrainOptions, type ResolvedTrainOptions, type TrainOptions, type TrainProgress } from './options.js';
+import { resolveTrainOptions, taskAlgorithm, type ResolvedTrainOptions, type TrainOptions, type TrainProgress } from './options.js';
 import { StageClock, type TrainTimings } from './timings.js';
 
 export interface TrainResult {
   project: string;
   task: Task;
   algorithm: string;
-  runtime: RuntimeName;
+  /** The runtime that trained the model; `rust` when it was asked for by PostgresML 2.x's name (it is `native`). */
+  runtime: StoredRuntimeName;
   deployed: boolean;
   modelId: number;
   snapshotId: number;
@@ -71,10 +72,12 @@ export async function train(db: Db, registry: RuntimeRegistry, projectName: stri
       );
     }
     const task = existing?.task ?? opts.task!;
-    const runtime = registry.resolve(task, opts.algorithm, opts.runtime);
+    const algorithm = taskAlgorithm(task, opts.algorithm);
+    const runtime = registry.resolve(task, algorithm, opts.runtime);
+    const storedRuntime: StoredRuntimeName = opts.runtime === 'rust' ? 'rust' : runtime.name;
     // Validated up front so a bad hyperparameter fails before any snapshot work; the model stores what the user
     // asked for (PostgresML's behaviour), fits run with the runtime's validated form.
-    runtime.validateHyperparams(task, opts.algorithm, opts.hyperparams);
+    runtime.validateHyperparams(task, algorithm, opts.hyperparams);
     const tables = registry.tables;
     const project = existing ?? (await createProject(tx, projectName, task));
 
@@ -110,7 +113,7 @@ export async function train(db: Db, registry: RuntimeRegistry, projectName: stri
     const fit = (params: Record<string, unknown>, x: Matrix, y: Matrix | undefined, report: boolean): Promise<FittedModel> =>
       runtime.fit({
         task,
-        algorithm: opts.algorithm,
+        algorithm,
         hyperparams: params,
         x,
         ...(y ? { y } : {}),
@@ -124,14 +127,14 @@ export async function train(db: Db, registry: RuntimeRegistry, projectName: stri
     if (opts.search) {
       // Candidates are built from the user's own hyperparams: the validated ones carry every default filled in,
       // which would collide with the searched keys.
-      const outcome = await search(runtime, task, opts, snapshot.seed, xTrain, yTrain, fit, progress, options.signal);
+      const outcome = await search(runtime, task, algorithm, opts, snapshot.seed, xTrain, yTrain, fit, progress, options.signal);
       params = outcome.bestParams;
       searchResults = outcome.results;
     }
 
     progress({ stage: 'fit' });
     const fitStart = performance.now();
-    const model = await fit(runtime.validateHyperparams(task, opts.algorithm, params), xTrain, yTrain, true);
+    const model = await fit(runtime.validateHyperparams(task, algorithm, params), xTrain, yTrain, true);
     const fitTime = (performance.now() - fitStart) / 1000;
     clock.lap('fit');
     progress({ stage: 'score' });
@@ -142,7 +145,7 @@ export async function train(db: Db, registry: RuntimeRegistry, projectName: stri
     clock.lap('score');
 
     progress({ stage: 'store' });
-    const modelId = await insertModel(tx, project.id, snapshot.id, runtime, opts, params, layout, allMetrics, searchResults);
+    const modelId = await insertModel(tx, { projectId: project.id, snapshotId: snapshot.id, algorithm, runtime: storedRuntime }, opts, params, layout, allMetrics, searchResults);
     const meta: StoredModelMeta = {
       numFeatures: model.numFeatures,
       numOutputs: model.numOutputs,
@@ -154,7 +157,7 @@ export async function train(db: Db, registry: RuntimeRegistry, projectName: stri
     };
     await saveModelFile(tx, modelId, {
       runtime: runtime.name,
-      algorithm: opts.algorithm,
+      algorithm,
       task,
       payload: await runtime.serialize(model),
       meta: meta as unknown as Record<string, unknown>,
@@ -163,18 +166,18 @@ export async function train(db: Db, registry: RuntimeRegistry, projectName: stri
     let deployed = false;
     if (opts.automaticDeploy) {
       const current = await currentDeployment(tx, project.id);
-      deployed = !current || isBetter(task, allMetrics, numericMetrics(current.metrics));
+      deployed = !current || deploysOver(task, allMetrics, numericMetrics(current.metrics));
       if (deployed) {
         progress({ stage: 'deploy' });
-        await insertDeployment(tx, project.id, modelId, 'most_recent');
+        await insertDeployment(tx, project.id, modelId, 'new_score');
       }
     }
     clock.lap('store');
     return {
       project: project.name,
       task,
-      algorithm: opts.algorithm,
-      runtime: runtime.name,
+      algorithm,
+      runtime: storedRuntime,
       deployed,
       modelId,
       snapshotId: snapshot.id,
@@ -218,6 +221,7 @@ function firstColumn(y: Matrix): Float64Array {
 async function search(
   runtime: Runtime,
   task: Task,
+  algorithm: string,
   opts: ResolvedTrainOptions,
   seed: number,
   x: Matrix,
@@ -229,7 +233,7 @@ async function search(
   const args = opts.searchArgs;
   const candidates = searchCandidates({ search: opts.search!, hyperparams: opts.hyperparams, searchParams: opts.searchParams, searchArgs: args, seed });
   // Every candidate is checked before the first fit, so a bad search value fails fast and leaves nothing behind.
-  const validated = candidates.map((candidate) => runtime.validateHyperparams(task, opts.algorithm, candidate));
+  const validated = candidates.map((candidate) => runtime.validateHyperparams(task, algorithm, candidate));
   const folds = kFold(x.rows, args.cv, seed, task === 'classification' ? y!.data : undefined);
   const key = keyMetric(task);
   progress({ stage: 'search', total: candidates.length * folds.length, message: `${candidates.length} candidates × ${folds.length} folds` });
@@ -251,9 +255,7 @@ async function search(
 
 async function insertModel(
   tx: Db,
-  projectId: number,
-  snapshotId: number,
-  runtime: Runtime,
+  row: { projectId: number; snapshotId: number; algorithm: string; runtime: StoredRuntimeName },
   opts: ResolvedTrainOptions,
   params: Record<string, unknown>,
   layout: FeatureLayout,
@@ -266,11 +268,11 @@ async function insertModel(
                               search, search_params, search_args)
      VALUES ($1, $2, $3, $4, $5, $6, 'successful', $7, $8, $9, $10) RETURNING id`,
     [
-      projectId,
-      snapshotId,
+      row.projectId,
+      row.snapshotId,
       layout.preprocessor.numFeatures,
-      opts.algorithm,
-      runtime.name,
+      row.algorithm,
+      row.runtime,
       JSON.stringify(params),
       // JSON has no NaN: an undefined metric is stored as null.
       JSON.stringify(stored),

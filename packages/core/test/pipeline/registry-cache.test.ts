@@ -64,9 +64,9 @@ describe('ModelCache', () => {
 });
 
 describe('train options', () => {
-  it("fills PostgresML's defaults and refuses unknown options", () => {
+  it("fills PostgresML 2.10's defaults and refuses unknown options", () => {
     expect(resolveTrainOptions({})).toMatchObject({
-      algorithm: 'linear', testSize: 0.25, testSampling: 'random', runtime: 'auto', automaticDeploy: true,
+      algorithm: 'linear', testSize: 0.25, testSampling: 'stratified', runtime: 'auto', automaticDeploy: true,
       materializeSnapshot: false, searchArgs: { cv: 5, n_iter: 10 },
     });
     expect(() => resolveTrainOptions({ relation: 'x' } as never)).toThrow(/unknown train option/);

@@ -67,6 +67,7 @@ pub static EXPORTS: &[Export] = &[
     Export { name: "mlPredictProbaAsync", callback: models::predict_proba_async },
     Export { name: "mlSerialize", callback: models::serialize },
     Export { name: "mlDeserialize", callback: models::deserialize },
+    Export { name: "xgboostToUbjson", callback: models::xgboost_to_ubjson },
     Export { name: "tableDecoderNew", callback: table::decoder_new },
     Export { name: "tableDecoderPush", callback: table::decoder_push },
     Export { name: "tableDecoderPushWire", callback: table::decoder_push_wire },

@@ -7,13 +7,16 @@ import { InvalidArgument, maskSecrets } from '@pgml-ts/core';
 import { PostgresML } from '../client.js';
 import type { Command, GlobalOptions } from './command.js';
 import { benchCommand } from './commands/bench.js';
+import { decomposeCommand } from './commands/decompose.js';
 import { deployCommand } from './commands/deploy.js';
+import { deploymentsCommand } from './commands/deployments.js';
 import { loadDatasetCommand } from './commands/load-dataset.js';
 import { migrateCommand } from './commands/migrate.js';
 import { modelsCommand } from './commands/models.js';
 import { predictCommand } from './commands/predict.js';
 import { projectsCommand } from './commands/projects.js';
 import { runtimesCommand } from './commands/runtimes.js';
+import { snapshotCommand } from './commands/snapshot.js';
 import { trainCommand } from './commands/train.js';
 import { vectorCommand } from './commands/vector.js';
 import { integerFlag } from './flags.js';
@@ -23,7 +26,10 @@ const COMMANDS: readonly Command[] = [
   loadDatasetCommand,
   trainCommand,
   predictCommand,
+  decomposeCommand,
+  snapshotCommand,
   deployCommand,
+  deploymentsCommand,
   modelsCommand,
   projectsCommand,
   runtimesCommand,

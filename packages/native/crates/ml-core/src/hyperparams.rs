@@ -13,7 +13,9 @@ pub enum Value {
     Bool(bool),
     Number(f64),
     Str(String),
-    /// An array or object (the text names which): no hyperparameter of ours accepts one.
+    /// An array of strings (XGBoost's `eval_metric: ["rmse", "mae"]`).
+    List(Vec<String>),
+    /// Any other array, or an object (the text names which): no hyperparameter of ours accepts one.
     Nested(&'static str),
 }
 
@@ -24,6 +26,7 @@ impl fmt::Display for Value {
             Value::Bool(b) => write!(f, "boolean {b}"),
             Value::Number(n) => write!(f, "number {n}"),
             Value::Str(s) => write!(f, "string {s:?}"),
+            Value::List(items) => write!(f, "an array of {} strings", items.len()),
             Value::Nested(kind) => write!(f, "{kind}"),
         }
     }
@@ -46,6 +49,10 @@ pub enum Kind {
     FloatOrChoice { min: f64, exclusive: bool, choices: &'static [&'static str] },
     /// A boolean or one of the listed strings (HistGradientBoosting's `early_stopping`: "auto" | bool).
     BoolOrChoice(&'static [&'static str]),
+    /// Any non-empty string, passed on as it is (XGBoost's `monotone_constraints: "(1,-1)"`).
+    Text,
+    /// A non-empty string or a non-empty array of them (XGBoost's `eval_metric`).
+    TextOrList,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -75,6 +82,10 @@ impl ParamSpec {
     }
 
     fn expectation(&self) -> String {
+        if matches!(self.kind, Kind::Choice(options) if options.is_empty()) {
+            // A parameter whose only JSON value is null (XGBoost's `missing`, a Python float NaN by default).
+            return "null (its other values cannot be expressed in JSON)".to_string();
+        }
         let base = match self.kind {
             Kind::Float { min, exclusive: false } => format!("a number >= {min}"),
             Kind::Float { min, exclusive: true } => format!("a number > {min}"),
@@ -89,6 +100,8 @@ impl ParamSpec {
             Kind::BoolOrChoice(choices) => {
                 format!("a boolean or one of {}", choices.iter().map(|o| format!("{o:?}")).collect::<Vec<_>>().join(", "))
             }
+            Kind::Text => "a non-empty string".to_string(),
+            Kind::TextOrList => "a non-empty string or an array of them".to_string(),
         };
         if self.nullable {
             format!("{base} or null")
@@ -108,6 +121,8 @@ impl ParamSpec {
             (Kind::FloatOrChoice { choices, .. }, Value::Str(s)) => choices.contains(&s.as_str()),
             (Kind::BoolOrChoice(_), Value::Bool(_)) => true,
             (Kind::BoolOrChoice(choices), Value::Str(s)) => choices.contains(&s.as_str()),
+            (Kind::Text | Kind::TextOrList, Value::Str(s)) => !s.is_empty(),
+            (Kind::TextOrList, Value::List(items)) => !items.is_empty() && items.iter().all(|s| !s.is_empty()),
             _ => false,
         }
     }

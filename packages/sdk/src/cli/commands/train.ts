@@ -1,4 +1,4 @@
-import { TEST_SAMPLINGS, type TrainOptions, type TrainProgress, type TrainResult } from '@pgml-ts/core';
+import { RUNTIME_CHOICES, TEST_SAMPLINGS, type TrainOptions, type TrainProgress, type TrainResult } from '@pgml-ts/core';
 import type { Command } from '../command.js';
 import { jsonFlag, noPositionals, numberFlag, oneOfFlag, requiredFlag, stringFlag } from '../flags.js';
 import { formatMetrics } from '../format.js';
@@ -48,7 +48,7 @@ export const trainCommand: Command = {
   help: `Usage: pgml train --project P [--task T --relation R --y COL[,COL…]] [--algorithm A] [options]
 
 Snapshots the relation, fits the algorithm on the training split, scores it on the test split, stores the model
-and deploys it when the project has no deployed model or the new one scores strictly better — in one
+and deploys it unless the deployed model scores strictly better (a tie deploys, as PostgresML 2.x) — in one
 transaction. Re-training an existing project may omit --task, and without --relation reuses its last snapshot.
 
 Options (PostgresML's pgml.train arguments; defaults are PostgresML's):
@@ -56,14 +56,17 @@ Options (PostgresML's pgml.train arguments; defaults are PostgresML's):
   --task T                  regression | classification | clustering | decomposition
   --relation R              table or view to train on (schema.table)
   --y COL[,COL…]            label column(s); several → joint (multi-target) regression
-  --algorithm A             default linear (logistic regression for classification)
+  --algorithm A             default linear (logistic regression for classification; kmeans for clustering
+                            and pca for decomposition, as PostgresML 2.x)
   --hyperparams JSON        scikit-learn names, e.g. '{"alpha": 0.5}'
   --search grid|random      hyperparameter search by k-fold cross-validation, best refit on the training split
   --search-params JSON      candidate values, e.g. '{"alpha": [0.1, 1, 10]}'
   --search-args JSON        '{"cv": 5, "n_iter": 10}'
   --test-size N             fraction of rows held out (default 0.25), or a row count when > 1
-  --test-sampling S         ${TEST_SAMPLINGS.join(' | ')} (default random)
-  --runtime R               native | python | auto (default auto: see pgml runtimes)
+  --test-sampling S         ${TEST_SAMPLINGS.join(' | ')} (default stratified, as PostgresML 2.10;
+                            random for tasks without classes)
+  --runtime R               native | python | auto | rust (default auto: see pgml runtimes; rust is
+                            PostgresML 2.x's name for native, recorded as rust)
   --preprocess JSON         per column: '{"col": {"encode": "one_hot", "impute": "mean", "scale": "standard"}}'
   --materialize-snapshot    copy the relation into pgml."snapshot_<id>" so re-training reads frozen data
   --no-deploy               never deploy automatically
@@ -108,7 +111,7 @@ Examples:
       searchArgs: jsonFlag(values, 'search-args', 'object'),
       testSize: numberFlag(values, 'test-size'),
       testSampling: oneOfFlag(values, 'test-sampling', TEST_SAMPLINGS),
-      runtime: oneOfFlag(values, 'runtime', ['native', 'python', 'auto'] as const),
+      runtime: oneOfFlag(values, 'runtime', RUNTIME_CHOICES),
       preprocess: jsonFlag(values, 'preprocess', 'object'),
       materializeSnapshot: values['materialize-snapshot'] === true ? true : undefined,
       automaticDeploy: values['no-deploy'] === true ? false : undefined,
