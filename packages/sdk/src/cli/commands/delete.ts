@@ -1,6 +1,6 @@
-import { InvalidArgument, type DeleteResult } from '@pgml-ts/core';
+import type { DeleteResult } from '@pgml-ts/core';
 import type { Command } from '../command.js';
-import { integerFlag, noPositionals, stringFlag } from '../flags.js';
+import { noPositionals, projectOrModelFlag } from '../flags.js';
 
 function summary(r: DeleteResult): string {
   const what = r.projectDeleted ? `project ${JSON.stringify(r.project)} with ${r.models.length} model(s)` : `model ${r.models[0]} of ${JSON.stringify(r.project)}`;
@@ -28,12 +28,10 @@ Examples:
   options: { project: { type: 'string' }, model: { type: 'string' }, force: { type: 'boolean' } },
   async run({ values, positionals, output, connect }) {
     noPositionals('delete', positionals);
-    const project = stringFlag(values, 'project');
-    const modelId = integerFlag(values, 'model', 1);
-    if ((project === undefined) === (modelId === undefined)) throw new InvalidArgument('give one of --model ID or --project P');
+    const target = projectOrModelFlag(values);
     const pgml = await connect();
     const force = values.force === true;
-    const result = modelId !== undefined ? await pgml.deleteModel(modelId, { force }) : await pgml.deleteProject(project!, { force });
+    const result = typeof target === 'number' ? await pgml.deleteModel(target, { force }) : await pgml.deleteProject(target, { force });
     output.result({ ...result }, summary(result));
     return 0;
   },

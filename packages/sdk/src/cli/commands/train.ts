@@ -73,7 +73,7 @@ Options (PostgresML's pgml.train arguments; defaults are PostgresML's):
   --test-size N             fraction of rows held out (default 0.25), or a row count when > 1
   --test-sampling S         ${TEST_SAMPLINGS.join(' | ')} (default random)
   --runtime R               native | python | auto (default auto: see pgml runtimes)
-  --preprocess JSON         per column: '{"col": {"encode": "one_hot", "impute": "mean", "scale": "standard"}}'
+  --preprocess JSON         per column: '{"color": {"encode": "one_hot", "impute": "mode"}, "size": {"impute": "mean", "scale": "standard"}}'
   --materialize-snapshot    copy the relation into pgml."snapshot_<id>" so re-training reads frozen data
   --no-deploy               never deploy automatically
 

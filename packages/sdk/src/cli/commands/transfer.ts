@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { InvalidArgument, PgmlError } from '@pgml-ts/core';
 import type { Command } from '../command.js';
-import { integerFlag, noPositionals, requiredFlag, stringFlag } from '../flags.js';
+import { noPositionals, projectOrModelFlag, requiredFlag, stringFlag } from '../flags.js';
 
 export const exportCommand: Command = {
   name: 'export',
@@ -20,12 +20,10 @@ Example:
   options: { project: { type: 'string' }, model: { type: 'string' }, out: { type: 'string' } },
   async run({ values, positionals, output, connect }) {
     noPositionals('export', positionals);
-    const project = stringFlag(values, 'project');
-    const modelId = integerFlag(values, 'model', 1);
-    if ((project === undefined) === (modelId === undefined)) throw new InvalidArgument('give one of --project P or --model ID');
+    const target = projectOrModelFlag(values);
     const file = requiredFlag(values, 'out', 'FILE');
     const pgml = await connect();
-    const { bytes, ...model } = await pgml.exportModel(modelId ?? project!);
+    const { bytes, ...model } = await pgml.exportModel(target);
     await writeFile(file, bytes, { flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
       throw new PgmlError('INVALID_ARGUMENT', `cannot write ${file}: ${error.code === 'EEXIST' ? 'it exists (remove it first)' : error.message}`, { file });
     });
