@@ -42,13 +42,20 @@ describeEachDb('export, import and delete', (get) => {
     // Into an existing project of the same task, not deployed when asked not to.
     const again = await here.importModel((await home.exportModel('iris native')).bytes, { project: 'iris python', deploy: false });
     expect(again).toMatchObject({ project: 'iris python', deployed: false, createdProject: false });
-    // A bare stored model (no export record) or damaged bytes are refused before anything is written.
+    // A project of another task, damaged bytes or not a model file at all: refused before anything is written.
     const before = (await here.models()).length;
+    await here.db.query('CREATE TABLE regression_rows AS SELECT sepal_length, sepal_width FROM pgml.iris');
+    await here.train('iris regression', { task: 'regression', relationName: 'regression_rows', yColumnName: 'sepal_width', runtime: 'native' });
+    await expect(here.importModel((await home.exportModel('iris native')).bytes, { project: 'iris regression' })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringMatching(/"iris regression" is a regression project; the model in the file is classification/),
+    });
+    expect((await here.models({ project: 'iris regression' })).length).toBe(1);
     const damaged = (await home.exportModel('iris native')).bytes.slice();
     damaged[40]! ^= 1;
     await expect(here.importModel(damaged)).rejects.toMatchObject({ code: 'CORRUPT_MODEL' });
     await expect(here.importModel(new Uint8Array([1, 2, 3]))).rejects.toMatchObject({ code: 'CORRUPT_MODEL' });
-    expect((await here.models()).length).toBe(before);
+    expect((await here.models()).length).toBe(before + 1);
   });
 
   it('deletes a model and then a project, with their snapshots and tables', async () => {
