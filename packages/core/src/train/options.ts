@@ -38,11 +38,14 @@ export interface TrainOptions<T extends Task = Task> {
   algorithm?: AlgorithmName<T>;
   hyperparams?: Record<string, unknown>;
   search?: SearchKind;
-  /** Parameter name → candidate values (scikit-learn notation). */
+  /** Parameter name → candidate values (scikit-learn notation); needs `search`. */
   searchParams?: Record<string, unknown[]>;
   /** `cv` (folds, default 5) and `n_iter` (random search, default 10). */
   searchArgs?: Record<string, unknown>;
-  /** A fraction in (0, 1) or, when > 1, a row count. */
+  /**
+   * A fraction in (0, 1) or, when > 1, a row count. Like `testSampling`, `preprocess` and `materializeSnapshot`,
+   * it shapes a new snapshot, so it needs `relationName` (re-training without it keeps the last snapshot as it is).
+   */
   testSize?: number;
   testSampling?: TestSampling;
   runtime?: RuntimeChoice;
