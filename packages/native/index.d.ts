@@ -179,6 +179,20 @@ export type NativeTask = 'regression' | 'classification' | 'clustering' | 'decom
 /** A hyperparameter value as JSON carries it. */
 export type HyperparamValue = number | boolean | string | null;
 
+/** One alternative a hyperparameter's value may take (a value is accepted when it matches any of them). */
+export type HyperparamConstraint =
+  | { type: 'number' | 'integer'; min?: number; minExclusive?: boolean; max?: number; maxExclusive?: boolean }
+  | { type: 'string'; choices: string[] }
+  | { type: 'boolean' }
+  | { type: 'null' };
+
+/** A hyperparameter as the Rust table validates it: its sklearn name, default and allowed values. */
+export interface HyperparamSpec {
+  name: string;
+  default: HyperparamValue;
+  accepts: HyperparamConstraint[];
+}
+
 /** One row of the native algorithm table. */
 export interface NativeAlgorithm {
   task: NativeTask;
@@ -191,6 +205,8 @@ export interface NativeAlgorithm {
   multiTarget: boolean;
   /** Every accepted hyperparameter (sklearn names) with its default. */
   hyperparams: Readonly<Record<string, HyperparamValue>>;
+  /** The same hyperparameters with their types and ranges, generated from the specs `validateHyperparams` checks. */
+  params: readonly HyperparamSpec[];
 }
 
 /** Everything the native runtime implements. */

@@ -6,7 +6,10 @@ export * from './datasets/index.js';
 export { ensureSchema, schemaVersion } from './schema/ensure-schema.js';
 export { foreignSchema, MigrationRequired, type ForeignSchema } from './schema/foreign-schema.js';
 export { LATEST_SCHEMA_VERSION, MIGRATIONS, RECORDED_STRATEGIES, STRATEGIES, type Migration } from './schema/migrations.js';
-export { ALGORITHMS, isKnownAlgorithm, NOT_INSTALLABLE } from './algorithms.js';
+export { ALGORITHMS, isAlgorithmName, isKnownAlgorithm, NOT_INSTALLABLE, type AlgorithmName } from './algorithms.js';
+export { ALGORITHM_NAMES } from './algorithms.generated.js';
+export * from './catalogue/hyperparams.js';
+export { editDistance, nearestName } from './suggest.js';
 export {
   parseParityTable,
   RUNTIME_CHOICES,
@@ -19,12 +22,22 @@ export {
 export { ModelCache, type ModelCacheOptions } from './model-cache.js';
 export { loadModelFile, MODEL_FILE_PATH, saveModelFile } from './model-store.js';
 export { NoDeployedModel, UnknownProject, type Project } from './project/projects.js';
+export { deleteModel, deleteProject, type DeleteOptions, type DeleteResult } from './lifecycle/delete.js';
+export {
+  exportModel,
+  importModel,
+  type ExportedModel,
+  type ExportRecord,
+  type ImportOptions,
+  type ImportResult,
+} from './lifecycle/transfer.js';
 export { deploy, deployModel, type DeployOptions, type DeployResult, type DeployStrategy, type RecordedStrategy } from './project/deploy.js';
 export {
   listDeployments,
   listModels,
   listProjects,
   type DeploymentSummary,
+  type ModelMetrics,
   type ModelSummary,
   type ProjectSummary,
 } from './project/listing.js';

@@ -1,12 +1,15 @@
 /**
  * `pgml.vector`: PostgresML's vector functions (pgml.add, pgml.dot_product, …) over `@pgml-ts/native`'s Rust kernels,
- * with native errors mapped to typed `PgmlError`s, plus `loadMatrix`, which pulls a float array column into native
- * memory once (binary COPY) for repeated scoring: the warm path of the vector benchmark.
+ * with native errors mapped to typed `PgmlError`s, plus `loadMatrix` (vector-matrix.ts), which pulls a float array
+ * column into native memory once (binary COPY) for repeated scoring.
  */
 import type { Db } from '@pgml-ts/core';
-import { collectCopy, PgmlError, vectorColumnSelect } from '@pgml-ts/core';
+import { PgmlError } from '@pgml-ts/core';
 import type * as Native from '@pgml-ts/native';
 import { withNativeErrors } from './native-errors.js';
+import { loadMatrix, wrapMatrix, type KeyedVectorMatrix, type MatrixKey, type VectorMatrix } from './vector-matrix.js';
+
+export type { KeyedTopK, KeyedVectorMatrix, MatrixKey, VectorMatrix } from './vector-matrix.js';
 
 export type NativeModule = typeof Native;
 
@@ -52,22 +55,15 @@ export interface VectorAggregate {
 }
 /** The native functions, with the aggregates taking NULL-able rows. */
 export type VectorFunctions = Omit<Pick<NativeModule, FunctionName>, AggregateName> & Record<AggregateName, VectorAggregate>;
-type Metric = Parameters<Native.NativeMatrix['topK']>[2];
-
-/** A matrix held in native memory; `close()` frees it (idempotent). */
-export interface VectorMatrix {
-  readonly rows: number;
-  readonly dim: number;
-  scores(...args: Parameters<Native.NativeMatrix['scores']>): ReturnType<Native.NativeMatrix['scores']>;
-  topK(query: Parameters<Native.NativeMatrix['topK']>[0], k: number, metric?: Metric): ReturnType<Native.NativeMatrix['topK']>;
-  scoresAsync(...args: Parameters<Native.NativeMatrix['scoresAsync']>): ReturnType<Native.NativeMatrix['scoresAsync']>;
-  topKAsync(...args: Parameters<Native.NativeMatrix['topKAsync']>): ReturnType<Native.NativeMatrix['topKAsync']>;
-  close(): void;
-}
 
 export type VectorApi = VectorFunctions & {
-  /** Native copies of `relation.column` (real[] / double precision[]), checked against the catalog first. */
+  /**
+   * Native copies of `relation.column` (real[] / double precision[]), checked against the catalog first. Rows whose
+   * vector is NULL or holds a NULL element are left out (`skipped`). With `{ key }` rows come in key order and
+   * `topK` gives their keys (`skippedKeys` names the rows left out); the key must be unique.
+   */
   loadMatrix(relationName: string, columnName: string): Promise<VectorMatrix>;
+  loadMatrix<K = MatrixKey>(relationName: string, columnName: string, options: { key: string }): Promise<KeyedVectorMatrix<K>>;
   /** A native matrix from rows you already have in memory. */
   matrixFromArray(...args: Parameters<NativeModule['NativeMatrix']['fromArray']>): VectorMatrix;
 };
@@ -102,31 +98,10 @@ export function vectorFunctions(native: NativeModule): VectorFunctions {
 export function createVectorApi(native: NativeModule, db: Db): VectorApi {
   return {
     ...vectorFunctions(native),
-    async loadMatrix(relationName, columnName) {
-      const bytes = await collectCopy(db, await vectorColumnSelect(db, relationName, columnName));
-      return wrapMatrix(withNativeErrors(() => native.NativeMatrix.fromCopy(bytes))());
-    },
+    loadMatrix: ((relationName: string, columnName: string, options?: { key: string }) =>
+      options?.key === undefined
+        ? loadMatrix(native, db, relationName, columnName)
+        : loadMatrix(native, db, relationName, columnName, options.key)) as VectorApi['loadMatrix'],
     matrixFromArray: (...args) => wrapMatrix(withNativeErrors(native.NativeMatrix.fromArray)(...args)),
-  };
-}
-
-function wrapMatrix(matrix: Native.NativeMatrix): VectorMatrix {
-  let freed = false;
-  const live = (): Native.NativeMatrix => {
-    if (freed) throw new PgmlError('INVALID_ARGUMENT', 'this vector matrix has been closed');
-    return matrix;
-  };
-  return {
-    rows: matrix.rows,
-    dim: matrix.dim,
-    scores: withNativeErrors((...args) => live().scores(...args)),
-    topK: withNativeErrors((query, k, metric) => live().topK(query, k, metric)),
-    scoresAsync: withNativeErrors((...args) => live().scoresAsync(...args)),
-    topKAsync: withNativeErrors((...args) => live().topKAsync(...args)),
-    close() {
-      if (freed) return;
-      freed = true;
-      matrix.free();
-    },
   };
 }

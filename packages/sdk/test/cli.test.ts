@@ -64,17 +64,46 @@ describe.skipIf(!BUILT)(`pgml CLI${BUILT ? '' : ' — skipped: packages/sdk is n
     expect(pgml(['frobnicate']).code).toBe(1);
   });
 
-  it('masks the password of a bad database URL', () => {
+  it('a dead server fails to connect, naming it without the password', () => {
     for (const args of [
       ['load-dataset', 'iris', '--json', '--database-url', 'postgres://u:secret@127.0.0.1:1/x'],
       ['load-dataset', 'iris', '--json'],
     ]) {
       const result = pgml(args, { DATABASE_URL: 'postgres://u:secret@127.0.0.1:1/x' });
       expect(result.code).toBe(1);
-      expect(json(result.stdout)).toMatchObject({ error: { code: 'DATABASE_ERROR' } });
-      expect(result.stdout + result.stderr).toContain('postgres://u:***@127.0.0.1:1/x');
+      expect(json(result.stdout)).toMatchObject({
+        error: { code: 'CONNECTION_FAILED', message: expect.stringMatching(/^could not connect to postgres:\/\/u@127\.0\.0\.1:1\/x: .*ECONNREFUSED/) },
+      });
       expect(result.stdout + result.stderr).not.toContain('secret');
     }
+  });
+
+  it('never echoes a database URL it cannot read: it says what is wrong', () => {
+    for (const [url, reason] of [
+      ['u:secret@127.0.0.1', /does not start with postgres:\/\/ or postgresql:\/\//],
+      ['secret', /does not start with postgres:\/\//],
+      ['postgres://u:secret@127.0.0.1:port/x', /not a valid PostgreSQL connection URL: check the host, that the port is a number/],
+      ['mysql://u:secret@host/x', /its scheme is mysql:\/\//],
+    ] as const) {
+      for (const json_ of [true, false]) {
+        const result = pgml(['projects', '--database-url', url, ...(json_ ? ['--json'] : [])]);
+        expect(result.code, url).toBe(1);
+        if (json_) expect(json(result.stdout)).toEqual({ error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(reason) } });
+        else expect(result.stderr).toMatch(reason);
+        expect(result.stdout + result.stderr).not.toContain('secret');
+      }
+    }
+  });
+
+  it('no command: the usage on stderr, exit 1', () => {
+    const bare = pgml([]);
+    expect(bare.code).toBe(1);
+    expect(bare.stdout).toBe('');
+    expect(bare.stderr).toMatch(/^pgml: no command given\n\npgml — .*\nUsage: pgml \[options\] COMMAND/s);
+    const asJson = pgml(['--json']);
+    expect(asJson.code).toBe(1);
+    expect(json(asJson.stdout)).toEqual({ error: { code: 'INVALID_ARGUMENT', message: 'no command given' } });
+    expect(pgml(['--help']).code).toBe(0);
   });
 
   it('runs vector functions', () => {

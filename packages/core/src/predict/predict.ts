@@ -77,12 +77,12 @@ export async function predictProba(
   return { probabilities: Array.from(probabilities), labels: labelsOf(model) };
 }
 
-export interface BatchPrediction {
+export interface BatchPrediction<Predictions extends Float64Array | Label[] = Float64Array | Label[]> {
   /**
    * rows × outputs, row-major. Numbers for regression, clustering, decomposition and numeric class labels;
    * for text or boolean labels, the labels.
    */
-  predictions: Float64Array | Label[];
+  predictions: Predictions;
   rows: number;
   outputs: number;
 }
@@ -162,7 +162,9 @@ function run(model: LoadedModel, x: Matrix, signal?: AbortSignal): Promise<Float
 
 function proba(model: LoadedModel, x: Matrix, signal?: AbortSignal): Promise<Float64Array> {
   if (model.task !== 'classification' || !model.runtime.predictProba) {
-    throw new InvalidArgument(`predictProba needs a classification model with probabilities (this is ${model.task} ${model.algorithm})`);
+    throw new InvalidArgument(
+      (w) => `${w.option('predictProba')} needs a classification model with probabilities (this is ${model.task} ${model.algorithm})`,
+    );
   }
   return x.rows === 0 ? Promise.resolve(new Float64Array(0)) : model.runtime.predictProba(model.fitted, x, signal);
 }

@@ -7,7 +7,7 @@
  */
 import type { Db } from '../db.js';
 import { InvalidArgument } from '../errors.js';
-import { runSearch, searchCandidates } from '../ml/search.js';
+import { runSearch, searchCandidates, type SearchResults } from '../ml/search.js';
 import { kFold } from '../ml/split.js';
 import { deploysOver, keyMetric, type Metrics } from '../ml/task-metrics.js';
 import { saveModelFile } from '../model-store.js';
@@ -38,6 +38,11 @@ export interface TrainResult {
   scoreTime: number;
   /** The hyperparameters of the stored model (the best candidate's, after a search). */
   hyperparams: Record<string, unknown>;
+  /**
+   * With `search`: every candidate's cross-validation scores (PostgresML's `search_results`, also stored under the
+   * model's metrics); `params[best_index]` is `hyperparams`. Null without a search.
+   */
+  searchResults: SearchResults | null;
   /** Seconds per stage of this train, end to end. */
   timings: TrainTimings;
 }
@@ -49,7 +54,8 @@ export interface StoredModelMeta {
   numClasses?: number;
   labels?: Label[];
   yColumnNames: string[];
-  snapshotId: number;
+  /** The snapshot it was trained on; null for a model imported from another database. */
+  snapshotId: number | null;
   features: FeatureLayout;
 }
 
@@ -64,11 +70,15 @@ export async function train(db: Db, registry: RuntimeRegistry, projectName: stri
   return db.transaction(async (tx) => {
     const existing = await findProject(tx, projectName);
     if (!existing && opts.task === undefined) {
-      throw new InvalidArgument(`project ${JSON.stringify(projectName)} does not exist: pass task to create it`, { project: projectName });
+      throw new InvalidArgument((w) => `project ${JSON.stringify(projectName)} does not exist: pass ${w.option('task')} to create it`, {
+        project: projectName,
+      });
     }
     if (existing && opts.task !== undefined && opts.task !== existing.task) {
       throw new InvalidArgument(
-        `project ${JSON.stringify(projectName)} already exists with task ${existing.task}, not ${opts.task}; create a new project instead`,
+        (w) =>
+          `project ${JSON.stringify(projectName)} already exists with ${w.option('task')} ${existing.task}, not ${opts.task}; ` +
+          'create a new project instead',
       );
     }
     const task = existing?.task ?? opts.task!;
@@ -123,7 +133,7 @@ export async function train(db: Db, registry: RuntimeRegistry, projectName: stri
       });
 
     let params = opts.hyperparams;
-    let searchResults: Record<string, unknown> | undefined;
+    let searchResults: SearchResults | undefined;
     if (opts.search) {
       // Candidates are built from the user's own hyperparams: the validated ones carry every default filled in,
       // which would collide with the searched keys.
@@ -185,6 +195,7 @@ export async function train(db: Db, registry: RuntimeRegistry, projectName: stri
       fitTime,
       scoreTime,
       hyperparams: params,
+      searchResults: searchResults ?? null,
       timings: clock.timings(),
     };
   });
@@ -193,7 +204,7 @@ export async function train(db: Db, registry: RuntimeRegistry, projectName: stri
 async function takeSnapshot(tx: Db, projectId: number, task: Task, opts: ResolvedTrainOptions): Promise<Snapshot> {
   if (opts.relationName !== undefined) {
     if (opts.yColumnNames === undefined && SUPERVISED.includes(task)) {
-      throw new InvalidArgument(`${task} needs yColumnName with relationName`);
+      throw new InvalidArgument((w) => `${task} needs ${w.option('yColumnName')} with ${w.option('relationName')}`);
     }
     return createSnapshot(tx, {
       relationName: opts.relationName,
@@ -206,7 +217,9 @@ async function takeSnapshot(tx: Db, projectId: number, task: Task, opts: Resolve
   }
   const snapshot = await lastSnapshot(tx, projectId);
   if (!snapshot) {
-    throw new InvalidArgument('this project has no snapshot yet: pass relationName and yColumnName the first time you train');
+    throw new InvalidArgument(
+      (w) => `this project has no snapshot yet: pass ${w.option('relationName')} and ${w.option('yColumnName')} the first time you train`,
+    );
   }
   return snapshot;
 }
@@ -260,7 +273,7 @@ async function insertModel(
   params: Record<string, unknown>,
   layout: FeatureLayout,
   metrics: Metrics,
-  searchResults: Record<string, unknown> | undefined,
+  searchResults: SearchResults | undefined,
 ): Promise<number> {
   const stored = searchResults ? { ...metrics, search_results: searchResults } : metrics;
   const inserted = await tx.query<{ id: string | number }>(

@@ -35,8 +35,8 @@ describe('RuntimeRegistry', () => {
     expect(() => registry.resolve('regression', 'linear', 'native')).toThrow(/native runtime is not registered/);
     expect(() => registry.resolve('regression', 'kmeans')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(() => registry.resolve('regression', 'lasso')).toThrow(expect.objectContaining({ code: 'ALGORITHM_UNAVAILABLE' }));
-    expect(() => registry.resolve('classification', 'lightgbm')).toThrow(/no LightGBM library on this machine/);
-    expect(() => registry.resolve('classification', 'catboost')).toThrow(/no CatBoost library/);
+    expect(() => registry.resolve('classification', 'lightgbm')).toThrow(/algorithm "lightgbm" is unavailable: LightGBM is not installed/);
+    expect(() => registry.resolve('classification', 'catboost')).toThrow(/CatBoost is not installed/);
   });
 
   it('validates parity tables', () => {

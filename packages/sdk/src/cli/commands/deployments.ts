@@ -1,6 +1,6 @@
 import type { Command } from '../command.js';
 import { noPositionals, stringFlag } from '../flags.js';
-import { formatTable } from '../format.js';
+import { formatTable, formatTimestamp } from '../format.js';
 
 export const deploymentsCommand: Command = {
   name: 'deployments',
@@ -20,7 +20,7 @@ With --json: {"deployments": [{"id","project","modelId","algorithm","strategy","
     const human = deployments.length
       ? formatTable(
           ['id', 'project', 'model', 'algorithm', 'strategy', 'live', 'created'],
-          deployments.map((d) => [d.id, d.project, d.modelId, d.algorithm, d.strategy, d.live ? 'yes' : '', d.createdAt.slice(0, 19)]),
+          deployments.map((d) => [d.id, d.project, d.modelId, d.algorithm, d.strategy, d.live ? 'yes' : '', formatTimestamp(d.createdAt)]),
         )
       : 'no deployments yet: pgml train deploys the first model of a project';
     output.result({ deployments }, human);
