@@ -7,7 +7,7 @@
  * on PostgresML's views (pgml.trained_models, pgml.deployed_models) runs as it is. On PGlite and PostgreSQL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PostgresML, type Db, type TrainResult } from '@pgml-ts/sdk';
+import { PostgresML, type AlgorithmName, type Db, type TrainResult } from '@pgml-ts/sdk';
 import { eachDatabase } from './harness.js';
 
 type Row = Record<string, unknown>;
@@ -66,7 +66,7 @@ eachDatabase((target) => {
         ['ada_boost', { n_estimators: 5 }], ['bagging', { n_estimators: 5 }], ['extra_trees', { n_estimators: 5 }],
         ['gradient_boosting_trees', { n_estimators: 5 }], ['random_forest', { n_estimators: 5 }],
         ['xgboost', { n_estimators: 10 }],
-      ] as Array<[string, Record<string, unknown>?]>) {
+      ] as Array<[AlgorithmName, Record<string, unknown>?]>) {
         trained(await pgml.train(P, { algorithm, ...(hyperparams ? { hyperparams } : {}) }), algorithm);
       }
       // runtimes
@@ -109,7 +109,7 @@ eachDatabase((target) => {
         ['ridge'], ['stochastic_gradient_descent'], ['perceptron'], ['passive_aggressive'], ['svm'], ['nu_svm'], ['linear_svm'],
         ['ada_boost'], ['bagging'], ['extra_trees', { n_estimators: 10 }], ['gradient_boosting_trees', { n_estimators: 10 }],
         ['random_forest', { n_estimators: 10 }], ['xgboost', { n_estimators: 10 }],
-      ] as Array<[string, Record<string, unknown>?]>) {
+      ] as Array<[AlgorithmName, Record<string, unknown>?]>) {
         const r = await pgml.train(P, { algorithm, ...(hyperparams ? { hyperparams } : {}) });
         trained(r, algorithm);
         expect(typeof r.metrics.roc_auc, algorithm).toBe('number');
@@ -139,7 +139,7 @@ eachDatabase((target) => {
       for (const [algorithm, hyperparams] of [
         ['ridge'], ['svm'], ['nu_svm'], ['linear_svm'], ['ada_boost'], ['bagging'], ['extra_trees', { n_estimators: 10 }],
         ['gradient_boosting_trees', { n_estimators: 10 }], ['random_forest', { n_estimators: 10 }], ['xgboost', { n_estimators: 10 }],
-      ] as Array<[string, Record<string, unknown>?]>) {
+      ] as Array<[AlgorithmName, Record<string, unknown>?]>) {
         trained(await pgml.train(P, { algorithm, ...(hyperparams ? { hyperparams } : {}) }), algorithm);
       }
       await views('f1');
@@ -171,7 +171,7 @@ eachDatabase((target) => {
         expect(Number.isInteger(cluster) && (cluster as number) >= 0 && (cluster as number) < 10).toBe(true);
       }
       trained(await pgml.train(P, { algorithm: 'affinity_propagation' }), 'affinity_propagation');
-      for (const algorithm of ['birch', 'kmeans', 'mini_batch_kmeans']) {
+      for (const algorithm of ['birch', 'kmeans', 'mini_batch_kmeans'] as const) {
         trained(await pgml.train(P, { algorithm, hyperparams: { n_clusters: 10 } }), algorithm);
       }
     }, 300_000);
@@ -217,7 +217,7 @@ eachDatabase((target) => {
         ['svm', { max_iter: 100 }], ['nu_svm', { max_iter: 10 }], ['linear_svm', { max_iter: 100 }],
         ['ada_boost', { n_estimators: 5 }], ['bagging', { n_estimators: 5 }], ['extra_trees', { n_estimators: 5 }],
         ['gradient_boosting_trees', { n_estimators: 5 }], ['random_forest', { n_estimators: 5 }],
-      ] as Array<[string, Record<string, unknown>?]>) {
+      ] as Array<[AlgorithmName, Record<string, unknown>?]>) {
         trained(await pgml.trainJoint(P, { algorithm, ...(hyperparams ? { hyperparams } : {}) }), algorithm);
       }
       await views('mean_squared_error');
