@@ -8,6 +8,7 @@ import { runParityCommand } from './parity/command.js';
 import type { ProfileName } from './parity/profiles.js';
 import { runLoadCommand } from './load/command.js';
 import { runE2eCommand } from './e2e/command.js';
+import { runPredictCommand } from './predict/command.js';
 
 export { runVectorBenchmark } from './vector/run.js';
 export type { VectorReport, VectorRow } from './vector/run.js';
@@ -18,7 +19,7 @@ const DEFAULT_OUT = fileURLToPath(new URL('../results', import.meta.url));
 const SUITES = ['vector', 'parity', 'all'] as const;
 const PROFILE_NAMES: readonly ProfileName[] = ['quick', 'full'];
 
-const HELP = `pgml bench [vector|parity|all|load|e2e] [options]
+const HELP = `pgml bench [vector|parity|all|load|e2e|predict] [options]
 
 Runs the benchmark suite and writes JSON + Markdown + SVG reports.
 
@@ -31,6 +32,8 @@ Runs the benchmark suite and writes JSON + Markdown + SVG reports.
   load     50 concurrent predict clients with deployments during traffic (own options: pgml bench load --help)
   e2e      train from a table and score a table, end to end, against the Python it replaces (own options:
            pgml bench e2e --help)
+  predict  batch and single-row predict of native vs scikit-learn in Python, and vs another build of the addon
+           (own options: pgml bench predict --help)
 
 Options:
   --profile quick|full  parity: quick (bundled + 1k synthetic, ≤ 5 min, written to results/quick/) or full
@@ -49,6 +52,7 @@ Options:
 export async function runBenchCommand(argv: string[]): Promise<number> {
   if (argv[0] === 'load') return runLoadCommand(argv.slice(1), DEFAULT_OUT);
   if (argv[0] === 'e2e') return runE2eCommand(argv.slice(1), DEFAULT_OUT);
+  if (argv[0] === 'predict') return runPredictCommand(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

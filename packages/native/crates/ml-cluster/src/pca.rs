@@ -164,8 +164,8 @@ impl Fitted for Pca {
     fn predict(&self, x: &MatrixView) -> Result<Vec<f64>> {
         let (n, c) = (x.rows(), self.n_components());
         // (X − mean)·Cᵀ = X·Cᵀ − mean·Cᵀ: one dgemm over X without a centered copy.
-        let shift: Vec<f64> = self.components.chunks_exact(self.n_features).map(|comp| comp.iter().zip(&self.mean).map(|(a, b)| a * b).sum()).collect();
-        let mut out: Vec<f64> = (0..n).flat_map(|_| shift.iter().map(|s| -s)).collect();
+        let shift: Vec<f64> = self.components.chunks_exact(self.n_features).map(|comp| -comp.iter().zip(&self.mean).map(|(a, b)| a * b).sum::<f64>()).collect();
+        let mut out = shift.repeat(n);
         lapack::gemm(false, true, n, c, self.n_features, 1.0, x.data(), &self.components, 1.0, &mut out)?;
         if self.whiten {
             let scale: Vec<f64> = self.explained_variance.iter().map(|v| v.sqrt()).collect();

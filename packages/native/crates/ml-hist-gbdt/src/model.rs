@@ -89,7 +89,7 @@ impl HistGbdtModel {
     /// rows × K raw predictions: baseline plus every tree, summed in tree order as sklearn sums them.
     fn raw_predict(&self, x: &MatrixView) -> Vec<f64> {
         let (p, k) = (x.cols(), self.baseline.len());
-        let mut raw: Vec<f64> = (0..x.rows()).flat_map(|_| self.baseline.iter().copied()).collect();
+        let mut raw = self.baseline.repeat(x.rows());
         raw.par_chunks_mut(BLOCK_ROWS * k).zip(x.data().par_chunks(BLOCK_ROWS * p)).for_each(|(out, rows)| {
             for (t, tree) in self.trees.iter().enumerate() {
                 tree.add_block(rows, p, &mut out[t % k..], k);

@@ -24,7 +24,9 @@ impl LinearModel {
     pub fn decision(&self, x: &MatrixView) -> Result<Vec<f64>> {
         check_features(self.n_features, x)?;
         let outputs = self.n_outputs();
-        let mut out: Vec<f64> = (0..x.rows()).flat_map(|_| self.intercept.iter().copied()).collect();
+        // Sized once: a collected flat_map does not know its length, so it grows by doubling, copying and
+        // faulting in fresh pages — that cost more than the product itself.
+        let mut out = self.intercept.repeat(x.rows());
         lapack::gemm(false, true, x.rows(), outputs, self.n_features, 1.0, x.data(), &self.coef, 1.0, &mut out)?;
         Ok(out)
     }

@@ -21,6 +21,9 @@ pub enum Kernel {
 /// Values per block of the batched kernel matrix (rows × support vectors): 64 MB whatever the row count.
 const PREDICT_BLOCK_VALUES: usize = 1 << 23;
 
+/// Fewer kernel values than this are computed on the calling thread.
+const MIN_PARALLEL_KERNEL_VALUES: usize = 1 << 14;
+
 /// Sequential dot product: the summation order libsvm uses, so kernel values round the same way.
 #[inline]
 pub fn dot(a: &[f64], b: &[f64]) -> f64 {
@@ -139,10 +142,20 @@ impl Kernel {
             k.resize(rows * n, 0.0);
             if n > 0 {
                 lapack::gemm(false, true, rows, n, p, 1.0, xb, vectors, 0.0, &mut k)?;
-                k.par_chunks_mut(n).zip(xb.par_chunks(p)).for_each(|(k_row, x_row)| {
-                    let sq = if self.uses_norms() { dot(x_row, x_row) } else { 0.0 };
-                    self.apply(k_row, &[sq], vector_norms);
-                });
+                let row_norm = |x_row: &[f64]| if self.uses_norms() { dot(x_row, x_row) } else { 0.0 };
+                let apply_row = |(k_row, x_row): (&mut [f64], &[f64])| self.apply(k_row, &[row_norm(x_row)], vector_norms);
+                // The kernel is element-wise, so however the matrix is split, every value is computed alike.
+                if k.len() < MIN_PARALLEL_KERNEL_VALUES {
+                    // Little work: the pool's thread hop would cost more than it saves.
+                    k.chunks_mut(n).zip(xb.chunks(p)).for_each(apply_row);
+                } else if rows == 1 {
+                    // A single row against many vectors (single-row predict): split the vectors instead.
+                    let sq = row_norm(xb);
+                    let piece = MIN_PARALLEL_KERNEL_VALUES / 4;
+                    k.par_chunks_mut(piece).zip(vector_norms.par_chunks(piece)).for_each(|(k, norms)| self.apply(k, &[sq], norms));
+                } else {
+                    k.par_chunks_mut(n).zip(xb.par_chunks(p)).for_each(apply_row);
+                }
             }
             consume(&k, out_block)?;
         }
