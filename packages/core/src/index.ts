@@ -1,6 +1,6 @@
 export * from './errors.js';
 export type { CopySink, Db, QueryResult, WireHandback } from './db.js';
-export type { FitInput, FitProgress, FittedModel, Matrix, Runtime, RuntimeName, Task } from './runtime.js';
+export type { FitInput, FitProgress, FittedModel, InlinePredictor, Matrix, Runtime, RuntimeName, Task } from './runtime.js';
 export * from './db/index.js';
 export * from './datasets/index.js';
 export { ensureSchema, schemaVersion } from './schema/ensure-schema.js';
