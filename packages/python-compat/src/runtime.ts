@@ -26,6 +26,8 @@ export interface PythonModelHandle {
   /** Fully qualified estimator class, e.g. 'sklearn.ensemble._forest.RandomForestClassifier'. */
   readonly className: string;
   readonly hasProba: boolean;
+  /** The estimator has decision_function (margins), used for roc_auc when it has no predict_proba. */
+  readonly hasDecisionFunction: boolean;
   /** `classes_` of a classifier as stored (v1 pickles may hold raw labels rather than 0..k-1). */
   readonly classes?: readonly (number | string)[];
   /** Python warnings raised while fitting or loading (e.g. ConvergenceWarning). */
@@ -44,6 +46,7 @@ interface WireModelInfo {
   className: string;
   numFeatures: number | null;
   hasProba: boolean;
+  hasDecisionFunction: boolean;
   classes?: (number | string)[];
   numOutputs?: number;
 }
@@ -144,6 +147,13 @@ export class PythonRuntime implements Runtime {
     return (reply.buffers[0] as F64Buffer).data;
   }
 
+  /** The margins of a binary classifier without probabilities (see Runtime.decisionFunction). */
+  async decisionFunction(model: FittedModel, x: Matrix, signal?: AbortSignal): Promise<Float64Array | undefined> {
+    if (!handleOf(model).hasDecisionFunction) return undefined;
+    const reply = await this.callWithModel(model, 'decision_function', x, {}, signal);
+    return (reply.buffers[0] as F64Buffer).data;
+  }
+
   async serialize(model: FittedModel): Promise<Uint8Array> {
     return handleOf(model).pickle;
   }
@@ -187,6 +197,7 @@ export class PythonRuntime implements Runtime {
       pickle,
       className: info.className,
       hasProba: info.hasProba,
+      hasDecisionFunction: info.hasDecisionFunction,
       classes: info.classes,
       warnings,
     };
@@ -196,7 +207,7 @@ export class PythonRuntime implements Runtime {
 
   private async callWithModel(
     model: FittedModel,
-    method: 'predict' | 'predict_proba',
+    method: 'predict' | 'predict_proba' | 'decision_function',
     x: Matrix,
     params: Header,
     signal?: AbortSignal,

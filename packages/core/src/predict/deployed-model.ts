@@ -39,6 +39,11 @@ export const defaultModelCache = new ModelCache<LoadedModel>();
 
 export interface ModelLookupOptions {
   cache?: ModelCache<LoadedModel>;
+  /**
+   * The task the caller expects the model to solve (which also types what predict returns): a model of another task
+   * is refused with INVALID_ARGUMENT rather than answered in a shape the caller does not expect.
+   */
+  task?: Task;
 }
 
 interface LookupRow {
@@ -58,7 +63,8 @@ export async function deployedModel(
   projectOrModelId: string | number,
   options: ModelLookupOptions = {},
 ): Promise<LoadedModel> {
-  return (await lookUpModel(db, registry, projectOrModelId, options.cache ?? defaultModelCache)).model;
+  const { model } = await lookUpModel(db, registry, projectOrModelId, options.cache ?? defaultModelCache);
+  return checkTask(model, projectOrModelId, options.task);
 }
 
 /** What one lookup found: the model, the project it belongs to, and the version it was loaded at. */
@@ -115,6 +121,18 @@ export async function lookUpModel(
   const { projectId, modelId, version } = await currentVersion(db, projectOrModelId);
   const model = await cache.getOrLoad(version, () => loadModel(db, registry, modelId));
   return { model, projectId, version };
+}
+
+/** Refuses a model of another task than the caller's `task` option says (see `ModelLookupOptions.task`). */
+export function checkTask(model: LoadedModel, projectOrModelId: string | number, task: Task | undefined): LoadedModel {
+  if (task !== undefined && model.task !== task) {
+    const which = typeof projectOrModelId === 'number' ? `model ${model.modelId}` : `project ${JSON.stringify(projectOrModelId)}`;
+    throw new InvalidArgument((w) => `${which} is a ${model.task} model, not ${task} as ${w.option('task')} says`, {
+      expected: task,
+      task: model.task,
+    });
+  }
+  return model;
 }
 
 async function loadModel(db: Db, registry: RuntimeRegistry, modelId: number): Promise<{ value: LoadedModel; bytes: number }> {

@@ -27,6 +27,17 @@ export async function predict(
   return predictLoaded(await deployedModel(db, registry, projectOrModelId, options), features, options.signal);
 }
 
+/** PostgresML 2.x's `pgml.decompose(project, vector)`: the deployed decomposition model's components for one row. */
+export async function decompose(
+  db: Db,
+  registry: RuntimeRegistry,
+  projectOrModelId: string | number,
+  features: FeatureInput,
+  options: PredictOptions = {},
+): Promise<number[]> {
+  return decomposeLoaded(await deployedModel(db, registry, projectOrModelId, options), features, options.signal);
+}
+
 /** Joint (multi-target) regression outputs, or a decomposition's components, for one row. */
 export async function predictJoint(
   db: Db,
@@ -49,12 +60,12 @@ export async function predictProba(
   return predictProbaLoaded(await deployedModel(db, registry, projectOrModelId, options), features, options.signal);
 }
 
-export interface BatchPrediction {
+export interface BatchPrediction<Predictions extends Float64Array | Label[] = Float64Array | Label[]> {
   /**
    * rows × outputs, row-major. Numbers for regression, clustering, decomposition and numeric class labels;
    * for text or boolean labels, the labels.
    */
-  predictions: Float64Array | Label[];
+  predictions: Predictions;
   rows: number;
   outputs: number;
 }
@@ -83,11 +94,14 @@ export async function predictProbaBatch(
 
 /*
  * The same operations on a model already at hand — what the per-call lookup above and in-process serving
- * (../serving) share. A model with a row predictor answers one row synchronously (a value, not a promise).
+ * (../serving) share. A model with a row predictor answers one row synchronously (a value, not a promise), so the
+ * single-row path allocates nothing but its result.
  */
 
 export function predictLoaded(model: LoadedModel, features: FeatureInput, signal?: AbortSignal): Prediction | Promise<Prediction> {
-  if (model.numOutputs !== 1) {
+  // A decomposition answers with its first component, as PostgresML 2.x's predict does (its Model::predict takes
+  // the first value of the transform); decompose() gives them all.
+  if (model.numOutputs !== 1 && model.task !== 'decomposition') {
     throw new InvalidArgument(`this ${model.task} model has ${model.numOutputs} outputs: use predictJoint`, {
       outputs: model.numOutputs,
     });
@@ -96,8 +110,19 @@ export function predictLoaded(model: LoadedModel, features: FeatureInput, signal
   return run(model, inputMatrix(model.features, model.transform, [features]), signal).then((out) => toLabel(model, out[0]!));
 }
 
+export function decomposeLoaded(model: LoadedModel, features: FeatureInput, signal?: AbortSignal): number[] | Promise<number[]> {
+  if (model.task !== 'decomposition') {
+    throw new InvalidArgument(`decompose needs a decomposition model; this is a ${model.task} model (use predict)`, { task: model.task });
+  }
+  return outputsOf(model, features, signal);
+}
+
 export function predictJointLoaded(model: LoadedModel, features: FeatureInput, signal?: AbortSignal): number[] | Promise<number[]> {
   if (model.task === 'classification') throw new InvalidArgument('predictJoint is for regression and decomposition models; use predict');
+  return outputsOf(model, features, signal);
+}
+
+function outputsOf(model: LoadedModel, features: FeatureInput, signal: AbortSignal | undefined): number[] | Promise<number[]> {
   if (model.row) return Array.from(model.row.outputs(features, signal));
   return run(model, inputMatrix(model.features, model.transform, [features]), signal).then((out) => Array.from(out));
 }
@@ -178,7 +203,9 @@ function run(model: LoadedModel, x: Matrix, signal?: AbortSignal): Promise<Float
 
 function proba(model: LoadedModel, x: Matrix, signal?: AbortSignal): Promise<Float64Array> {
   if (model.task !== 'classification' || !model.runtime.predictProba) {
-    throw new InvalidArgument(`predictProba needs a classification model with probabilities (this is ${model.task} ${model.algorithm})`);
+    throw new InvalidArgument(
+      (w) => `${w.option('predictProba')} needs a classification model with probabilities (this is ${model.task} ${model.algorithm})`,
+    );
   }
   return x.rows === 0 ? Promise.resolve(new Float64Array(0)) : model.runtime.predictProba(model.fitted, x, signal);
 }
