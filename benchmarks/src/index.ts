@@ -8,6 +8,7 @@ import { runParityCommand } from './parity/command.js';
 import type { ProfileName } from './parity/profiles.js';
 import { runLoadCommand } from './load/command.js';
 import { runE2eCommand } from './e2e/command.js';
+import { runServeCommand } from './serve/command.js';
 
 export { runVectorBenchmark } from './vector/run.js';
 export type { VectorReport, VectorRow } from './vector/run.js';
@@ -31,6 +32,8 @@ Runs the benchmark suite and writes JSON + Markdown + SVG reports.
   load     50 concurrent predict clients with deployments during traffic (own options: pgml bench load --help)
   e2e      train from a table and score a table, end to end, against the Python it replaces (own options:
            pgml bench e2e --help)
+  serve    single-row predicts/s with deployments flipping, in-process serving vs the per-call lookup (own
+           options: pgml bench serve --help)
 
 Options:
   --profile quick|full  parity: quick (bundled + 1k synthetic, ≤ 5 min, written to results/quick/) or full
@@ -49,6 +52,7 @@ Options:
 export async function runBenchCommand(argv: string[]): Promise<number> {
   if (argv[0] === 'load') return runLoadCommand(argv.slice(1), DEFAULT_OUT);
   if (argv[0] === 'e2e') return runE2eCommand(argv.slice(1), DEFAULT_OUT);
+  if (argv[0] === 'serve') return runServeCommand(argv.slice(1), DEFAULT_OUT);
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
