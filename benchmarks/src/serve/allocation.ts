@@ -14,7 +14,7 @@ export interface AllocationReport {
   predictTypedArray?: number;
   /** `await pgml.predict(project, number[])`, bytes per call. */
   predictNumberArray?: number;
-  /** `await Promise.resolve(x)` in the same loop: the async floor, bytes per call. */
+  /** `await Promise.resolve(Math.random())` in the same loop: the floor of any Promise<number>, bytes per call. */
   awaitFloor?: number;
   note?: string;
 }
@@ -51,7 +51,8 @@ export async function allocationPerCall(databaseUrl: string, fixture: LoadFixtur
     return {
       predictTypedArray: await perCall(() => pgml.predict(fixture.project, typed)),
       predictNumberArray: await perCall(() => pgml.predict(fixture.project, plain)),
-      awaitFloor: await perCall(() => Promise.resolve(1.5)),
+      // A fresh number, as a prediction is: what any API returning Promise<number> allocates.
+      awaitFloor: await perCall(() => Promise.resolve(Math.random())),
     };
   } finally {
     await pgml.close();

@@ -115,7 +115,7 @@ export function serveMarkdown(r: ServeReport): string {
     '',
     '## Allocation per single-row predict (bytes, young generation, warm)',
     '',
-    '| `await pgml.predict(p, Float64Array)` | `await pgml.predict(p, number[])` | floor: `await Promise.resolve(x)` |',
+    '| `await pgml.predict(p, Float64Array)` | `await pgml.predict(p, number[])` | floor: `await Promise.resolve(Math.random())` |',
     '|--:|--:|--:|',
     `| ${ms(a.predictTypedArray)} | ${ms(a.predictNumberArray)} | ${ms(a.awaitFloor)} |`,
     '',

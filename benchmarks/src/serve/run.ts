@@ -74,7 +74,7 @@ export interface ServeReport {
 }
 
 /** In `auto` mode a call that starts within this long after a commit may still get the previous model. */
-export const STALE_ALLOWANCE_MS = 50;
+export const STALE_ALLOWANCE_MS = 250;
 
 export async function runServe(options: ServeOptions): Promise<ServeReport> {
   const log = options.progress ?? (() => undefined);
