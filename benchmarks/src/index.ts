@@ -9,6 +9,7 @@ import type { ProfileName } from './parity/profiles.js';
 import { runLoadCommand } from './load/command.js';
 import { runE2eCommand } from './e2e/command.js';
 import { runPredictCommand } from './predict/command.js';
+import { runServeCommand } from './serve/command.js';
 
 export { runVectorBenchmark } from './vector/run.js';
 export type { VectorReport, VectorRow } from './vector/run.js';
@@ -34,6 +35,8 @@ Runs the benchmark suite and writes JSON + Markdown + SVG reports.
            pgml bench e2e --help)
   predict  batch and single-row predict of native vs scikit-learn in Python, and vs another build of the addon
            (own options: pgml bench predict --help)
+  serve    single-row predicts/s with deployments flipping, in-process serving vs the per-call lookup (own
+           options: pgml bench serve --help)
 
 Options:
   --profile quick|full  parity: quick (bundled + 1k synthetic, ≤ 5 min, written to results/quick/) or full
@@ -53,6 +56,7 @@ export async function runBenchCommand(argv: string[]): Promise<number> {
   if (argv[0] === 'load') return runLoadCommand(argv.slice(1), DEFAULT_OUT);
   if (argv[0] === 'e2e') return runE2eCommand(argv.slice(1), DEFAULT_OUT);
   if (argv[0] === 'predict') return runPredictCommand(argv.slice(1));
+  if (argv[0] === 'serve') return runServeCommand(argv.slice(1), DEFAULT_OUT);
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

@@ -290,9 +290,23 @@ export class NativeModel {
    */
   readonly numOutputs: number;
   readonly numClasses: number | undefined;
+  /**
+   * Whether a few rows predict in microseconds on the calling thread (every estimator written in Rust), so the sync
+   * `predict`/`predictInto` suit the JS thread; false for XGBoost, whose every call costs ~80 µs in libxgboost and
+   * an OpenMP region — use the async twins there.
+   */
+  readonly inlineRows: boolean;
   /** `rows × numOutputs`, row-major. `x` is `rows × numFeatures`. */
   predict(x: Float64Array | number[], rows: number): Float64Array;
   predictAsync(x: Float64Array | number[], rows: number, options?: AsyncOptions): Promise<Float64Array>;
+  /**
+   * `predict` written into `out` (exactly `rows × numOutputs` elements), allocating nothing on the JS heap: the
+   * single-row serving path. `x` must be a Float64Array; `out` a Float64Array not sharing memory with it
+   * (`INVALID_ARGUMENT`); a wrong `out` length → `DIMENSION_MISMATCH`.
+   */
+  predictInto(x: Float64Array, rows: number, out: Float64Array): void;
+  /** `predictProba` written into `out` (exactly `rows × numClasses` elements), as `predictInto`. */
+  predictProbaInto(x: Float64Array, rows: number, out: Float64Array): void;
   /** `rows × numClasses`; estimators without probabilities → `ALGORITHM_UNAVAILABLE`. */
   predictProba(x: Float64Array | number[], rows: number): Float64Array;
   predictProbaAsync(x: Float64Array | number[], rows: number, options?: AsyncOptions): Promise<Float64Array>;

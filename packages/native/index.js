@@ -208,6 +208,10 @@ export class NativeModel {
     return this.#info.numClasses;
   }
 
+  get inlineRows() {
+    return this.#info.rowPath === 'inline';
+  }
+
   predict(x, rows) {
     return binding.mlPredict(this.#handle, x, rows);
   }
@@ -218,6 +222,14 @@ export class NativeModel {
 
   predictProba(x, rows) {
     return binding.mlPredictProba(this.#handle, x, rows);
+  }
+
+  predictInto(x, rows, out) {
+    binding.mlPredictInto(this.#handle, x, rows, out);
+  }
+
+  predictProbaInto(x, rows, out) {
+    binding.mlPredictProbaInto(this.#handle, x, rows, out);
   }
 
   predictProbaAsync(x, rows, options) {

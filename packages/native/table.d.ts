@@ -109,4 +109,9 @@ export class FeaturePreprocessor {
    * state's `categories`, negative for a category unseen in training; NaN = NULL).
    */
   apply(raw: Float64Array | number[], rows: number): Float64Array;
+  /**
+   * `apply` written into `out` (exactly `rows × numFeatures` elements, not sharing memory with `raw`), allocating
+   * nothing: the single-row predict path.
+   */
+  applyInto(raw: Float64Array, rows: number, out: Float64Array): void;
 }

@@ -96,4 +96,8 @@ export class FeaturePreprocessor {
   apply(raw, rows) {
     return binding.preprocessorApply(this.#handle, raw, rows);
   }
+
+  applyInto(raw, rows, out) {
+    binding.preprocessorApplyInto(this.#handle, raw, rows, out);
+  }
 }

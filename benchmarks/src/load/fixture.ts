@@ -5,7 +5,7 @@
  * the two — and for a batch, when every row of it equals the SAME model's.
  */
 import { randomBytes } from 'node:crypto';
-import type { PostgresML } from '@pgml-ts/sdk';
+import type { AlgorithmName, PostgresML } from '@pgml-ts/sdk';
 
 export const FEATURES = 4;
 
@@ -17,6 +17,20 @@ export interface ModelOutputs {
   /** `batches[b][r]`: the model's prediction for row r of batch b. */
   batches: number[][];
 }
+
+/** One of the fixture's two models. */
+export interface ModelSpec {
+  /** How reports name it (distinct from the other's). */
+  name: string;
+  algorithm: AlgorithmName<'regression'>;
+  hyperparams?: Record<string, unknown>;
+}
+
+/** The load run's pair: ordinary least squares and a heavily regularised ridge. */
+export const LINEAR_PAIR: [ModelSpec, ModelSpec] = [
+  { name: 'linear', algorithm: 'linear' },
+  { name: 'ridge', algorithm: 'ridge', hyperparams: { alpha: 5000 } },
+];
 
 export interface LoadFixture {
   project: string;
@@ -41,7 +55,7 @@ export function seeded(seed: number): () => number {
 
 export async function createLoadFixture(
   pgml: PostgresML,
-  options: { trainRows?: number; inputs?: number; batchRows?: number } = {},
+  options: { trainRows?: number; inputs?: number; batchRows?: number; models?: [ModelSpec, ModelSpec] } = {},
 ): Promise<LoadFixture> {
   const suffix = randomBytes(4).toString('hex');
   const table = `public.load_${suffix}`;
@@ -59,14 +73,17 @@ export async function createLoadFixture(
   const tuples = Array.from({ length: trainRows }, (_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(', ')})`);
   await pgml.db.query(`INSERT INTO ${table} VALUES ${tuples.join(', ')}`, values);
 
-  const a = await pgml.train(project, { task: 'regression', relationName: table, yColumnName: 'y', algorithm: 'linear', runtime: 'native' });
-  const b = await pgml.train(project, {
-    algorithm: 'ridge',
-    hyperparams: { alpha: 5000 },
+  const [first, second] = options.models ?? LINEAR_PAIR;
+  const a = await pgml.train(project, {
+    task: 'regression',
+    relationName: table,
+    yColumnName: 'y',
+    algorithm: first.algorithm,
+    hyperparams: first.hyperparams ?? {},
     runtime: 'native',
-    automaticDeploy: false,
   });
-  await pgml.deploy(project, { strategy: 'most_recent', algorithm: 'linear' });
+  const b = await pgml.train(project, { algorithm: second.algorithm, hyperparams: second.hyperparams ?? {}, runtime: 'native', automaticDeploy: false });
+  await pgml.deploy(a.modelId);
 
   const inputs = Array.from({ length: options.inputs ?? 64 }, () => columns.map(() => Math.round((random() * 10 - 5) * 1000) / 1000));
   const batchRows = options.batchRows ?? 16;
@@ -78,7 +95,7 @@ export async function createLoadFixture(
     single: await Promise.all(inputs.map(async (x) => Number(await pgml.predict(modelId, x)))),
     batches: await Promise.all(batches.map(async (rows) => Array.from((await pgml.predictBatch(modelId, rows)).predictions as Float64Array))),
   });
-  const models: [ModelOutputs, ModelOutputs] = [await outputs(a.modelId, 'linear'), await outputs(b.modelId, 'ridge')];
+  const models: [ModelOutputs, ModelOutputs] = [await outputs(a.modelId, first.name), await outputs(b.modelId, second.name)];
   for (let i = 0; i < inputs.length; i++) {
     if (close(models[0].single[i]!, models[1].single[i]!)) throw new Error(`the two load models agree on input ${i}: pick other models`);
   }

@@ -4,7 +4,7 @@
  * roll back). Every answer is checked against the two models' known outputs; every deployment is timed from its
  * commit to the first answer the new model gave. Nothing here asserts speed: the report carries the figures.
  */
-import { defaultModelCache, PostgresML, createPgDb } from '@pgml-ts/sdk';
+import { defaultModelCache, PostgresML, createPgDb, type ServingStats } from '@pgml-ts/sdk';
 import pg from 'pg';
 import { createLoadFixture, whichModel, type LoadFixture } from './fixture.js';
 
@@ -18,6 +18,18 @@ export interface LoadOptions {
   batchShare?: number;
   /** Pause between deployments (default 1000 ms); 0 turns the deployer off. */
   deployEveryMs?: number;
+  /**
+   * How the clients learn deployments: `per-call` (one lookup query per call; default) or `auto` (in-process
+   * serving, notified). Deployments are made by a second client on its own connections, as another process would.
+   */
+  serving?: 'per-call' | 'auto';
+  /**
+   * A call that started within this many ms after a deployment committed may still be answered by the previous
+   * model (the notification's delivery; default 0 for per-call, which has no such window).
+   */
+  staleAllowanceMs?: number;
+  /** Terminates the serving client's listening connection this often (0: never; default 0). */
+  killListenerEveryMs?: number;
   progress?: (message: string) => void;
 }
 
@@ -48,8 +60,14 @@ export interface LoadReport {
   cache: { hits: number; misses: number; hitRate: number };
   /** Answers equal to neither model's known output (or a batch mixing both): must be 0. */
   incompleteModelAnswers: number;
-  /** Calls started after a deployment committed that were still answered by the previous model: must be 0. */
+  /**
+   * Calls started after a deployment committed (more than `staleAllowanceMs` after) that were still answered by the
+   * previous model: must be 0.
+   */
   staleAfterCommit: number;
+  staleAllowanceMs: number;
+  /** The serving client's `servingStats()` at the end, and how often its listener was killed. */
+  serving: ServingStats & { listenerKills: number };
   deployments: DeploymentTiming[];
   /** The slowest deploy-to-first-served time, ms. */
   maxFirstServedMs: number | null;
@@ -62,6 +80,8 @@ interface Live {
   /** Bumped when a deploy call starts and when it commits: a call that saw no bump ran against one deployment. */
   epoch: number;
   deploying: boolean;
+  /** performance.now() of the last deployment's commit. */
+  committedAt: number;
   pending?: { timing: DeploymentTiming; committedAt: number; model: number };
 }
 
@@ -69,6 +89,8 @@ interface CallStart {
   model: number;
   epoch: number;
   deploying: boolean;
+  began: number;
+  committedAt: number;
 }
 
 export async function runLoad(options: LoadOptions): Promise<LoadReport> {
@@ -79,27 +101,42 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   const log = options.progress ?? (() => undefined);
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: clients + 2 });
   pool.on('error', () => undefined);
-  const pgml = await PostgresML.connect({ db: createPgDb(pool) });
+  const serving = options.serving ?? 'per-call';
+  const pgml = await PostgresML.connect({ db: createPgDb(pool), serving: { mode: serving } });
+  const deployerPool = new pg.Pool({ connectionString: options.databaseUrl, max: 2 });
+  deployerPool.on('error', () => undefined);
+  const deployerClient = await PostgresML.connect({ db: createPgDb(deployerPool), serving: { mode: 'per-call' } });
   let fixture: LoadFixture | undefined;
   try {
-    fixture = await createLoadFixture(pgml, options.batchRows ? { batchRows: options.batchRows } : {});
+    fixture = await createLoadFixture(deployerClient, options.batchRows ? { batchRows: options.batchRows } : {});
     log(`project ${JSON.stringify(fixture.project)}: models ${fixture.models.map((m) => `${m.modelId} (${m.algorithm})`).join(', ')}`);
     // Open every connection before the clock starts, so the first second does not measure connection setup.
     await Promise.all(Array.from({ length: clients }, () => pgml.predict(fixture!.project, fixture!.inputs[0]!)));
     const cacheBefore = defaultModelCache.stats();
-    return await drive(pgml, fixture, { clients, durationMs, batchShare, deployEveryMs, log, cacheBefore });
+    const staleAllowanceMs = options.staleAllowanceMs ?? 0;
+    const killListenerEveryMs = options.killListenerEveryMs ?? 0;
+    return await drive(pgml, deployerClient, fixture, { clients, durationMs, batchShare, deployEveryMs, log, cacheBefore, staleAllowanceMs, killListenerEveryMs });
   } finally {
     await fixture?.drop().catch(() => undefined);
     await pgml.close();
+    await deployerClient.close();
     await pool.end();
+    await deployerPool.end();
   }
 }
 
-async function drive(
-  pgml: PostgresML,
-  fixture: LoadFixture,
-  o: { clients: number; durationMs: number; batchShare: number; deployEveryMs: number; log: (m: string) => void; cacheBefore: { hits: number; misses: number } },
-): Promise<LoadReport> {
+interface DriveOptions {
+  clients: number;
+  durationMs: number;
+  batchShare: number;
+  deployEveryMs: number;
+  log: (m: string) => void;
+  cacheBefore: { hits: number; misses: number };
+  staleAllowanceMs: number;
+  killListenerEveryMs: number;
+}
+
+async function drive(pgml: PostgresML, deployerClient: PostgresML, fixture: LoadFixture, o: DriveOptions): Promise<LoadReport> {
   const single: number[] = [];
   const batch: number[] = [];
   const errorSamples: string[] = [];
@@ -108,7 +145,8 @@ async function drive(
   let rows = 0;
   let incomplete = 0;
   let stale = 0;
-  const live: Live = { model: 0, epoch: 0, deploying: false };
+  const live: Live = { model: 0, epoch: 0, deploying: false, committedAt: -Infinity };
+  let listenerKills = 0;
   const deployments: DeploymentTiming[] = [];
   const start = performance.now();
   const deadline = start + o.durationMs;
@@ -122,7 +160,9 @@ async function drive(
     answersByModel[name] = (answersByModel[name] ?? 0) + 1;
     // No deployment started or committed while this call ran, yet it was not answered by the one live when it
     // started: a committed deployment was not seen (or an old one came back).
-    if (!call.deploying && call.epoch === live.epoch && model !== call.model) stale++;
+    // In-process serving may answer from the previous model until the notification arrives: calls that began within
+    // the allowance after a commit are not counted.
+    if (!call.deploying && call.epoch === live.epoch && model !== call.model && call.began - call.committedAt > o.staleAllowanceMs) stale++;
     const pending = live.pending;
     if (pending && model === pending.model && pending.timing.firstServedMs === null) {
       pending.timing.firstServedMs = performance.now() - pending.committedAt;
@@ -135,7 +175,7 @@ async function drive(
       n = (n * 1103515245 + 12345) >>> 0;
       const isBatch = (n % 1000) / 1000 < o.batchShare;
       const began = performance.now();
-      const call: CallStart = { model: live.model, epoch: live.epoch, deploying: live.deploying };
+      const call: CallStart = { model: live.model, epoch: live.epoch, deploying: live.deploying, began, committedAt: live.committedAt };
       try {
         if (isBatch) {
           const b = n % fixture.batches.length;
@@ -168,10 +208,11 @@ async function drive(
       live.epoch++;
       try {
         const result = rollback
-          ? await pgml.deploy(fixture.project, { strategy: 'rollback' })
-          : await pgml.deploy(fixture.project, { strategy: 'most_recent', algorithm: fixture.models[target]!.algorithm });
+          ? await deployerClient.deploy(fixture.project, { strategy: 'rollback' })
+          : await deployerClient.deploy(fixture.project, { strategy: 'most_recent', algorithm: fixture.models[target]!.algorithm });
         // deploy() resolved: its transaction has committed.
         const committedAt = performance.now();
+        live.committedAt = committedAt;
         const model = fixture.models.findIndex((m) => m.modelId === result.modelId);
         const timing: DeploymentTiming = { strategy, to: fixture.models[model]?.algorithm ?? String(result.modelId), firstServedMs: null };
         deployments.push(timing);
@@ -188,9 +229,21 @@ async function drive(
     }
   };
 
+  // The serving client's LISTEN connection, terminated by the server as a crash or an admin would.
+  const killer = async (): Promise<void> => {
+    if (o.killListenerEveryMs <= 0) return;
+    while (performance.now() + o.killListenerEveryMs < deadline) {
+      await sleep(o.killListenerEveryMs);
+      const pid = pgml.servingStats().listenerPid;
+      if (pid === null) continue;
+      await deployerClient.db.query('SELECT pg_terminate_backend($1)', [pid]);
+      listenerKills++;
+    }
+  };
+
   const ticker = setInterval(() => o.log(`${((performance.now() - start) / 1000).toFixed(0)} s: ${single.length + batch.length} calls, ${errors} errors`), 5000);
   try {
-    await Promise.all([...Array.from({ length: o.clients }, (_, i) => client(i + 1)), deployer()]);
+    await Promise.all([...Array.from({ length: o.clients }, (_, i) => client(i + 1)), deployer(), killer()]);
   } finally {
     clearInterval(ticker);
   }
@@ -212,17 +265,20 @@ async function drive(
     cache: { hits, misses, hitRate: hits + misses === 0 ? 0 : round(hits / (hits + misses), 4) },
     incompleteModelAnswers: incomplete,
     staleAfterCommit: stale,
+    staleAllowanceMs: o.staleAllowanceMs,
+    serving: { ...pgml.servingStats(), listenerKills },
     deployments,
     maxFirstServedMs: served.length ? round(Math.max(...served), 2) : null,
     answersByModel,
   };
 }
 
-export function summarize(samples: number[]): LatencySummary {
+/** Count, p50, p99 and max of `samples` (ms), rounded to `digits` decimals. */
+export function summarize(samples: number[], digits = 2): LatencySummary {
   if (samples.length === 0) return { count: 0, p50Ms: 0, p99Ms: 0, maxMs: 0 };
   const sorted = Float64Array.from(samples).sort();
   const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-  return { count: sorted.length, p50Ms: round(at(0.5), 2), p99Ms: round(at(0.99), 2), maxMs: round(sorted[sorted.length - 1]!, 2) };
+  return { count: sorted.length, p50Ms: round(at(0.5), digits), p99Ms: round(at(0.99), digits), maxMs: round(sorted[sorted.length - 1]!, digits) };
 }
 
 /** One line per figure, for test output and the bench's stderr. */
@@ -232,6 +288,8 @@ export function loadSummaryLines(r: LoadReport): string[] {
     `throughput ${r.throughputPerS} calls/s, ${r.rowsPerS} rows/s`,
     `latency single p50 ${r.latency.single.p50Ms} ms / p99 ${r.latency.single.p99Ms} ms; batch p50 ${r.latency.batch.p50Ms} ms / p99 ${r.latency.batch.p99Ms} ms`,
     `model cache: ${r.cache.hits} hits, ${r.cache.misses} misses (hit rate ${(r.cache.hitRate * 100).toFixed(2)} %)`,
+    `serving: ${r.serving.mode}, ${r.serving.hits} in-process hits, ${r.serving.lookups} lookups, ${r.serving.invalidations} invalidations, ` +
+      `listener connected ${r.serving.connects}× (killed ${r.serving.listenerKills}×)`,
     `deployments during traffic: ${r.deployments.length}, first served after commit ≤ ${r.maxFirstServedMs ?? '—'} ms; ` +
       `incomplete-model answers ${r.incompleteModelAnswers}, stale after commit ${r.staleAfterCommit}`,
   ];

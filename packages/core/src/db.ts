@@ -27,6 +27,26 @@ export interface CopySink {
   wire?(chunk: Uint8Array): WireHandback | undefined | Promise<WireHandback | undefined>;
 }
 
+/** What a `Db.listen` subscription reports, in order. */
+export interface ChannelEvents {
+  /**
+   * LISTEN is in place: every transaction committed from now on will be notified. Called again each time the
+   * driver re-established its connection (notifications in between may have been missed).
+   */
+  listening(connection: { backendPid: number | null }): void;
+  /** One notification's payload; notifications arrive in commit order. */
+  notification(payload: string): void;
+  /** The connection dropped: notifications may be missed until the next `listening`. The driver reconnects. */
+  interrupted(error: Error): void;
+  /** The server cannot deliver notifications at all (a hot standby refuses LISTEN); the driver stops trying. */
+  unavailable(reason: string): void;
+}
+
+export interface ChannelSubscription {
+  /** Stops listening and releases the connection. Idempotent. */
+  close(): Promise<void>;
+}
+
 export interface Db {
   /** Which engine is behind this handle; only used for reporting, never to fork SQL. */
   readonly engine: 'postgres' | 'pglite';
@@ -50,6 +70,11 @@ export interface Db {
    * `target` is a quoted table name with its column list. Returns the rows copied.
    */
   copyIn(target: string, data: Uint8Array): Promise<number>;
+  /**
+   * Optional: LISTEN on `channel` over a connection of its own (never a pooled one), reconnecting with backoff when
+   * it drops. Without it, in-process serving polls instead (see `ServingOptions`).
+   */
+  listen?(channel: string, events: ChannelEvents): ChannelSubscription;
   /** Releases connections (pool) or the embedded database. Idempotent. */
   close(): Promise<void>;
 }

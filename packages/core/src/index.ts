@@ -1,6 +1,6 @@
 export * from './errors.js';
-export type { CopySink, Db, QueryResult, WireHandback } from './db.js';
-export type { FitInput, FitProgress, FittedModel, Matrix, Runtime, RuntimeName, StoredRuntimeName, Task } from './runtime.js';
+export type { ChannelEvents, ChannelSubscription, CopySink, Db, QueryResult, WireHandback } from './db.js';
+export type { FitInput, FitProgress, FittedModel, InlinePredictor, Matrix, Runtime, RuntimeName, StoredRuntimeName, Task } from './runtime.js';
 export * from './db/index.js';
 export * from './datasets/index.js';
 export { ensureSchema, schemaVersion } from './schema/ensure-schema.js';
@@ -60,17 +60,31 @@ export { decodeLabel, type Label, type LabelValues } from './train/labels.js';
 export { defaultModelCache, deployedModel, type LoadedModel, type ModelLookupOptions } from './predict/deployed-model.js';
 export {
   decompose,
+  decomposeLoaded,
   predict,
   predictBatch,
+  predictBatchLoaded,
   predictJoint,
+  predictJointLoaded,
+  predictLoaded,
   predictProba,
   predictProbaBatch,
+  predictProbaBatchLoaded,
+  predictProbaLoaded,
   DEFAULT_MAX_BATCH_BYTES,
   maxBatchBytes,
   type BatchPrediction,
   type Prediction,
   type PredictOptions,
 } from './predict/predict.js';
+export {
+  DeploymentServing,
+  DEFAULT_MAX_STALENESS_MS,
+  type ServingMode,
+  type ServingOptions,
+  type ServingStats,
+} from './serving/deployments.js';
+export { DEPLOYMENTS_CHANNEL } from './schema/migrations.js';
 export {
   DEFAULT_BATCH_ROWS,
   predictRelation,

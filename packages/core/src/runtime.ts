@@ -48,6 +48,14 @@ export interface FittedModel {
   readonly handle: unknown;
 }
 
+/** A fitted model's synchronous path for a few rows, writing into caller-owned buffers (no allocation per call). */
+export interface InlinePredictor {
+  /** `predict` for `rows` rows of `x` (rows × numFeatures) into `out` (rows × numOutputs). */
+  predictInto(x: Float64Array, rows: number, out: Float64Array): void;
+  /** `predictProba` into `out` (rows × numClasses); absent when the model has no probabilities. */
+  predictProbaInto?(x: Float64Array, rows: number, out: Float64Array): void;
+}
+
 export interface Runtime {
   readonly name: RuntimeName;
   supports(task: Task, algorithm: string): boolean;
@@ -63,6 +71,11 @@ export interface Runtime {
    * probabilities; undefined when the estimator has none.
    */
   decisionFunction?(model: FittedModel, x: Matrix, signal?: AbortSignal): Promise<Float64Array | undefined>;
+  /**
+   * Optional: the model's synchronous few-row path, when one row predicts in microseconds on the calling thread
+   * (undefined otherwise, e.g. a model in another process). Single-row predicts then skip the thread pool.
+   */
+  inline?(model: FittedModel): InlinePredictor | undefined;
   /** The runtime's payload; core wraps it in the checksummed model header (DESIGN §6). */
   serialize(model: FittedModel): Promise<Uint8Array>;
   deserialize(payload: Uint8Array, meta: Omit<FittedModel, 'handle' | 'runtime'>): Promise<FittedModel>;

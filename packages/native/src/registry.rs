@@ -180,6 +180,11 @@ impl Model {
         self.fitted.n_classes()
     }
 
+    /// Whether a few rows predict in microseconds on the calling thread (see `Fitted::inline_rows`).
+    pub fn inline_rows(&self) -> bool {
+        self.fitted.inline_rows()
+    }
+
     fn check_features(&self, x: &MatrixView) -> Result<()> {
         pgml_ml_core::check_features(self.n_features(), x)
     }

@@ -1,6 +1,8 @@
 import {
   InvalidArgument,
   decompose,
+  decomposeLoaded,
+  defaultModelCache,
   deleteModel,
   deleteProject,
   deploy,
@@ -12,11 +14,12 @@ import {
   listModels,
   listProjects,
   loadDataset,
-  predict,
-  predictBatch,
-  predictJoint,
-  predictProba,
-  predictProbaBatch,
+  DeploymentServing,
+  predictBatchLoaded,
+  predictJointLoaded,
+  predictLoaded,
+  predictProbaBatchLoaded,
+  predictProbaLoaded,
   predictRelation,
   predictRelationRows,
   takeSnapshot,
@@ -36,6 +39,7 @@ import {
   type Label,
   type LoadDatasetOptions,
   type LoadedDataset,
+  type LoadedModel,
   type ModelSummary,
   type ParityTable,
   type Prediction,
@@ -44,6 +48,8 @@ import {
   type PredictRelationResult,
   type ProjectSummary,
   type RelationPredictions,
+  type ServingOptions,
+  type ServingStats,
   type SnapshotOptions,
   type SnapshotResult,
   type TrainOptions,
@@ -80,6 +86,11 @@ export interface ConnectOptions {
    * wherever it implements the algorithm).
    */
   parity?: ParityTable | string;
+  /**
+   * In-process serving (README "Serving"): `predict` learns the deployed model from notifications instead of one
+   * query per call. Default `{ mode: PGML_SERVING or 'auto' }`; `{ mode: 'per-call' }` queries on every call.
+   */
+  serving?: ServingOptions;
 }
 
 /** Tasks whose predictions are numbers (classification gives the label, in the y column's type). */
@@ -101,12 +112,14 @@ export class PostgresML {
   /** The native module, or why it could not be loaded (reported when `vector` is first used). */
   readonly #native: NativeModule | Error;
   readonly #runtimes: ClientRuntimes;
+  readonly #serving: DeploymentServing;
 
-  private constructor(db: Db, ownsDb: boolean, native: NativeModule | Error, runtimes: ClientRuntimes) {
+  private constructor(db: Db, ownsDb: boolean, native: NativeModule | Error, runtimes: ClientRuntimes, serving: ServingOptions) {
     this.#db = db;
     this.#ownsDb = ownsDb;
     this.#native = native;
     this.#runtimes = runtimes;
+    this.#serving = new DeploymentServing(db, runtimes.registry, defaultModelCache, serving);
   }
 
   /** The database handle, for queries of your own. */
@@ -130,7 +143,8 @@ export class PostgresML {
       (url !== undefined
         ? await connectPgDb(url)
         : await createPgliteDb(options.dataDir ?? defaultDataDir(), { lockTimeout: options.lockTimeout }));
-    return new PostgresML(db, !options.db, native, new ClientRuntimes(native, parity));
+    const serving = { mode: servingModeFromEnv(), ...options.serving };
+    return new PostgresML(db, !options.db, native, new ClientRuntimes(native, parity), serving);
   }
 
   /** PostgresML's `pgml.load_dataset(name, limit)`: one of breast_cancer, diabetes, digits, iris, linnerud, wine. */
@@ -148,7 +162,7 @@ export class PostgresML {
    * `algorithm` is typed as that task's names.
    */
   train<T extends Task = Task>(project: string, options: TrainOptions<T> = {}): Promise<TrainResult> {
-    return train(this.#db, this.#runtimes.registry, project, options);
+    return this.#changesDeployments(train(this.#db, this.#runtimes.registry, project, options));
   }
 
   /** `pgml.train_joint`: `train` with several y columns (joint, multi-target regression). */
@@ -156,7 +170,7 @@ export class PostgresML {
     if (options.yColumnName !== undefined && !Array.isArray(options.yColumnName)) {
       throw new InvalidArgument('trainJoint takes yColumnName as an array of column names');
     }
-    return train(this.#db, this.#runtimes.registry, project, options);
+    return this.#changesDeployments(train(this.#db, this.#runtimes.registry, project, options));
   }
 
   /**
@@ -166,7 +180,7 @@ export class PostgresML {
   predict(projectOrModelId: string | number, features: FeatureInput, options: PredictOptions & { task: NumericTask }): Promise<number>;
   predict(projectOrModelId: string | number, features: FeatureInput, options?: PredictOptions): Promise<Prediction>;
   predict(projectOrModelId: string | number, features: FeatureInput, options?: PredictOptions): Promise<Prediction> {
-    return predict(this.#db, this.#runtimes.registry, projectOrModelId, features, options);
+    return this.#serve(projectOrModelId, features, options, predictLoaded);
   }
 
   /** `pgml.predict_proba`: class probabilities in the order of `labels`. */
@@ -175,17 +189,17 @@ export class PostgresML {
     features: FeatureInput,
     options?: PredictOptions,
   ): Promise<{ probabilities: number[]; labels: Label[] }> {
-    return predictProba(this.#db, this.#runtimes.registry, projectOrModelId, features, options);
+    return this.#serve(projectOrModelId, features, options, predictProbaLoaded);
   }
 
   /** `pgml.predict_joint`: every output of a multi-target regression (or a decomposition) for one row. */
   predictJoint(projectOrModelId: string | number, features: FeatureInput, options?: PredictOptions): Promise<number[]> {
-    return predictJoint(this.#db, this.#runtimes.registry, projectOrModelId, features, options);
+    return this.#serve(projectOrModelId, features, options, predictJointLoaded);
   }
 
   /** `pgml.decompose`: the components of one row by the project's deployed decomposition model (or a model id). */
   decompose(projectOrModelId: string | number, features: FeatureInput, options?: PredictOptions): Promise<number[]> {
-    return decompose(this.#db, this.#runtimes.registry, projectOrModelId, features, options);
+    return this.#serve(projectOrModelId, features, options, decomposeLoaded);
   }
 
   /** `pgml.predict_batch`: many rows in one runtime call (numbers as a `Float64Array` when `task` says so). */
@@ -196,7 +210,7 @@ export class PostgresML {
   ): Promise<BatchPrediction<Float64Array>>;
   predictBatch(projectOrModelId: string | number, rows: FeatureRows, options?: PredictOptions): Promise<BatchPrediction>;
   predictBatch(projectOrModelId: string | number, rows: FeatureRows, options?: PredictOptions): Promise<BatchPrediction> {
-    return predictBatch(this.#db, this.#runtimes.registry, projectOrModelId, rows, options);
+    return this.#serve(projectOrModelId, rows, options, predictBatchLoaded);
   }
 
   /** Probabilities for many rows: rows × classes, row-major. */
@@ -205,7 +219,7 @@ export class PostgresML {
     rows: FeatureRows,
     options?: PredictOptions,
   ): Promise<{ probabilities: Float64Array; rows: number; labels: Label[] }> {
-    return predictProbaBatch(this.#db, this.#runtimes.registry, projectOrModelId, rows, options);
+    return this.#serve(projectOrModelId, rows, options, predictProbaBatchLoaded);
   }
 
   /**
@@ -233,9 +247,9 @@ export class PostgresML {
   deploy(projectOrModelId: string | number, options?: DeployOptions): Promise<DeployResult> {
     if (typeof projectOrModelId === 'number') {
       if (options !== undefined) throw new InvalidArgument('deploy(modelId) takes no options: the model is the choice');
-      return deployModel(this.#db, projectOrModelId);
+      return this.#changesDeployments(deployModel(this.#db, projectOrModelId));
     }
-    return deploy(this.#db, projectOrModelId, options);
+    return this.#changesDeployments(deploy(this.#db, projectOrModelId, options));
   }
 
   /** The model predict would use for a project (its deployed model) or a model id, and the features it takes. */
@@ -268,13 +282,13 @@ export class PostgresML {
    * trained on it — in one transaction. The deployed model is refused (`CONFLICT`) unless `force: true`.
    */
   deleteModel(modelId: number, options?: DeleteOptions): Promise<DeleteResult> {
-    return deleteModel(this.#db, modelId, options);
+    return this.#changesDeployments(deleteModel(this.#db, modelId, options));
   }
 
   /** Deletes a project, its models, deployments and snapshots (tables included), in one transaction; a project with a
    * deployed model needs `force: true`. */
   deleteProject(project: string, options?: DeleteOptions): Promise<DeleteResult> {
-    return deleteProject(this.#db, project, options);
+    return this.#changesDeployments(deleteProject(this.#db, project, options));
   }
 
   /**
@@ -288,7 +302,7 @@ export class PostgresML {
 
   /** Stores an exported model in this database (its project created if missing), checked before anything is written. */
   importModel(bytes: Uint8Array, options?: ImportOptions): Promise<ImportResult> {
-    return importModel(this.#db, this.#runtimes.registry, bytes, options);
+    return this.#changesDeployments(importModel(this.#db, this.#runtimes.registry, bytes, options));
   }
 
   /** Which runtime `runtime: 'auto'` uses for every algorithm, and why; starts nothing. */
@@ -303,9 +317,52 @@ export class PostgresML {
     return this.#vector;
   }
 
+  /**
+   * How predicts learn the deployed model: `mode` (`listening` — notified, no query per call; `polling` — a hot
+   * standby or a database that cannot notify, bounded by `maxStalenessMs`; `per-call` — one query per call, also
+   * while the listening connection is down), hits, lookups and the last notification's lag.
+   */
+  servingStats(): ServingStats {
+    return this.#serving.stats();
+  }
+
+  /**
+   * A predict on the model this process serves `projectOrModelId` with: synchronous on a hit (the single-row path
+   * allocates nothing but its result), one lookup on a miss. `options.cache` asks for that cache: per-call lookup.
+   */
+  #serve<I, R>(
+    projectOrModelId: string | number,
+    input: I,
+    options: PredictOptions | undefined,
+    run: (model: LoadedModel, input: I, signal?: AbortSignal) => R | Promise<R>,
+  ): Promise<R> {
+    try {
+      const model = options?.cache
+        ? deployedModel(this.#db, this.#runtimes.registry, projectOrModelId, options)
+        : this.#serving.model(projectOrModelId, options?.task);
+      if (model instanceof Promise) return model.then((m) => run(m, input, options?.signal));
+      return Promise.resolve(run(model, input, options?.signal));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** This process changed deployments: serve the change at once rather than when its notification arrives. */
+  #changesDeployments<T>(change: Promise<T>): Promise<T> {
+    return change.finally(() => this.#serving.invalidateAll());
+  }
+
   /** Closes the database when `connect` opened it, and the python worker when no other client uses it. Idempotent. */
   async close(): Promise<void> {
+    await this.#serving.close();
     await this.#runtimes.close();
     if (this.#ownsDb) await this.#db.close();
   }
+}
+
+function servingModeFromEnv(): ServingOptions['mode'] {
+  const mode = process.env.PGML_SERVING;
+  if (mode === undefined || mode === '') return 'auto';
+  if (mode === 'auto' || mode === 'per-call') return mode;
+  throw new InvalidArgument(`PGML_SERVING must be auto or per-call, got ${JSON.stringify(mode)}`);
 }

@@ -68,4 +68,6 @@ export interface DecodedTable {
 export interface FeatureTransform {
   /** Model input for raw rows (rows × raw width; text slots hold category indices, negative = unseen; NaN = NULL). */
   apply(raw: Float64Array, rows: number): Float64Array;
+  /** Optional: `apply` written into `out` (rows × features) without allocating — the single-row predict path. */
+  applyInto?(raw: Float64Array, rows: number, out: Float64Array): void;
 }

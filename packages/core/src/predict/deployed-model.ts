@@ -2,7 +2,8 @@
  * Finds and loads the model predict should use. Per call this costs ONE indexed query: the project's latest
  * deployment (so a deployment made by another process is seen at once), the database's instance id and the version
  * of the model's stored file. The loaded model itself comes from the process-wide byte-bounded cache, keyed by all
- * three, and is only read from `pgml.files` and deserialized on a miss.
+ * three, and is only read from `pgml.files` and deserialized on a miss. In-process serving (`../serving`) runs the
+ * same lookup only when a deployment changed.
  */
 import type { Db } from '../db.js';
 import { CorruptModel, InvalidArgument, PgmlError } from '../errors.js';
@@ -16,6 +17,7 @@ import type { FeatureTransform } from '../data/table-engine.js';
 import type { FeatureLayout } from '../snapshot/features.js';
 import type { Label } from '../train/labels.js';
 import type { StoredModelMeta } from '../train/train.js';
+import { RowPredictor } from './row-predictor.js';
 
 export interface LoadedModel {
   modelId: number;
@@ -28,6 +30,8 @@ export interface LoadedModel {
   transform: FeatureTransform;
   labels?: Label[];
   numOutputs: number;
+  /** The synchronous, allocation-free single-row path, where the runtime and the preprocessing have one. */
+  row?: RowPredictor;
 }
 
 /** Shared by every `Db` of this process unless a caller passes its own. */
@@ -59,8 +63,21 @@ export async function deployedModel(
   projectOrModelId: string | number,
   options: ModelLookupOptions = {},
 ): Promise<LoadedModel> {
+  const { model } = await lookUpModel(db, registry, projectOrModelId, options.cache ?? defaultModelCache);
+  return checkTask(model, projectOrModelId, options.task);
+}
+
+/** What one lookup found: the model, the project it belongs to, and the version it was loaded at. */
+export interface ModelLookup {
+  model: LoadedModel;
+  projectId: number;
+  /** The database instance, the model id and the version of its stored file: equal versions, equal model. */
+  version: string;
+}
+
+/** The lookup query alone: the version `projectOrModelId` resolves to now (its model is not loaded). */
+export async function currentVersion(db: Db, projectOrModelId: string | number): Promise<{ projectId: number; modelId: number; version: string }> {
   await ensureSchema(db);
-  const cache = options.cache ?? defaultModelCache;
   let row: LookupRow | undefined;
   if (typeof projectOrModelId === 'number') {
     if (!Number.isSafeInteger(projectOrModelId) || projectOrModelId < 1) {
@@ -91,12 +108,27 @@ export async function deployedModel(
   }
   const modelId = Number(row.model_id);
   if (row.files_version === null) throw new CorruptModel(`model ${modelId} has no stored file`, { modelId });
-  const key = `${row.instance}/${modelId}/${row.files_version}`;
-  const model = await cache.getOrLoad(key, () => loadModel(db, registry, modelId));
-  if (options.task !== undefined && model.task !== options.task) {
-    const which = typeof projectOrModelId === 'number' ? `model ${modelId}` : `project ${JSON.stringify(projectOrModelId)}`;
-    throw new InvalidArgument((w) => `${which} is a ${model.task} model, not ${options.task} as ${w.option('task')} says`, {
-      expected: options.task,
+  return { projectId: Number(row.project_id), modelId, version: `${row.instance}/${modelId}/${row.files_version}` };
+}
+
+/** One lookup query, then the model from `cache` (loaded from `pgml.files` on a miss). */
+export async function lookUpModel(
+  db: Db,
+  registry: RuntimeRegistry,
+  projectOrModelId: string | number,
+  cache: ModelCache<LoadedModel>,
+): Promise<ModelLookup> {
+  const { projectId, modelId, version } = await currentVersion(db, projectOrModelId);
+  const model = await cache.getOrLoad(version, () => loadModel(db, registry, modelId));
+  return { model, projectId, version };
+}
+
+/** Refuses a model of another task than the caller's `task` option says (see `ModelLookupOptions.task`). */
+export function checkTask(model: LoadedModel, projectOrModelId: string | number, task: Task | undefined): LoadedModel {
+  if (task !== undefined && model.task !== task) {
+    const which = typeof projectOrModelId === 'number' ? `model ${model.modelId}` : `project ${JSON.stringify(projectOrModelId)}`;
+    throw new InvalidArgument((w) => `${which} is a ${model.task} model, not ${task} as ${w.option('task')} says`, {
+      expected: task,
       task: model.task,
     });
   }
@@ -118,6 +150,11 @@ async function loadModel(db: Db, registry: RuntimeRegistry, modelId: number): Pr
     numOutputs: meta.numOutputs,
     ...(meta.numClasses ? { numClasses: meta.numClasses } : {}),
   });
+  const labels = meta.labels ? { labels: meta.labels } : {};
+  const row = RowPredictor.create(meta.features, transform, runtime.inline?.(fitted), {
+    outputs: fitted.numOutputs,
+    ...(fitted.numClasses ? { classes: fitted.numClasses } : {}),
+  });
   return {
     value: {
       modelId,
@@ -127,8 +164,9 @@ async function loadModel(db: Db, registry: RuntimeRegistry, modelId: number): Pr
       fitted,
       features: meta.features,
       transform,
-      ...(meta.labels ? { labels: meta.labels } : {}),
+      ...labels,
       numOutputs: meta.numOutputs,
+      ...(row ? { row } : {}),
     },
     bytes,
   };

@@ -24,16 +24,7 @@ export async function predict(
   features: FeatureInput,
   options: PredictOptions = {},
 ): Promise<Prediction> {
-  const model = await deployedModel(db, registry, projectOrModelId, options);
-  // A decomposition answers with its first component, as PostgresML 2.x's predict does (its Model::predict takes
-  // the first value of the transform); decompose() gives them all.
-  if (model.numOutputs !== 1 && model.task !== 'decomposition') {
-    throw new InvalidArgument(`this ${model.task} model has ${model.numOutputs} outputs: use predictJoint`, {
-      outputs: model.numOutputs,
-    });
-  }
-  const out = await run(model, inputMatrix(model.features, model.transform, [features]), options.signal);
-  return toLabel(model, out[0]!);
+  return predictLoaded(await deployedModel(db, registry, projectOrModelId, options), features, options.signal);
 }
 
 /** PostgresML 2.x's `pgml.decompose(project, vector)`: the deployed decomposition model's components for one row. */
@@ -44,11 +35,7 @@ export async function decompose(
   features: FeatureInput,
   options: PredictOptions = {},
 ): Promise<number[]> {
-  const model = await deployedModel(db, registry, projectOrModelId, options);
-  if (model.task !== 'decomposition') {
-    throw new InvalidArgument(`decompose needs a decomposition model; this is a ${model.task} model (use predict)`, { task: model.task });
-  }
-  return Array.from(await run(model, inputMatrix(model.features, model.transform, [features]), options.signal));
+  return decomposeLoaded(await deployedModel(db, registry, projectOrModelId, options), features, options.signal);
 }
 
 /** Joint (multi-target) regression outputs, or a decomposition's components, for one row. */
@@ -59,9 +46,7 @@ export async function predictJoint(
   features: FeatureInput,
   options: PredictOptions = {},
 ): Promise<number[]> {
-  const model = await deployedModel(db, registry, projectOrModelId, options);
-  if (model.task === 'classification') throw new InvalidArgument('predictJoint is for regression and decomposition models; use predict');
-  return Array.from(await run(model, inputMatrix(model.features, model.transform, [features]), options.signal));
+  return predictJointLoaded(await deployedModel(db, registry, projectOrModelId, options), features, options.signal);
 }
 
 /** Class probabilities for one row, in the order of the model's labels (`labels` says which is which). */
@@ -72,9 +57,7 @@ export async function predictProba(
   features: FeatureInput,
   options: PredictOptions = {},
 ): Promise<{ probabilities: number[]; labels: Label[] }> {
-  const model = await deployedModel(db, registry, projectOrModelId, options);
-  const probabilities = await proba(model, inputMatrix(model.features, model.transform, [features]), options.signal);
-  return { probabilities: Array.from(probabilities), labels: labelsOf(model) };
+  return predictProbaLoaded(await deployedModel(db, registry, projectOrModelId, options), features, options.signal);
 }
 
 export interface BatchPrediction<Predictions extends Float64Array | Label[] = Float64Array | Label[]> {
@@ -95,18 +78,7 @@ export async function predictBatch(
   rows: FeatureRows,
   options: PredictOptions = {},
 ): Promise<BatchPrediction> {
-  const model = await deployedModel(db, registry, projectOrModelId, options);
-  checkBatchMemory(model, rows, model.numOutputs);
-  const x = inputMatrix(model.features, model.transform, rows);
-  const out = await run(model, x, options.signal);
-  const outputs = x.rows === 0 ? model.numOutputs : out.length / x.rows;
-  if (model.task === 'classification' && model.labels && model.labels.some((l) => typeof l !== 'number')) {
-    return { predictions: Array.from(out, (i) => decodeLabel(model.labels, i)), rows: x.rows, outputs };
-  }
-  if (model.task === 'classification' && model.labels) {
-    return { predictions: Float64Array.from(out, (i) => decodeLabel(model.labels, i) as number), rows: x.rows, outputs };
-  }
-  return { predictions: out, rows: x.rows, outputs };
+  return predictBatchLoaded(await deployedModel(db, registry, projectOrModelId, options), rows, options.signal);
 }
 
 /** Probabilities for many rows: rows × classes, row-major. */
@@ -117,10 +89,79 @@ export async function predictProbaBatch(
   rows: FeatureRows,
   options: PredictOptions = {},
 ): Promise<{ probabilities: Float64Array; rows: number; labels: Label[] }> {
-  const model = await deployedModel(db, registry, projectOrModelId, options);
+  return predictProbaBatchLoaded(await deployedModel(db, registry, projectOrModelId, options), rows, options.signal);
+}
+
+/*
+ * The same operations on a model already at hand — what the per-call lookup above and in-process serving
+ * (../serving) share. A model with a row predictor answers one row synchronously (a value, not a promise), so the
+ * single-row path allocates nothing but its result.
+ */
+
+export function predictLoaded(model: LoadedModel, features: FeatureInput, signal?: AbortSignal): Prediction | Promise<Prediction> {
+  // A decomposition answers with its first component, as PostgresML 2.x's predict does (its Model::predict takes
+  // the first value of the transform); decompose() gives them all.
+  if (model.numOutputs !== 1 && model.task !== 'decomposition') {
+    throw new InvalidArgument(`this ${model.task} model has ${model.numOutputs} outputs: use predictJoint`, {
+      outputs: model.numOutputs,
+    });
+  }
+  if (model.row) return toLabel(model, model.row.outputs(features, signal)[0]!);
+  return run(model, inputMatrix(model.features, model.transform, [features]), signal).then((out) => toLabel(model, out[0]!));
+}
+
+export function decomposeLoaded(model: LoadedModel, features: FeatureInput, signal?: AbortSignal): number[] | Promise<number[]> {
+  if (model.task !== 'decomposition') {
+    throw new InvalidArgument(`decompose needs a decomposition model; this is a ${model.task} model (use predict)`, { task: model.task });
+  }
+  return outputsOf(model, features, signal);
+}
+
+export function predictJointLoaded(model: LoadedModel, features: FeatureInput, signal?: AbortSignal): number[] | Promise<number[]> {
+  if (model.task === 'classification') throw new InvalidArgument('predictJoint is for regression and decomposition models; use predict');
+  return outputsOf(model, features, signal);
+}
+
+function outputsOf(model: LoadedModel, features: FeatureInput, signal: AbortSignal | undefined): number[] | Promise<number[]> {
+  if (model.row) return Array.from(model.row.outputs(features, signal));
+  return run(model, inputMatrix(model.features, model.transform, [features]), signal).then((out) => Array.from(out));
+}
+
+export function predictProbaLoaded(
+  model: LoadedModel,
+  features: FeatureInput,
+  signal?: AbortSignal,
+): { probabilities: number[]; labels: Label[] } | Promise<{ probabilities: number[]; labels: Label[] }> {
+  const inline = model.task === 'classification' ? model.row?.probabilities(features, signal) : undefined;
+  if (inline) return { probabilities: Array.from(inline), labels: labelsOf(model) };
+  return proba(model, inputMatrix(model.features, model.transform, [features]), signal).then((probabilities) => ({
+    probabilities: Array.from(probabilities),
+    labels: labelsOf(model),
+  }));
+}
+
+export async function predictBatchLoaded(model: LoadedModel, rows: FeatureRows, signal?: AbortSignal): Promise<BatchPrediction> {
+  checkBatchMemory(model, rows, model.numOutputs);
+  const x = inputMatrix(model.features, model.transform, rows);
+  const out = await run(model, x, signal);
+  const outputs = x.rows === 0 ? model.numOutputs : out.length / x.rows;
+  if (model.task === 'classification' && model.labels && model.labels.some((l) => typeof l !== 'number')) {
+    return { predictions: Array.from(out, (i) => decodeLabel(model.labels, i)), rows: x.rows, outputs };
+  }
+  if (model.task === 'classification' && model.labels) {
+    return { predictions: Float64Array.from(out, (i) => decodeLabel(model.labels, i) as number), rows: x.rows, outputs };
+  }
+  return { predictions: out, rows: x.rows, outputs };
+}
+
+export async function predictProbaBatchLoaded(
+  model: LoadedModel,
+  rows: FeatureRows,
+  signal?: AbortSignal,
+): Promise<{ probabilities: Float64Array; rows: number; labels: Label[] }> {
   checkBatchMemory(model, rows, model.labels?.length ?? 1);
   const x = inputMatrix(model.features, model.transform, rows);
-  return { probabilities: await proba(model, x, options.signal), rows: x.rows, labels: labelsOf(model) };
+  return { probabilities: await proba(model, x, signal), rows: x.rows, labels: labelsOf(model) };
 }
 
 /** Default bound on one batch's working memory; `PGML_MAX_BATCH_BYTES` overrides it. */

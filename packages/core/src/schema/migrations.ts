@@ -5,8 +5,12 @@
  *   CHECK constraints: the same values, and no `ALTER TYPE … ADD VALUE` (not allowed in a transaction) later.
  * - Two additions: the snapshot's split `seed` (so the split can be recomputed exactly), and a per-database
  *   `pgml.instance` id that keys the in-process model cache. Class labels travel in the model file's header meta.
+ * Version 3 adds the triggers that notify in-process serving of deployment changes (`../serving/deployments.ts`).
  * A migration is a list of statements (PGlite runs one statement per query) applied in one transaction.
  */
+/** The channel migration 3's triggers notify (kept here: a released migration never changes). */
+export const DEPLOYMENTS_CHANNEL = 'pgml_deployments';
+
 export interface Migration {
   version: number;
   name: string;
@@ -157,6 +161,39 @@ export const MIGRATIONS: readonly Migration[] = [
         ADD CONSTRAINT models_runtime_check CHECK (runtime IN (${list(RUNTIMES)}))`,
       `ALTER TABLE pgml.deployments DROP CONSTRAINT IF EXISTS deployments_strategy_check,
         ADD CONSTRAINT deployments_strategy_check CHECK (strategy IN (${list(RECORDED_STRATEGIES)}))`,
+    ],
+  },
+  {
+    version: 3,
+    name: 'notify pgml_deployments on every change of deployments and model files (in-process serving)',
+    statements: [
+      // Sent from inside the changing transaction, delivered when it commits (never if it rolls back). A deployment
+      // names its project and when the trigger ran (ms since the epoch: the listener reports the lag); a file change
+      // names its model and nothing else, so a model's many parts collapse into one notification (PostgreSQL drops
+      // a transaction's duplicate payloads); TRUNCATE says "everything".
+      `CREATE OR REPLACE FUNCTION pgml.notify_deployments() RETURNS TRIGGER AS $$
+      BEGIN
+        IF TG_OP = 'TRUNCATE' THEN
+          PERFORM pg_notify('${DEPLOYMENTS_CHANNEL}', '{"all":true}');
+        ELSIF TG_TABLE_NAME = 'deployments' THEN
+          PERFORM pg_notify('${DEPLOYMENTS_CHANNEL}', json_build_object(
+            'project', CASE WHEN TG_OP = 'DELETE' THEN OLD.project_id ELSE NEW.project_id END,
+            'at', floor(extract(epoch FROM clock_timestamp()) * 1000))::text);
+        ELSE
+          PERFORM pg_notify('${DEPLOYMENTS_CHANNEL}', json_build_object(
+            'model', CASE WHEN TG_OP = 'DELETE' THEN OLD.model_id ELSE NEW.model_id END)::text);
+        END IF;
+        RETURN NULL;
+      END;
+      $$ LANGUAGE plpgsql`,
+      `CREATE TRIGGER deployments_notify AFTER INSERT OR UPDATE OR DELETE ON pgml.deployments
+        FOR EACH ROW EXECUTE FUNCTION pgml.notify_deployments()`,
+      `CREATE TRIGGER deployments_notify_truncate AFTER TRUNCATE ON pgml.deployments
+        FOR EACH STATEMENT EXECUTE FUNCTION pgml.notify_deployments()`,
+      `CREATE TRIGGER files_notify AFTER UPDATE OR DELETE ON pgml.files
+        FOR EACH ROW EXECUTE FUNCTION pgml.notify_deployments()`,
+      `CREATE TRIGGER files_notify_truncate AFTER TRUNCATE ON pgml.files
+        FOR EACH STATEMENT EXECUTE FUNCTION pgml.notify_deployments()`,
     ],
   },
 ];

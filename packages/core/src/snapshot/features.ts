@@ -82,13 +82,15 @@ export function inputMatrix(layout: FeatureLayout, transform: FeatureTransform, 
   } else {
     count = rows.length;
     raw = new Float64Array(count * width);
-    (rows as ReadonlyArray<FeatureInput>).forEach((row, r) => fillRow(layout, raw, r * width, row));
+    (rows as ReadonlyArray<FeatureInput>).forEach((row, r) => fillRow(layout, raw, r * width, row, width));
   }
   return { data: count === 0 ? new Float64Array(0) : transform.apply(raw, count), rows: count, cols: layout.preprocessor.numFeatures };
 }
 
 function textColumnsNeedObjects(layout: FeatureLayout): void {
-  const text = layout.columns.find((c) => c.kind === 'text');
+  // A loop, not `find`: this runs on every single-row predict, which allocates nothing.
+  let text: FeatureLayout['columns'][number] | undefined;
+  for (let c = 0; c < layout.columns.length && !text; c++) if (layout.columns[c]!.kind === 'text') text = layout.columns[c];
   if (text) {
     throw new InvalidArgument(
       `column ${JSON.stringify(text.name)} is text: pass features as an object keyed by column name (${describeLayout(layout)})`,
@@ -96,9 +98,13 @@ function textColumnsNeedObjects(layout: FeatureLayout): void {
   }
 }
 
-function fillRow(layout: FeatureLayout, raw: Float64Array, start: number, row: FeatureInput): void {
+/**
+ * Writes one predict input's raw values into `raw` at `start`; `width` is `rawWidth(layout)`. A numeric array or
+ * typed array is copied by one loop that allocates nothing (the single-row serving path); a row object is matched
+ * to the columns by name.
+ */
+export function fillRow(layout: FeatureLayout, raw: Float64Array, start: number, row: FeatureInput, width = rawWidth(layout)): void {
   if (isNumericArray(row)) {
-    const width = rawWidth(layout);
     if (row.length !== width) {
       throw new DimensionMismatch(width, row.length, `feature count (${describeLayout(layout)})`);
     }
@@ -196,12 +202,13 @@ function typeError(column: FeatureLayout['columns'][number], expected: string, v
 }
 
 function isNumericArray(value: unknown): value is ArrayLike<number> {
-  return (
-    (Array.isArray(value) && value.every((v) => v === null || typeof v === 'number' || typeof v === 'boolean')) ||
-    value instanceof Float64Array ||
-    value instanceof Float32Array ||
-    value instanceof Int32Array
-  );
+  if (value instanceof Float64Array || value instanceof Float32Array || value instanceof Int32Array) return true;
+  if (!Array.isArray(value)) return false;
+  for (let i = 0; i < value.length; i++) {
+    const v: unknown = value[i];
+    if (v !== null && typeof v !== 'number' && typeof v !== 'boolean') return false;
+  }
+  return true;
 }
 
 function describeLayout(layout: FeatureLayout): string {

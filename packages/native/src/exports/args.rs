@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 
 use crate::cancel::CancelFlag;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, Result};
 use crate::napi::{Args, JsType, JsValue, Pinned, TypedArray};
 use crate::vector::scan::Metric;
 
@@ -146,6 +146,29 @@ pub fn u32_array<'s>(args: &Args<'s>, i: usize, what: &str) -> Result<&'s [u32]>
     match args.env.typed_array(value) {
         Some(TypedArray::U32(v)) => Ok(v),
         _ => Err(Error::invalid(format!("{}: {what} must be a Uint32Array, got {}", args.name(), describe(args, value)))),
+    }
+}
+
+/// A Float64Array argument borrowed for the call (the allocation-free paths take no other input type).
+pub fn float64_array<'s>(args: &Args<'s>, i: usize, what: &str) -> Result<&'s [f64]> {
+    let value = args.get(i)?;
+    match args.env.typed_array(value) {
+        Some(TypedArray::F64(v)) => Ok(v),
+        _ => Err(Error::invalid(format!("{}: {what} must be a Float64Array, got {}", args.name(), describe(args, value)))),
+    }
+}
+
+/// The Float64Array an `…Into` function writes its `len` results to; it may not share memory with `input`.
+pub fn output_f64<'s>(args: &Args<'s>, i: usize, len: usize, input: &[f64]) -> Result<&'s mut [f64]> {
+    let value = args.get(i)?;
+    let out = args.env.f64_array_mut(value, input).map_err(|e| Error::invalid(format!("{}: {}", args.name(), e.message)))?;
+    match out {
+        Some(out) if out.len() == len => Ok(out),
+        Some(out) => Err(Error::new(
+            ErrorCode::DimensionMismatch,
+            format!("{}: the output Float64Array has {} elements, the result {len}", args.name(), out.len()),
+        )),
+        None => Err(Error::invalid(format!("{}: out must be a Float64Array, got {}", args.name(), describe(args, value)))),
     }
 }
 

@@ -65,6 +65,8 @@ pub static EXPORTS: &[Export] = &[
     Export { name: "mlPredictAsync", callback: models::predict_async },
     Export { name: "mlPredictProba", callback: models::predict_proba },
     Export { name: "mlPredictProbaAsync", callback: models::predict_proba_async },
+    Export { name: "mlPredictInto", callback: models::predict_into },
+    Export { name: "mlPredictProbaInto", callback: models::predict_proba_into },
     Export { name: "mlSerialize", callback: models::serialize },
     Export { name: "mlDeserialize", callback: models::deserialize },
     Export { name: "xgboostToUbjson", callback: models::xgboost_to_ubjson },
@@ -84,6 +86,7 @@ pub static EXPORTS: &[Export] = &[
     Export { name: "tableFree", callback: table::free },
     Export { name: "preprocessorNew", callback: table::preprocessor_new },
     Export { name: "preprocessorApply", callback: table::preprocessor_apply },
+    Export { name: "preprocessorApplyInto", callback: table::preprocessor_apply_into },
     Export { name: "_testPanic", callback: batch::test_panic },
     Export { name: "_testPanicAsync", callback: batch::test_panic_async },
 ];

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use pgml_ml_core::json::parse_hyperparams;
 use pgml_ml_core::{ErrorKind, FitInfo, Task};
 
-use super::args::{bytes, cancel_flag, held_f64};
+use super::args::{bytes, cancel_flag, count, float64_array, held_f64, output_f64};
 use super::model_inputs::{borrowed, fit_args, matrix, string, FitArgs, Matrix, Values};
 use crate::cancel::CancelFlag;
 use crate::error::{Error, ErrorCode, Result};
@@ -110,6 +110,8 @@ pub fn info<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
         None => env.undefined()?,
     };
     env.set(out, "numClasses", classes)?;
+    // The FFI layer has no boolean constructor; index.js turns this into `inlineRows: boolean`.
+    env.set(out, "rowPath", env.string_value(if m.inline_rows() { "inline" } else { "threadpool" })?)?;
     Ok(out)
 }
 
@@ -145,6 +147,28 @@ pub fn predict<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
 
 pub fn predict_proba<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
     predict_with(args, Output::Proba)?.into_js(args.env)
+}
+
+/// (model, x: Float64Array, rows, out: Float64Array) → undefined: the result written into `out`, which must hold
+/// exactly rows × outputs (predict) or rows × classes (proba). The single-row predict path: no JS value is made.
+fn predict_into_with<'s>(args: &Args<'s>, output: Output) -> Result<JsValue<'s>> {
+    let m = model(args, 0)?;
+    let x = Matrix { data: float64_array(args, 1, "X")?, rows: count(args, 2, "X rows")?, cols: m.n_features() };
+    let width = match output {
+        Output::Predict => m.n_outputs(),
+        Output::Proba => m.n_classes().unwrap_or(0),
+    };
+    let out = output_f64(args, 3, x.rows * width, x.data)?;
+    out.copy_from_slice(&run_predict(&m, &x, output)?);
+    args.env.undefined()
+}
+
+pub fn predict_into<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
+    predict_into_with(args, Output::Predict)
+}
+
+pub fn predict_proba_into<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
+    predict_into_with(args, Output::Proba)
 }
 
 fn predict_async_with<'s>(args: &Args<'s>, output: Output) -> Result<JsValue<'s>> {

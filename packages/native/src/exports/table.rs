@@ -10,11 +10,11 @@ use std::sync::{Arc, Mutex};
 
 use pgml_ml_core::json::{parse, quote, Json};
 use pgml_table::predictions::{encode, Prediction};
-use pgml_table::preprocess::{apply_rows, fit, transform_table, ColumnOptions, State};
+use pgml_table::preprocess::{fit, transform_table, ColumnOptions, RowTransform, State};
 use pgml_table::wire::WireEnd;
 use pgml_table::{ColumnSpec, Role, Table, TableBuilder, WireType};
 
-use super::args::{bytes, count, floats, u32_array};
+use super::args::{bytes, count, float64_array, floats, output_f64, u32_array};
 use super::model_inputs::string;
 use crate::error::{Error, Result};
 use crate::napi::async_work::spawn;
@@ -273,15 +273,30 @@ pub fn free<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
 /// (stateJson) → a preprocessor handle for predict inputs.
 pub fn preprocessor_new<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
     let state = State::from_json(&string(args, 0, "state")?)?;
-    args.env.external(Arc::new(state))
+    args.env.external(Arc::new(RowTransform::new(state)))
+}
+
+fn preprocessor<'s>(args: &Args<'s>) -> Result<&'s RowTransform> {
+    let handle = args.env.external_ref::<Arc<RowTransform>>(args.get(0)?);
+    handle.map(|h| &**h).ok_or_else(|| Error::invalid(format!("{}: not a preprocessor handle", args.name())))
 }
 
 /// (preprocessor, raw, rows) → Float64Array of rows × features; text slots hold category indices (NaN = NULL,
 /// negative = unseen in training).
 pub fn preprocessor_apply<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
-    let state = args.env.external_ref::<Arc<State>>(args.get(0)?).ok_or_else(|| Error::invalid(format!("{}: not a preprocessor handle", args.name())))?;
+    let transform = preprocessor(args)?;
     let raw = floats(args, 1, "raw")?;
     let rows = count(args, 2, "rows")?;
-    let out = apply_rows(state, &raw.to_f64(), rows)?;
-    args.env.typed_array_from_vec(out)
+    args.env.typed_array_from_vec(transform.apply(&raw.to_f64(), rows)?)
+}
+
+/// (preprocessor, raw: Float64Array, rows, out: Float64Array) → undefined: `apply` written into `out` (rows ×
+/// features), allocating nothing — the single-row predict path.
+pub fn preprocessor_apply_into<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
+    let transform = preprocessor(args)?;
+    let raw = float64_array(args, 1, "raw")?;
+    let rows = count(args, 2, "rows")?;
+    let out = output_f64(args, 3, rows * transform.num_features(), raw)?;
+    transform.apply_into(raw, rows, out)?;
+    args.env.undefined()
 }

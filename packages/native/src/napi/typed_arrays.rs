@@ -6,7 +6,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 
 use super::{check, sys, Env, JsValue};
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// A typed array borrowed from JS without copying. Only the element types the API accepts are distinguished.
 pub enum TypedArray<'s> {
@@ -81,6 +81,28 @@ impl<'s> Env<'s> {
                 _ => TypedArray::Other,
             })
         }
+    }
+
+    /// A Float64Array's elements borrowed for writing during the call: `Ok(None)` if `value` is not a Float64Array
+    /// (or its buffer was detached), `Err` if its memory overlaps `input` — a view of the same ArrayBuffer as an
+    /// input would make the two slices alias, which Rust forbids.
+    pub fn f64_array_mut(self, value: JsValue<'s>, input: &[f64]) -> Result<Option<&'s mut [f64]>> {
+        let Some(info) = self.typed_array_info(value) else { return Ok(None) };
+        if info.kind != sys::NAPI_FLOAT64_ARRAY || (info.len == 0 && info.detached(self)) {
+            return Ok(None);
+        }
+        if info.len == 0 {
+            return Ok(Some(&mut []));
+        }
+        let (start, end) = (info.data as usize, info.data as usize + info.len * std::mem::size_of::<f64>());
+        let (input_start, input_end) = (input.as_ptr() as usize, input.as_ptr() as usize + std::mem::size_of_val(input));
+        if !input.is_empty() && start < input_end && input_start < end {
+            return Err(Error::invalid("the output array shares memory with the input: pass a separate Float64Array"));
+        }
+        // SAFETY: as in `typed_array`: V8 guarantees `len` aligned f64s at `data`, alive for the call scope `'s`, and
+        // no JS runs while Rust holds the slice. The range was just checked to be disjoint from `input`, the only
+        // other slice the caller borrows, so the mutable borrow is unique.
+        Ok(Some(unsafe { std::slice::from_raw_parts_mut(info.data as *mut f64, info.len) }))
     }
 
     /// `napi_get_typedarray_info`, or `None` if `value` is not a typed array. Asking for `data` makes V8 move an

@@ -152,7 +152,9 @@ export async function main(argv: string[], streams?: Streams): Promise<number> {
       output,
       connect: async () => {
         output.progress(global.databaseUrl ? `connecting to ${describeUrlText(global.databaseUrl)}…` : 'opening the embedded database…');
-        pgml ??= await PostgresML.connect(global.databaseUrl ? { url: global.databaseUrl } : { lockTimeout: global.lockTimeout });
+        // One command, a few predicts at most: a LISTEN connection would cost more than the lookups it saves.
+        const serving = { mode: 'per-call' } as const;
+        pgml ??= await PostgresML.connect(global.databaseUrl ? { url: global.databaseUrl, serving } : { lockTimeout: global.lockTimeout, serving });
         return pgml;
       },
     });

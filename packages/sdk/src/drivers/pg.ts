@@ -7,13 +7,14 @@
  * always its float32 value), `bigint` and `numeric` as strings. Core reads training data through `copyOut`,
  * which carries the exact binary values, so these text parsers are left as they are.
  */
-import type { CopySink, Db, QueryResult } from '@pgml-ts/core';
+import type { ChannelEvents, ChannelSubscription, CopySink, Db, QueryResult } from '@pgml-ts/core';
 import { ConnectionFailed, maskSecrets, PgmlError } from '@pgml-ts/core';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { describeServer, parseConnectionUrl } from './connection-url.js';
 import { toDatabaseError } from './errors.js';
 import { CopyWireQuery } from './pg-copy-wire.js';
+import { listenOnPg } from './pg-listener.js';
 
 type Queryable = pg.Pool | pg.PoolClient;
 
@@ -196,6 +197,12 @@ class PgDb implements Db {
     } catch (error) {
       throw error instanceof PgmlError ? error : this.#fail(error, context);
     }
+  }
+
+  /** LISTEN on a dedicated client with the pool's connection settings (see pg-listener.ts). */
+  listen(channel: string, events: ChannelEvents): ChannelSubscription {
+    const config = (this.pool as pg.Pool & { options: pg.ClientConfig }).options;
+    return listenOnPg(config, channel, events);
   }
 
   async close(): Promise<void> {

@@ -16,7 +16,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { CopySink, Db, QueryResult } from '@pgml-ts/core';
+import type { ChannelEvents, ChannelSubscription, CopySink, Db, QueryResult } from '@pgml-ts/core';
 import { DatabaseError } from '@pgml-ts/core';
 import type { PGlite, Results, Transaction } from '@electric-sql/pglite';
 import { defaultLockTimeout, lockDataDir, type DataDirLock } from './data-dir-lock.js';
@@ -100,6 +100,31 @@ class PgliteDb implements Db {
 
   copyIn(target: string, data: Uint8Array): Promise<number> {
     return copyIn(this.#main(), target, data);
+  }
+
+  /**
+   * PGlite runs in this process: a NOTIFY reaches the callback while the committing statement's result is read,
+   * before that statement's promise resolves — an in-process event, with no connection that could drop.
+   */
+  listen(channel: string, events: ChannelEvents): ChannelSubscription {
+    const unlisten = this.#main()
+      .listen(channel, (payload) => events.notification(payload))
+      .then(
+        (stop) => {
+          events.listening({ backendPid: null });
+          return stop;
+        },
+        (error: unknown) => {
+          events.unavailable(`LISTEN failed on the embedded database: ${(error as Error)?.message ?? String(error)}`);
+          return undefined;
+        },
+      );
+    return {
+      close: async () => {
+        const stop = await unlisten;
+        if (stop && !this.#closed) await stop().catch(() => undefined);
+      },
+    };
   }
 
   async close(): Promise<void> {

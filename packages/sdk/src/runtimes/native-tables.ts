@@ -5,7 +5,7 @@
  */
 import type { DecodedTable, FeatureTransform, PreprocessorState, TableEngine } from '@pgml-ts/core';
 import type { NativeTable } from '@pgml-ts/native';
-import { withNativeErrors } from '../native-errors.js';
+import { fromNativeError, withNativeErrors } from '../native-errors.js';
 import type { NativeModule } from '../vector.js';
 
 /** The native table behind each `DecodedTable` this engine made (to append one to another). */
@@ -52,7 +52,17 @@ export function nativeTableEngine(native: NativeModule): TableEngine {
     }),
     preprocessor: withNativeErrors((state: PreprocessorState): FeatureTransform => {
       const preprocessor = new native.FeaturePreprocessor(state);
-      return { apply: withNativeErrors((raw: Float64Array, rows: number) => preprocessor.apply(raw, rows)) };
+      return {
+        apply: withNativeErrors((raw: Float64Array, rows: number) => preprocessor.apply(raw, rows)),
+        // Plain try/catch: the single-row path allocates nothing, and `withNativeErrors`' rest parameters would.
+        applyInto(raw: Float64Array, rows: number, out: Float64Array): void {
+          try {
+            preprocessor.applyInto(raw, rows, out);
+          } catch (error) {
+            throw fromNativeError(error);
+          }
+        },
+      };
     }),
   };
 }

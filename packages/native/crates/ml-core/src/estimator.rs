@@ -139,6 +139,12 @@ pub trait Fitted: Send + Sync + fmt::Debug {
     fn predict_proba(&self, _x: &MatrixView) -> Result<Vec<f64>> {
         Err(Error::new(ErrorKind::AlgorithmUnavailable, "this model has no predict_proba"))
     }
+    /// Whether predicting a few rows is cheap enough (microseconds) to run on the caller's thread: the SDK's
+    /// single-row path then calls `predict` synchronously instead of through the thread pool. True for the
+    /// estimators written in Rust; false where every call pays a large fixed cost outside this crate.
+    fn inline_rows(&self) -> bool {
+        true
+    }
     /// The payload body (the registry writes the header with the def's id). `AlgorithmDef::read` must read exactly
     /// these bytes back; round trips are bit-exact.
     fn write(&self, w: &mut Writer);

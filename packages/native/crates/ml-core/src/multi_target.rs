@@ -71,6 +71,9 @@ impl Fitted for MultiTarget {
     fn n_classes(&self) -> Option<usize> {
         None
     }
+    fn inline_rows(&self) -> bool {
+        self.models.iter().all(|m| m.inline_rows())
+    }
     fn predict(&self, x: &MatrixView) -> Result<Vec<f64>> {
         let t = self.models.len();
         let columns: Vec<Vec<f64>> = self.models.par_iter().map(|m| m.predict(x)).collect::<Result<_>>()?;

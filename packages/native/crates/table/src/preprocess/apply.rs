@@ -159,29 +159,61 @@ fn missing(state: &State, sources: &[SourceColumn], c: usize, rows: &mut dyn Ite
     missing_error(&name, column, count, &what, !matches!(where_, "training" | "test"))
 }
 
-/// Model input for raw predict rows (`rows × raw width`, text as category indices, NaN for NULL).
-pub fn apply_rows(state: &State, raw: &[f64], rows: usize) -> Result<Vec<f64>> {
-    let width: usize = state.columns.iter().map(|c| c.array_length).sum();
-    if raw.len() != rows * width {
-        return Err(Error::invalid(format!("{} raw values for {rows} rows of {width}", raw.len())));
+/// A fitted preprocessor ready for predict inputs: where each column's raw values sit in a row is worked out once,
+/// so transforming a row allocates nothing.
+pub struct RowTransform {
+    state: State,
+    sources: Vec<SourceColumn>,
+    /// Raw values per row: every column's array length.
+    width: usize,
+}
+
+impl RowTransform {
+    pub fn new(state: State) -> Self {
+        let mut offset = 0;
+        let sources = state
+            .columns
+            .iter()
+            .map(|c| {
+                let source = SourceColumn { offset, codes: (c.kind == Kind::Text).then(CategoryCodes::category_indices) };
+                offset += c.array_length;
+                source
+            })
+            .collect();
+        RowTransform { state, sources, width: offset }
     }
-    let mut offset = 0;
-    let sources: Vec<SourceColumn> = state
-        .columns
-        .iter()
-        .map(|c| {
-            let source = SourceColumn { offset, codes: (c.kind == Kind::Text).then(CategoryCodes::category_indices) };
-            offset += c.array_length;
-            source
-        })
-        .collect();
-    let mut out = vec![0.0; rows * state.num_features];
-    for (row, (src, dst)) in raw.chunks_exact(width.max(1)).zip(out.chunks_exact_mut(state.num_features.max(1))).enumerate() {
-        if let Err(why) = apply_row(state, &sources, src, dst) {
-            return Err(rejected(state, &sources, why, row, &mut raw.chunks_exact(width), "input"));
+
+    pub fn raw_width(&self) -> usize {
+        self.width
+    }
+
+    pub fn num_features(&self) -> usize {
+        self.state.num_features
+    }
+
+    /// Model input for raw predict rows (`rows × raw width`, text as category indices, NaN for NULL).
+    pub fn apply(&self, raw: &[f64], rows: usize) -> Result<Vec<f64>> {
+        let mut out = vec![0.0; rows * self.state.num_features];
+        self.apply_into(raw, rows, &mut out)?;
+        Ok(out)
+    }
+
+    /// `apply` into `out` (`rows × features`), which must have exactly that length.
+    pub fn apply_into(&self, raw: &[f64], rows: usize, out: &mut [f64]) -> Result<()> {
+        let (width, features) = (self.width, self.state.num_features);
+        if raw.len() != rows * width {
+            return Err(Error::invalid(format!("{} raw values for {rows} rows of {width}", raw.len())));
         }
+        if out.len() != rows * features {
+            return Err(Error::invalid(format!("the output has room for {} values, {rows} rows of {features} features need {}", out.len(), rows * features)));
+        }
+        for (row, (src, dst)) in raw.chunks_exact(width.max(1)).zip(out.chunks_exact_mut(features.max(1))).enumerate() {
+            if let Err(why) = apply_row(&self.state, &self.sources, src, dst) {
+                return Err(rejected(&self.state, &self.sources, why, row, &mut raw.chunks_exact(width), "input"));
+            }
+        }
+        Ok(())
     }
-    Ok(out)
 }
 
 /// The model input of a decoded table, rows in `order` (training rows, then test rows), returned as one buffer; the

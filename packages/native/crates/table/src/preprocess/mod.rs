@@ -18,7 +18,7 @@ mod fit;
 mod state;
 pub mod stats;
 
-pub use apply::{apply_rows, transform_table, CategoryCodes};
+pub use apply::{transform_table, CategoryCodes, RowTransform};
 pub use fit::kind_of;
 pub use fit::fit;
 pub use state::{ColumnOptions, ColumnState, Encode, Impute, Kind, Scale, State};
