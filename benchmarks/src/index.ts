@@ -20,7 +20,7 @@ const DEFAULT_OUT = fileURLToPath(new URL('../results', import.meta.url));
 const SUITES = ['vector', 'parity', 'all'] as const;
 const PROFILE_NAMES: readonly ProfileName[] = ['quick', 'full'];
 
-const HELP = `pgml bench [vector|parity|all|load|e2e|predict] [options]
+const HELP = `pgml bench [vector|parity|all|load|e2e|predict|serve] [options]
 
 Runs the benchmark suite and writes JSON + Markdown + SVG reports.
 
