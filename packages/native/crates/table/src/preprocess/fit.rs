@@ -30,6 +30,22 @@ fn element_name(column: &FeatureColumn, e: usize) -> String {
     }
 }
 
+/// Identity columns are not scanned while fitting (the transform reports their gaps), so before a later column's gap
+/// is reported an earlier identity column's is looked for: errors name the first column with a gap, in the
+/// relation's order. Only on the error path, so a clean table is still read once.
+fn earlier_identity_gap(table: &Table, states: &[ColumnState], train_rows: &[u32], c: usize) -> Option<Error> {
+    for (i, column) in table.feature_columns.iter().enumerate().take(c).filter(|(i, _)| states[*i].is_identity()) {
+        for e in 0..states[i].array_length {
+            let at = column.offset + e;
+            let missing = train_rows.iter().filter(|&&r| table.features[r as usize * table.width + at].is_nan()).count();
+            if missing > 0 {
+                return Some(missing_error(&element_name(column, e), &states[i], missing, "training", false));
+            }
+        }
+    }
+    None
+}
+
 /// One element's training statistics.
 struct Accumulator {
     present: usize,
@@ -119,6 +135,12 @@ pub fn fit(table: &Table, train_rows: &[u32], options: &[ColumnOptions], target:
     }
 
     for (c, column) in table.feature_columns.iter().enumerate() {
+        let gap = |a: &Accumulator| a.present == 0 || (a.present < train_rows.len() && states[c].impute == Impute::Error);
+        if !states[c].is_identity() && acc[c].iter().any(gap) {
+            if let Some(earlier) = earlier_identity_gap(table, &states, train_rows, c) {
+                return Err(earlier);
+            }
+        }
         let state = &mut states[c];
         if state.is_identity() {
             state.fill = vec![None; state.array_length];
