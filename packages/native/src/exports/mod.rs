@@ -65,6 +65,7 @@ pub static EXPORTS: &[Export] = &[
     Export { name: "mlPredictAsync", callback: models::predict_async },
     Export { name: "mlPredictProba", callback: models::predict_proba },
     Export { name: "mlPredictProbaAsync", callback: models::predict_proba_async },
+    Export { name: "mlFeatureImportances", callback: models::feature_importances },
     Export { name: "mlSerialize", callback: models::serialize },
     Export { name: "mlDeserialize", callback: models::deserialize },
     Export { name: "tableDecoderNew", callback: table::decoder_new },

@@ -8,6 +8,7 @@ use std::fmt;
 use crate::codec::{Reader, Writer};
 use crate::error::{Error, ErrorKind, Result};
 use crate::hyperparams::{ParamSpec, Params};
+use crate::importance::Importances;
 use crate::matrix::MatrixView;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -138,6 +139,10 @@ pub trait Fitted: Send + Sync + fmt::Debug {
     /// rows × n_classes. Only called when the def says `predict_proba: true`.
     fn predict_proba(&self, _x: &MatrixView) -> Result<Vec<f64>> {
         Err(Error::new(ErrorKind::AlgorithmUnavailable, "this model has no predict_proba"))
+    }
+    /// scikit-learn's `coef_` / `feature_importances_` of this model, where the estimator has them (importance.rs).
+    fn feature_importances(&self) -> Option<Importances> {
+        None
     }
     /// The payload body (the registry writes the header with the def's id). `AlgorithmDef::read` must read exactly
     /// these bytes back; round trips are bit-exact.

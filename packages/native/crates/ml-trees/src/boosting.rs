@@ -16,11 +16,12 @@ use pgml_ml_core::labels::{encode_labels, scatter_class_probabilities};
 use pgml_ml_core::matrix::MatrixView;
 use pgml_ml_core::numeric::{argmax, sigmoid, softmax};
 use pgml_ml_core::rng::Rng;
-use pgml_ml_core::{read_multi_target, wrap_multi_target};
+use pgml_ml_core::{read_multi_target, wrap_multi_target, ImportanceKind, Importances, WithImportances};
 
 use crate::binning::BinnedMatrix;
 use crate::builder::TreeGrower;
 use crate::fit_trees::criterion;
+use crate::importance::{boosting_importances, tree_impurity_decrease, NodeImpurity};
 use crate::params::*;
 use crate::predict::sum_leaf_values;
 use crate::split::Splitter;
@@ -197,6 +198,7 @@ fn fit(input: &FitInput, estimator: &str, classifier: bool) -> Result<Fit> {
     let mut raw: Vec<f64> = (0..n).flat_map(|_| init.iter().copied()).collect();
     let mut gradient = vec![0.0; n];
     let mut trees = Vec::with_capacity(params.usize("n_estimators") * n_raw);
+    let mut decreases = Vec::with_capacity(trees.capacity());
     for _ in 0..params.usize("n_estimators") {
         input.check_cancelled()?;
         let weights = inbag_weights(n, n_inbag, &mut rng);
@@ -212,6 +214,7 @@ fn fit(input: &FitInput, estimator: &str, classifier: bool) -> Result<Fit> {
             };
             let grown = grower.grow(&weights, &mut rng)?;
             let mut tree = grown.tree;
+            decreases.push(tree_impurity_decrease(&tree, x, &weights, NodeImpurity::Variance { y: &gradient, n_outputs: 1 }));
             for (leaf, range) in grown.leaf_ranges.iter().enumerate() {
                 let rows = &grown.samples[range.clone()];
                 let value = loss.leaf_value(rows, &gradient, k, tree.values[leaf]);
@@ -226,7 +229,9 @@ fn fit(input: &FitInput, estimator: &str, classifier: bool) -> Result<Fit> {
             trees.push(tree);
         }
     }
+    let importances = Importances::overall(ImportanceKind::Impurity, boosting_importances(&trees, decreases, x.cols()));
     let model = BoostedTrees { n_features: x.cols(), link, n_classes: input.n_classes, classes, learning_rate, init, trees };
+    let model = WithImportances { model: Box::new(model), importances };
     Ok((Box::new(model), FitInfo { n_iter: Some(params.usize("n_estimators")), converged: true }))
 }
 

@@ -7,12 +7,15 @@ use rayon::prelude::*;
 use pgml_ml_core::error::{Error, Result};
 use pgml_ml_core::estimator::{Fit, FitInfo, FitInput};
 use pgml_ml_core::hyperparams::Value;
+use pgml_ml_core::matrix::MatrixView;
 use pgml_ml_core::rng::Rng;
+use pgml_ml_core::{ImportanceKind, Importances, WithImportances};
 
 use crate::binning::BinnedMatrix;
 use crate::builder::{GrowRules, TreeGrower};
 use crate::criterion::{Criterion, Entropy, FriedmanMse, Gini, SquaredError};
 use crate::ensemble::TreeEnsemble;
+use crate::importance::{forest_importances, tree_impurity_decrease, NodeImpurity};
 use crate::params::{grow_rules, random_state};
 use crate::split::Splitter;
 use crate::targets::Targets;
@@ -47,6 +50,15 @@ pub fn criterion(name: &str, n_outputs: usize) -> Box<dyn Criterion> {
         "entropy" | "log_loss" => Box::new(Entropy),
         "friedman_mse" => Box::new(FriedmanMse { n_outputs }),
         _ => Box::new(SquaredError { n_outputs }),
+    }
+}
+
+/// The impurity the criterion named `criterion` measures, over classes (classifiers) or target values.
+pub fn node_impurity<'a>(criterion: &str, classes: &'a Option<Vec<u32>>, n_classes: usize, y: &'a MatrixView) -> NodeImpurity<'a> {
+    match (criterion, classes) {
+        ("gini", Some(class)) => NodeImpurity::Gini { class, n_classes },
+        (_, Some(class)) => NodeImpurity::Entropy { class, n_classes },
+        (_, None) => NodeImpurity::Variance { y: y.data(), n_outputs: y.cols() },
     }
 }
 
@@ -94,16 +106,22 @@ pub fn fit_ensemble(input: &FitInput, estimator: &str, classifier: bool, splitte
         }
         counts
     };
-    let trees = streams
+    let impurity = node_impurity(params.str("criterion"), &classes, input.n_classes, y);
+    let (trees, decreases): (Vec<_>, Vec<_>) = streams
         .into_par_iter()
         .map(|mut rng| {
             input.check_cancelled()?;
             let weights = weights_for(&mut rng);
             let total: f64 = weights.iter().sum();
             let grower = TreeGrower { rules: grower.rules.with_total_weight(total), ..grower };
-            Ok(grower.grow(&weights, &mut rng)?.tree)
+            let tree = grower.grow(&weights, &mut rng)?.tree;
+            let decrease = tree_impurity_decrease(&tree, x, &weights, impurity);
+            Ok((tree, decrease))
         })
-        .collect::<Result<Vec<_>>>()?;
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .unzip();
+    let importances = Importances::overall(ImportanceKind::Impurity, forest_importances(&trees, decreases, x.cols()));
     let model = TreeEnsemble { n_features: x.cols(), classifier, n_values: targets.n_values(), trees };
-    Ok((Box::new(model), FitInfo::CLOSED_FORM))
+    Ok((Box::new(WithImportances { model: Box::new(model), importances }), FitInfo::CLOSED_FORM))
 }

@@ -10,6 +10,7 @@
 //! | `builder` | grows one tree, depth-first or best-first (`max_leaf_nodes`) |
 //! | `tree`, `predict` | flat fitted trees, batch prediction over many trees |
 //! | `params` | sklearn's tree hyperparameters → `GrowRules` |
+//! | `importance` | sklearn's impurity-based feature importances from fitted trees and their training rows |
 //! | `fit_trees`, `ensemble` | averaged tree ensembles: labels, class weights, bootstrap, parallel trees |
 //! | `decision_tree`, `forest`, `boosting` | the algorithm rows |
 
@@ -21,6 +22,7 @@ pub mod decision_tree;
 pub mod ensemble;
 pub mod fit_trees;
 pub mod forest;
+pub mod importance;
 pub mod params;
 pub mod predict;
 pub mod split;

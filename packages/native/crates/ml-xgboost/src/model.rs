@@ -17,7 +17,7 @@
 
 use pgml_ml_core::codec::{Reader, Writer};
 use pgml_ml_core::numeric::argmax;
-use pgml_ml_core::{Error, Fitted, MatrixView, Result, Task};
+use pgml_ml_core::{Error, Fitted, ImportanceKind, Importances, MatrixView, Result, Task};
 
 use crate::handle::Booster;
 
@@ -165,6 +165,15 @@ impl Fitted for XgbModel {
             classes.trained.iter().zip(row).for_each(|(&label, &p)| dest[label as usize] = p as f64);
         }
         Ok(out)
+    }
+
+    /// python-xgboost's `feature_importances_` (importance_type "gain"): the gains normalized in f32 to sum 1, all
+    /// zeros when no tree splits. None for a linear booster, which has no gain.
+    fn feature_importances(&self) -> Option<Importances> {
+        let gains = self.booster.gain_scores(self.n_features).ok()?;
+        let total: f32 = gains.iter().sum();
+        let values = gains.iter().map(|&g| f64::from(if total == 0.0 { g } else { g / total })).collect();
+        Some(Importances::overall(ImportanceKind::Gain, values))
     }
 
     fn write(&self, w: &mut Writer) {
