@@ -12,7 +12,7 @@ eachDatabase((target) => {
     await Promise.all([ensureSchema(db), ensureSchema(other), ensureSchema(db)]);
     expect(await schemaVersion(other)).toBe(LATEST_SCHEMA_VERSION);
     const applied = await db.query<{ version: number }>('SELECT version FROM pgml.schema_migrations ORDER BY version');
-    expect(applied.rows.map((r) => Number(r.version))).toEqual([LATEST_SCHEMA_VERSION]);
+    expect(applied.rows.map((r) => Number(r.version))).toEqual(Array.from({ length: LATEST_SCHEMA_VERSION }, (_, i) => i + 1));
     const instances = await db.query<{ n: string | number }>('SELECT count(*) AS n FROM pgml.instance');
     expect(Number(instances.rows[0]!.n)).toBe(1);
     // PostgresML 2.x's column names are all there.
@@ -26,6 +26,7 @@ eachDatabase((target) => {
       models: ['id', 'project_id', 'snapshot_id', 'num_features', 'algorithm', 'runtime', 'hyperparams', 'status', 'metrics', 'search', 'search_params', 'search_args'],
       deployments: ['id', 'project_id', 'model_id', 'strategy', 'created_at'],
       files: ['id', 'model_id', 'path', 'part', 'data'],
+      explanations: ['model_id', 'explanation', 'created_at', 'updated_at'],
     })) {
       for (const column of cols) expect(has(table, column), `${table}.${column}`).toBe(true);
     }

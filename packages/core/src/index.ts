@@ -1,6 +1,6 @@
 export * from './errors.js';
 export type { CopySink, Db, QueryResult, WireHandback } from './db.js';
-export type { FitInput, FitProgress, FittedModel, Matrix, Runtime, RuntimeName, Task } from './runtime.js';
+export type { FitInput, FitProgress, FittedModel, Matrix, ModelImportances, Runtime, RuntimeName, Task } from './runtime.js';
 export * from './db/index.js';
 export * from './datasets/index.js';
 export { ensureSchema, schemaVersion } from './schema/ensure-schema.js';
@@ -64,3 +64,5 @@ export {
   type RelationPredictions,
 } from './predict/predict-relation.js';
 export { takeSnapshot, type SnapshotOptions, type SnapshotResult } from './snapshot/take-snapshot.js';
+export * from './explain/index.js';
+export * from './ml/curves.js';

@@ -5,6 +5,8 @@
  *   CHECK constraints: the same values, and no `ALTER TYPE … ADD VALUE` (not allowed in a transaction) later.
  * - Two additions: the snapshot's split `seed` (so the split can be recomputed exactly), and a per-database
  *   `pgml.instance` id that keys the in-process model cache. Class labels travel in the model file's header meta.
+ * Version 2 adds `pgml.explanations` (one JSON explanation per model, measured at train time) in a table of its own,
+ * so `pgml.models` stays PostgresML's, and admits 2.x's deployment strategy `specific` (deploying one chosen model).
  * A migration is a list of statements (PGlite runs one statement per query) applied in one transaction.
  */
 export interface Migration {
@@ -19,6 +21,8 @@ const TIMESTAMPS = `created_at TIMESTAMP WITHOUT TIME ZONE NOT NULL DEFAULT cloc
 export const TASKS = ['regression', 'classification', 'clustering', 'decomposition'] as const;
 export const SAMPLINGS = ['random', 'last', 'stratified'] as const;
 export const STRATEGIES = ['best_score', 'most_recent', 'rollback'] as const;
+/** Every strategy a deployment row may record: deploy()'s, plus PostgresML 2.x's `specific` (one chosen model). */
+export const RECORDED_STRATEGIES = [...STRATEGIES, 'specific'] as const;
 export const SEARCHES = ['grid', 'random'] as const;
 export const RUNTIMES = ['native', 'python'] as const;
 
@@ -136,6 +140,21 @@ export const MIGRATIONS: readonly Migration[] = [
           JOIN pgml.deployments d ON d.project_id = p.id AND d.model_id = m.id
           JOIN pgml.snapshots s ON s.id = m.snapshot_id
          ORDER BY d.created_at DESC`,
+    ],
+  },
+  {
+    version: 2,
+    name: 'model explanations; deployment strategy specific',
+    statements: [
+      `CREATE TABLE pgml.explanations (
+        model_id BIGINT PRIMARY KEY,
+        explanation JSONB NOT NULL,
+        ${TIMESTAMPS},
+        CONSTRAINT model_id_fk FOREIGN KEY (model_id) REFERENCES pgml.models(id) ON DELETE CASCADE
+      )`,
+      updatedAtTrigger('explanations'),
+      `ALTER TABLE pgml.deployments DROP CONSTRAINT IF EXISTS deployments_strategy_check,
+        ADD CONSTRAINT deployments_strategy_check CHECK (strategy IN (${list(RECORDED_STRATEGIES)}))`,
     ],
   },
 ];

@@ -2,11 +2,15 @@
  * `pgml.train`: snapshot (or reuse the last one), read it through the native data path, preprocess with
  * training-row statistics, optionally search hyperparameters by k-fold cross-validation and refit the best on the
  * whole training split, score on the test split, store the model, and deploy it when it is the project's first or
- * strictly better on the key metric. Everything happens in ONE transaction: any failure leaves no project, snapshot,
+ * strictly better on the key metric, with its explanation (confusion matrix, curves, residuals, importances; see
+ * explain/). Everything happens in ONE transaction: any failure leaves no project, snapshot,
  * model, file or deployment. Each stage is timed (`timings`).
  */
 import type { Db } from '../db.js';
 import { InvalidArgument } from '../errors.js';
+import { explainModel, runtimeModel } from '../explain/explain.js';
+import { featureNames } from '../ml/preprocess-state.js';
+import { saveExplanation } from '../explain/store.js';
 import { runSearch, searchCandidates } from '../ml/search.js';
 import { kFold } from '../ml/split.js';
 import { isBetter, keyMetric, type Metrics } from '../ml/task-metrics.js';
@@ -140,9 +144,22 @@ export async function train(db: Db, registry: RuntimeRegistry, projectName: stri
     const scoreTime = (performance.now() - scoreStart) / 1000;
     const allMetrics: Metrics = { ...metrics, fit_time: fitTime, score_time: scoreTime };
     clock.lap('score');
+    progress({ stage: 'explain' });
+    const explanation = await explainModel({
+      model: runtimeModel(runtime, model, options.signal),
+      task,
+      xTest,
+      ...(yTest ? { yTest } : {}),
+      features: featureNames(layout.preprocessor),
+      ...(targets?.labels ? { labels: targets.labels } : {}),
+      targetNames: snapshot.yColumnNames,
+      seed: snapshot.seed,
+    });
+    clock.lap('explain');
 
     progress({ stage: 'store' });
     const modelId = await insertModel(tx, project.id, snapshot.id, runtime, opts, params, layout, allMetrics, searchResults);
+    await saveExplanation(tx, modelId, explanation);
     const meta: StoredModelMeta = {
       numFeatures: model.numFeatures,
       numOutputs: model.numOutputs,
