@@ -5,6 +5,7 @@ import {
   listModels,
   listProjects,
   loadDataset,
+  loadExplanation,
   predict,
   predictBatch,
   predictJoint,
@@ -33,6 +34,7 @@ import {
   type RelationPredictions,
   type SnapshotOptions,
   type SnapshotResult,
+  type StoredExplanation,
   type TrainOptions,
   type TrainResult,
 } from '@pgml-ts/core';
@@ -184,6 +186,16 @@ export class PostgresML {
   /** The model predict would use for a project (its deployed model) or a model id, and the features it takes. */
   async model(projectOrModelId: string | number): Promise<ModelInfo> {
     return modelInfo(await deployedModel(this.#db, this.#runtimes.registry, projectOrModelId));
+  }
+
+  /**
+   * Why a model is good, as measured on its test split at train time: the confusion matrix and ROC / precision–recall
+   * curves (classification), residuals (regression), cluster sizes or explained variance, and feature importances.
+   * A project name gives its deployed model; a number, that model. NO_EXPLANATION for models trained before
+   * explanations were recorded.
+   */
+  explain(projectOrModelId: string | number): Promise<StoredExplanation> {
+    return loadExplanation(this.#db, projectOrModelId);
   }
 
   projects(): Promise<ProjectSummary[]> {

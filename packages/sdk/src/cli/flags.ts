@@ -64,3 +64,11 @@ export function jsonFlag(values: Values, flag: string, shape: 'object' | 'array'
 export function noPositionals(command: string, positionals: readonly string[]): void {
   if (positionals.length > 0) throw new InvalidArgument(`${command} takes no positional arguments, got ${positionals.join(' ')}`);
 }
+
+/** `--project P` or `--model ID`, exactly one: the project name (its deployed model) or the model id. */
+export function projectOrModelFlag(values: Values): string | number {
+  const project = stringFlag(values, 'project');
+  const modelId = integerFlag(values, 'model', 1);
+  if ((project === undefined) === (modelId === undefined)) throw new InvalidArgument('give one of --project P or --model ID');
+  return modelId ?? project!;
+}

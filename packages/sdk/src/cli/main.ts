@@ -8,6 +8,7 @@ import { PostgresML } from '../client.js';
 import type { Command, GlobalOptions } from './command.js';
 import { benchCommand } from './commands/bench.js';
 import { deployCommand } from './commands/deploy.js';
+import { explainCommand } from './commands/explain.js';
 import { loadDatasetCommand } from './commands/load-dataset.js';
 import { migrateCommand } from './commands/migrate.js';
 import { modelsCommand } from './commands/models.js';
@@ -25,6 +26,7 @@ const COMMANDS: readonly Command[] = [
   predictCommand,
   deployCommand,
   modelsCommand,
+  explainCommand,
   projectsCommand,
   runtimesCommand,
   migrateCommand,

@@ -11,6 +11,7 @@ import {
   type FitInput,
   type FittedModel,
   type Matrix,
+  type ModelImportances,
   type Runtime,
   type Task,
 } from '@pgml-ts/core';
@@ -119,6 +120,11 @@ export class NativeRuntime implements Runtime {
       checkFeatures(model, x);
       return this.#handle(model).predictProbaAsync(x.data, x.rows, { signal });
     });
+  }
+
+  /** `NativeModel.featureImportances()`: coefficients, impurity or gain where the estimator has them. */
+  async featureImportances(model: FittedModel): Promise<ModelImportances | undefined> {
+    return mapped(() => this.#handle(model).featureImportances());
   }
 
   serialize(model: FittedModel): Promise<Uint8Array> {

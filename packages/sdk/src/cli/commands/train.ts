@@ -10,6 +10,7 @@ const STEP: Partial<Record<TrainProgress['stage'], string>> = {
   preprocess: 'preprocessing…',
   fit: 'fitting…',
   score: 'scoring on the test split…',
+  explain: 'explaining the model (importances, curves, residuals)…',
   store: 'storing the model…',
   deploy: 'deploying…',
 };
@@ -70,7 +71,7 @@ Options (PostgresML's pgml.train arguments; defaults are PostgresML's):
 
 Prints the metrics; with --json, the object train() returns:
   {"project","task","algorithm","runtime","deployed","modelId","snapshotId","metrics","fitTime","scoreTime","hyperparams",
-   "timings": {"snapshot","read","split","preprocess","fit","score","store","total"}}  (seconds per stage)
+   "timings": {"snapshot","read","split","preprocess","fit","score","explain","store","total"}}  (seconds per stage)
 
 Examples:
   pgml train --project 'Handwritten Digits' --task classification --relation pgml.digits --y target
