@@ -20,7 +20,7 @@ const cell = (runner: string, quality: number, fitMs: number, batchPredictMs: nu
   fitExtraBytes: 1e6,
 });
 
-function fakeRun(nativeQuality: number, nativeFitMs = 1): ParityRun {
+function fakeRun(nativeQuality: number, nativeFitMs = 1, pythonQuality = 0.5): ParityRun {
   const split = { sampling: 'random' as const, seed: 42, testSize: 0.25, trainRows: 75, testRows: 25, testIndexHash: '00' };
   return {
     suite: 'parity',
@@ -42,7 +42,7 @@ function fakeRun(nativeQuality: number, nativeFitMs = 1): ParityRun {
         datasets: [
           {
             dataset: 'diabetes',
-            cells: [cell('native', nativeQuality, nativeFitMs, 0.01), cell('python', 0.5, 4, 0.1, 0.1), cell('sklearn-inprocess', 0.5, 2, 0.05)],
+            cells: [cell('native', nativeQuality, nativeFitMs, 0.01), cell('python', pythonQuality, 4, 0.1, 0.1), cell('sklearn-inprocess', 0.5, 2, 0.05)],
           },
           {
             dataset: 'synthetic_regression_1m',
@@ -126,9 +126,27 @@ describe('targets', () => {
 describe('CI quality gate', () => {
   const baselineOf = (run: ParityRun) => JSON.parse(JSON.stringify(parityTable(run, verdicts(run))));
 
-  it('passes when quality is unchanged and fails when parity is lost', () => {
+  it('passes when quality reproduces and fails on any change of native quality', () => {
     const baseline = baselineOf(fakeRun(0.5));
-    expect(checkQualityRegressions(verdicts(fakeRun(0.5)), baseline).failures).toEqual([]);
+    expect(checkQualityRegressions(verdicts(fakeRun(0.5 + 1e-12)), baseline).failures).toEqual([]);
+    for (const changed of [0.45, 0.5 + 1e-7, 0.6]) {
+      const failures = checkQualityRegressions(verdicts(fakeRun(changed)), baseline).failures;
+      expect(failures).toHaveLength(1);
+      expect(failures[0]).toContain('native quality changed');
+    }
+  });
+
+  it('fails where native was identical to python and no longer is', () => {
+    const baseline = baselineOf(fakeRun(0.5));
+    const failures = checkQualityRegressions(verdicts(fakeRun(0.5, 1, 0.5 + 1e-6)), baseline).failures;
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toContain('no longer identical to python');
+    // Not identical in the report: python moving is no native regression.
+    expect(checkQualityRegressions(verdicts(fakeRun(0.5, 1, 0.501)), baselineOf(fakeRun(0.5, 1, 0.502))).failures).toEqual([]);
+  });
+
+  it('fails when parity is lost', () => {
+    const baseline = { entries: [{ task: 'regression', algorithm: 'ridge', datasets: [{ dataset: 'diabetes', native: null, python: 0.5, parity: true }] }] };
     const failures = checkQualityRegressions(verdicts(fakeRun(0.45)), baseline).failures;
     expect(failures).toHaveLength(1);
     expect(failures[0]).toContain('lost quality parity');

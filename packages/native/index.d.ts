@@ -40,18 +40,21 @@ export interface CopyFloatArrays<T extends Float32Array | Float64Array = Float32
   dim: number;
 }
 
-/** Elementwise `a + b` (pgml.add). */
-export function add(a: Float32Array, b: Vector): Float32Array;
-export function add(a: Float64Array | number[], b: Vector): Float64Array;
-/** Elementwise `a - b` (pgml.subtract). */
-export function subtract(a: Float32Array, b: Vector): Float32Array;
-export function subtract(a: Float64Array | number[], b: Vector): Float64Array;
-/** Elementwise `a * b` (pgml.multiply). */
-export function multiply(a: Float32Array, b: Vector): Float32Array;
-export function multiply(a: Float64Array | number[], b: Vector): Float64Array;
-/** Elementwise `a / b` (pgml.divide); division by zero gives ±Infinity or NaN as in IEEE 754. */
-export function divide(a: Float32Array, b: Vector): Float32Array;
-export function divide(a: Float64Array | number[], b: Vector): Float64Array;
+/**
+ * Elementwise `a + b` (pgml.add). `b` may be a number: PostgresML's scalar overload `pgml.add(vector, scalar)`, the
+ * scalar taken in `a`'s precision. Same for subtract, multiply and divide.
+ */
+export function add(a: Float32Array, b: Vector | number): Float32Array;
+export function add(a: Float64Array | number[], b: Vector | number): Float64Array;
+/** Elementwise `a - b` (pgml.subtract); `b` may be a number. */
+export function subtract(a: Float32Array, b: Vector | number): Float32Array;
+export function subtract(a: Float64Array | number[], b: Vector | number): Float64Array;
+/** Elementwise `a * b` (pgml.multiply); `b` may be a number. */
+export function multiply(a: Float32Array, b: Vector | number): Float32Array;
+export function multiply(a: Float64Array | number[], b: Vector | number): Float64Array;
+/** Elementwise `a / b` (pgml.divide); `b` may be a number. Division by zero gives ±Infinity or NaN as in IEEE 754. */
+export function divide(a: Float32Array, b: Vector | number): Float32Array;
+export function divide(a: Float64Array | number[], b: Vector | number): Float64Array;
 
 /** Number of non-zero elements (pgml.norm_l0); NaN counts as non-zero. */
 export function normL0(a: Vector): number;
@@ -176,6 +179,20 @@ export type NativeTask = 'regression' | 'classification' | 'clustering' | 'decom
 /** A hyperparameter value as JSON carries it. */
 export type HyperparamValue = number | boolean | string | null;
 
+/** One alternative a hyperparameter's value may take (a value is accepted when it matches any of them). */
+export type HyperparamConstraint =
+  | { type: 'number' | 'integer'; min?: number; minExclusive?: boolean; max?: number; maxExclusive?: boolean }
+  | { type: 'string'; choices: string[] }
+  | { type: 'boolean' }
+  | { type: 'null' };
+
+/** A hyperparameter as the Rust table validates it: its sklearn name, default and allowed values. */
+export interface HyperparamSpec {
+  name: string;
+  default: HyperparamValue;
+  accepts: HyperparamConstraint[];
+}
+
 /** One row of the native algorithm table. */
 export interface NativeAlgorithm {
   task: NativeTask;
@@ -188,6 +205,8 @@ export interface NativeAlgorithm {
   multiTarget: boolean;
   /** Every accepted hyperparameter (sklearn names) with its default. */
   hyperparams: Readonly<Record<string, HyperparamValue>>;
+  /** The same hyperparameters with their types and ranges, generated from the specs `validateHyperparams` checks. */
+  params: readonly HyperparamSpec[];
 }
 
 /** Everything the native runtime implements. */
@@ -303,6 +322,13 @@ export class NativeModel {
    */
   toBytes(): Uint8Array;
 }
+
+/**
+ * XGBoost model bytes in any format this libxgboost reads (UBJSON, JSON, or 1.x's binary `.bin` format, which
+ * PostgresML 2.x's rust runtime stored) re-saved as UBJSON, the format native XGBoost payloads hold. Unreadable
+ * bytes → `CORRUPT_MODEL`.
+ */
+export function xgboostToUbjson(model: Uint8Array): Uint8Array;
 
 /** @internal Panic-safety hooks for this package's tests: both throw/reject with code `'NATIVE_PANIC'`. */
 export const _testing: { panic(): never; panicAsync(): Promise<never> };

@@ -8,6 +8,7 @@ export const {
   distanceL1, distanceL2, dotProduct, cosineSimilarity,
   sum, min, max, minAbs, maxAbs,
   scoreRows, topK, parseCopyFloatArrays, blasSgemv, blasSdot, nativeInfo,
+  xgboostToUbjson,
 } = binding;
 
 function abortError(signal) {
@@ -176,7 +177,10 @@ export class NativeModel {
     const timer = setInterval(poll, PROGRESS_INTERVAL_MS);
     timer.unref?.();
     return withSignal(options, (t) => binding.mlFitAsync(...fitArgs(input), t), token)
-      .then(fitResult)
+      .then((result) => {
+        poll(); // the last report, however short the fit
+        return fitResult(result);
+      })
       .finally(() => clearInterval(timer));
   }
 

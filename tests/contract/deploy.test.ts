@@ -35,9 +35,9 @@ eachDatabase((target) => {
     Object.assign(ids, { linear: first.modelId, svm: worse.modelId, ridge: ridge.modelId });
     Object.assign(f1, { linear: first.metrics.f1!, svm: worse.metrics.f1!, ridge: ridge.metrics.f1! });
     expect(first.deployed).toBe(true);
-    // Automatic deployment only when strictly better than the deployed model's key metric.
+    // Automatic deployment as PostgresML 2.x: unless the deployed model is strictly better (ties deploy).
     expect(worse.deployed).toBe(false);
-    expect(ridge.deployed).toBe(ridge.metrics.f1! > first.metrics.f1!);
+    expect(ridge.deployed).toBe(ridge.metrics.f1! >= first.metrics.f1!);
   });
   afterAll(() => target().dispose());
 

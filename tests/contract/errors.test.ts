@@ -101,12 +101,12 @@ eachDatabase((target) => {
 
     it('unknown task, algorithm, sampling, search, runtime; algorithms not installable here', async () => {
       await rejectsUnchanged(() => train(db, runtimes, 'p', { ...IRIS, task: 'ranking' as never }), 'INVALID_ARGUMENT');
-      await rejectsUnchanged(() => train(db, runtimes, 'p', { ...IRIS, algorithm: 'linera' }), 'INVALID_ARGUMENT');
+      await rejectsUnchanged(() => train(db, runtimes, 'p', { ...IRIS, algorithm: 'linera' as never }), 'INVALID_ARGUMENT');
       await rejectsUnchanged(() => train(db, runtimes, 'p', { ...IRIS, testSampling: 'first' as never }), 'INVALID_ARGUMENT');
       await rejectsUnchanged(() => train(db, runtimes, 'p', { ...IRIS, search: 'bayes' as never }), 'INVALID_ARGUMENT');
       await rejectsUnchanged(() => train(db, runtimes, 'p', { ...IRIS, runtime: 'gpu' as never }), 'INVALID_ARGUMENT');
-      await rejectsUnchanged(() => train(db, runtimes, 'p', { ...IRIS, algorithm: 'lightgbm' }), 'ALGORITHM_UNAVAILABLE');
-      await rejectsUnchanged(() => train(db, runtimes, 'p', { ...IRIS, algorithm: 'catboost' }), 'ALGORITHM_UNAVAILABLE');
+      await rejectsUnchanged(() => train(db, runtimes, 'p', { ...IRIS, algorithm: 'lightgbm' as never }), 'ALGORITHM_UNAVAILABLE');
+      await rejectsUnchanged(() => train(db, runtimes, 'p', { ...IRIS, algorithm: 'catboost' as never }), 'ALGORITHM_UNAVAILABLE');
       // Forcing a runtime that is not registered (or does not implement the algorithm) names what is missing.
       await expect(train(db, new RuntimeRegistry({ runtimes: [python] }), 'p', { ...IRIS, runtime: 'native' })).rejects.toThrow(/native runtime is not registered/);
       await rejectsUnchanged(() => train(db, runtimes, 'p', { ...IRIS, algorithm: 'ada_boost', runtime: 'native' }), 'ALGORITHM_UNAVAILABLE');

@@ -118,7 +118,8 @@ describe.skipIf(!DATABASE_URL)(`pgml migrate${DATABASE_URL ? '' : ' (skipped: DA
           expect((await deployedModel(targetDb, reg, project.name)).modelId, project.name).toBe(liveModel(fixture, project.id));
         }
         const strategies = await targetDb.query<{ strategy: string }>('SELECT DISTINCT strategy FROM pgml.deployments ORDER BY 1');
-        expect(strategies.rows.map((r) => r.strategy)).toEqual(['best_score', 'most_recent']);
+        // 1.0's automatic deployments (new_score) keep their strategy: the schema records PostgresML's names.
+        expect(strategies.rows.map((r) => r.strategy)).toEqual(['best_score', 'new_score']);
       });
 
       it('serves every migrated model through the SDK exactly as scikit-learn predicted', async () => {

@@ -49,20 +49,22 @@ describe('secrets are masked', () => {
     expect(maskSecrets(DEAD)).toBe('postgres://admin:***@127.0.0.1:1/nowhere');
   });
 
-  it('connect and query failures', async () => {
-    const pgml = await PostgresML.connect(DEAD);
-    try {
-      for (const call of [() => pgml.projects(), () => pgml.predict('p', [1]), () => pgml.train('p', { task: 'regression', relationName: 't', yColumnName: 'y' })]) {
-        const error = await call().then(() => undefined, (e: unknown) => e);
-        expect(error).toBeInstanceOf(PgmlError);
-        clean(everything(error), 'connect failure');
-      }
-    } finally {
-      await pgml.close();
-    }
+  it('connect failures, and URLs that do not parse are never echoed', async () => {
+    // connect logs in, so a dead server fails there, as a connection error.
+    const dead = await PostgresML.connect(DEAD).then(() => undefined, (e: unknown) => e);
+    expect(dead).toMatchObject({ code: 'CONNECTION_FAILED', message: expect.stringMatching(/^could not connect to postgres:\/\/admin@127\.0\.0\.1:1\/nowhere: .*ECONNREFUSED/) });
+    clean(everything(dead), 'connect failure');
     const notPostgres = await PostgresML.connect(`mysql://admin:${SECRET}@host/db`).then(() => undefined, (e: unknown) => e);
     expect((notPostgres as PgmlError).code).toBe('INVALID_ARGUMENT');
+    expect((notPostgres as PgmlError).message).toMatch(/scheme is mysql:\/\//);
     clean(everything(notPostgres), 'not a postgres URL');
+    // No scheme, a bare secret, a URL that does not parse: the mask cannot find the password, so nothing is echoed.
+    for (const url of [`u:${SECRET}@127.0.0.1`, SECRET, `postgres://u:${SECRET}@[::1/db`, `postgres://u:${SECRET}@host:port/db`]) {
+      const error = await PostgresML.connect(url).then(() => undefined, (e: unknown) => e);
+      expect((error as PgmlError).code, url).toBe('INVALID_ARGUMENT');
+      expect((error as PgmlError).message, url).toMatch(/not a (valid )?PostgreSQL connection URL/);
+      clean(everything(error), `unparseable URL ${url}`);
+    }
   });
 
   it.skipIf(!DATABASE_URL)('query failures on a live server', async () => {
@@ -79,6 +81,10 @@ describe('secrets are masked', () => {
   it('the CLI: stderr, --json errors, migrate', async () => {
     const runs = [
       ['projects', '--database-url', DEAD],
+      ['projects', '--database-url', `u:${SECRET}@127.0.0.1`],
+      ['projects', '--database-url', `u:${SECRET}@127.0.0.1`, '--json'],
+      ['projects', '--database-url', SECRET, '--json'],
+      ['projects', '--database-url', `postgres://u:${SECRET}@[::1/db`, '--json'],
       ['projects', '--database-url', DEAD, '--json'],
       ['predict', '--database-url', DEAD, '--project', 'p', '--features', '[1,2]', '--json'],
       ['migrate', '--from', DEAD, '--allow-pickle', '--json'],

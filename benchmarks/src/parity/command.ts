@@ -1,7 +1,7 @@
 /**
  * `pgml bench parity` / `pnpm bench parity`: runs a profile, writes parity.json (core's parity table + evidence),
  * parity.md and the two SVGs, prints the summary tables, and with `check` compares quality with the committed
- * full report (the CI gate; exit 1 on a quality parity regression, never on speed).
+ * full report (the CI gate, check.ts; exit 1 when a native result changed or lost parity, never on speed).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -78,6 +78,6 @@ export function checkAgainstCommitted(all: readonly AlgorithmVerdict[], baseline
   const lines = [baseline ? `quality check against ${baselinePath}:` : `quality check (no committed report at ${baselinePath}; parity only):`];
   for (const note of result.notes) lines.push(`  note: ${note}`);
   for (const failure of result.failures) lines.push(`  FAIL: ${failure}`);
-  if (result.failures.length === 0) lines.push('  no quality parity regression');
+  if (result.failures.length === 0) lines.push('  native quality reproduces the committed report');
   return { ...result, lines };
 }

@@ -17,6 +17,7 @@ export type PgmlErrorCode =
   | 'CORRUPT_MODEL'
   | 'DATA_ERROR'
   | 'DATABASE_ERROR'
+  | 'CONNECTION_FAILED'
   | 'DATABASE_LOCKED'
   | 'NATIVE_UNAVAILABLE'
   | 'PYTHON_UNAVAILABLE'
@@ -24,17 +25,44 @@ export type PgmlErrorCode =
   | 'TIMEOUT'
   | 'ABORTED'
   | 'CONFLICT'
-  | 'RESOURCE_LIMIT';
+  | 'RESOURCE_LIMIT'
+  | 'MIGRATION_REQUIRED';
+
+/**
+ * How a message names what the caller typed: the SDK speaks in option names (`yColumnName`), the CLI in flags
+ * (`--y`). Errors about options build their text from these words, so each front end reports in its own terms.
+ */
+export interface Vocabulary {
+  /** An option of an SDK call, e.g. `testSize` (the CLI says `--test-size`). */
+  option(name: string): string;
+  /** Where the algorithm catalogue is, e.g. `pgml.algorithms('regression')` (the CLI: `pgml algorithms --task …`). */
+  catalogue(task?: string): string;
+}
+
+export const SDK_VOCABULARY: Vocabulary = {
+  option: (name) => name,
+  catalogue: (task) => (task ? `pgml.algorithms(${JSON.stringify(task).replace(/"/g, "'")})` : 'pgml.algorithms()'),
+};
+
+/** A message, or one written in the caller's vocabulary (see `Vocabulary`). */
+export type ErrorMessage = string | ((words: Vocabulary) => string);
 
 export class PgmlError extends Error {
   readonly code: PgmlErrorCode;
   readonly details: Readonly<Record<string, unknown>>;
+  readonly #render: ((words: Vocabulary) => string) | undefined;
 
-  constructor(code: PgmlErrorCode, message: string, details: Record<string, unknown> = {}, options?: ErrorOptions) {
-    super(message, options);
+  constructor(code: PgmlErrorCode, message: ErrorMessage, details: Record<string, unknown> = {}, options?: ErrorOptions) {
+    super(typeof message === 'string' ? message : message(SDK_VOCABULARY), options);
     this.name = new.target.name;
     this.code = code;
     this.details = details;
+    this.#render = typeof message === 'string' ? undefined : message;
+  }
+
+  /** The message in another front end's words (the CLI's flags); `message` is the SDK's. */
+  describe(words: Vocabulary): string {
+    return this.#render ? this.#render(words) : this.message;
   }
 
   toJSON(): { code: PgmlErrorCode; message: string; details: Readonly<Record<string, unknown>> } {
@@ -43,7 +71,7 @@ export class PgmlError extends Error {
 }
 
 export class InvalidArgument extends PgmlError {
-  constructor(message: string, details: Record<string, unknown> = {}) {
+  constructor(message: ErrorMessage, details: Record<string, unknown> = {}) {
     super('INVALID_ARGUMENT', message, details);
   }
 }
@@ -61,8 +89,15 @@ export class EmptyInput extends PgmlError {
 }
 
 export class UnknownRelation extends PgmlError {
-  constructor(relation: string) {
-    super('UNKNOWN_RELATION', `relation ${JSON.stringify(relation)} does not exist`, { relation });
+  /** `suggestion`: the name, quoted as SQL needs it, of a relation that differs only in case. */
+  constructor(relation: string, suggestion?: string) {
+    const hint = suggestion
+      ? `; did you mean ${suggestion}? Unquoted names fold to lower case, so pass it quoted, as SQL needs: '${suggestion}'`
+      : '';
+    super('UNKNOWN_RELATION', `relation ${JSON.stringify(relation)} does not exist${hint}`, {
+      relation,
+      ...(suggestion ? { suggestion } : {}),
+    });
   }
 }
 
@@ -73,8 +108,9 @@ export class UnknownColumn extends PgmlError {
 }
 
 export class AlgorithmUnavailable extends PgmlError {
-  constructor(algorithm: string, reason: string, details: Record<string, unknown> = {}) {
-    super('ALGORITHM_UNAVAILABLE', `algorithm ${JSON.stringify(algorithm)} is unavailable: ${reason}`, {
+  constructor(algorithm: string, reason: ErrorMessage, details: Record<string, unknown> = {}) {
+    const because = typeof reason === 'string' ? () => reason : reason;
+    super('ALGORITHM_UNAVAILABLE', (words) => `algorithm ${JSON.stringify(algorithm)} is unavailable: ${because(words)}`, {
       algorithm,
       ...details,
     });
@@ -90,6 +126,13 @@ export class CorruptModel extends PgmlError {
 export class DatabaseError extends PgmlError {
   constructor(message: string, details: Record<string, unknown> = {}, options?: ErrorOptions) {
     super('DATABASE_ERROR', message, details, options);
+  }
+}
+
+/** `connect` could not reach or log in to the database server (refused, unknown host, bad password, …). */
+export class ConnectionFailed extends PgmlError {
+  constructor(message: string, details: Record<string, unknown> = {}, options?: ErrorOptions) {
+    super('CONNECTION_FAILED', message, details, options);
   }
 }
 

@@ -1,13 +1,18 @@
 export * from './errors.js';
 export type { CopySink, Db, QueryResult, WireHandback } from './db.js';
-export type { FitInput, FitProgress, FittedModel, Matrix, ModelImportances, Runtime, RuntimeName, Task } from './runtime.js';
+export type { FitInput, FitProgress, FittedModel, Matrix, ModelImportances, Runtime, RuntimeName, StoredRuntimeName, Task } from './runtime.js';
 export * from './db/index.js';
 export * from './datasets/index.js';
 export { ensureSchema, schemaVersion } from './schema/ensure-schema.js';
-export { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from './schema/migrations.js';
-export { ALGORITHMS, isKnownAlgorithm } from './algorithms.js';
+export { foreignSchema, MigrationRequired, type ForeignSchema } from './schema/foreign-schema.js';
+export { LATEST_SCHEMA_VERSION, MIGRATIONS, RECORDED_STRATEGIES, STRATEGIES, type Migration } from './schema/migrations.js';
+export { ALGORITHMS, isAlgorithmName, isKnownAlgorithm, NOT_INSTALLABLE, type AlgorithmName } from './algorithms.js';
+export { ALGORITHM_NAMES } from './algorithms.generated.js';
+export * from './catalogue/hyperparams.js';
+export { editDistance, nearestName } from './suggest.js';
 export {
   parseParityTable,
+  RUNTIME_CHOICES,
   RuntimeRegistry,
   type ParityEntry,
   type ParityTable,
@@ -17,12 +22,22 @@ export {
 export { ModelCache, type ModelCacheOptions } from './model-cache.js';
 export { loadModelFile, MODEL_FILE_PATH, saveModelFile } from './model-store.js';
 export { NoDeployedModel, UnknownProject, type Project } from './project/projects.js';
-export { deploy, type DeployOptions, type DeployResult, type DeployStrategy } from './project/deploy.js';
+export { deleteModel, deleteProject, type DeleteOptions, type DeleteResult } from './lifecycle/delete.js';
+export {
+  exportModel,
+  importModel,
+  type ExportedModel,
+  type ExportRecord,
+  type ImportOptions,
+  type ImportResult,
+} from './lifecycle/transfer.js';
+export { deploy, deployModel, type DeployOptions, type DeployResult, type DeployStrategy, type RecordedStrategy } from './project/deploy.js';
 export {
   listDeployments,
   listModels,
   listProjects,
   type DeploymentSummary,
+  type ModelMetrics,
   type ModelSummary,
   type ProjectSummary,
 } from './project/listing.js';
@@ -40,10 +55,11 @@ export { createSnapshot, lastSnapshot, snapshotTableName, type Snapshot } from '
 export { inputMatrix, rawWidth, type FeatureInput, type FeatureLayout, type FeatureRows } from './snapshot/features.js';
 export { train, type StoredModelMeta, type TrainResult } from './train/train.js';
 export type { TrainTimings } from './train/timings.js';
-export { resolveTrainOptions, type TrainOptions, type TrainProgress, type TrainStage } from './train/options.js';
+export { resolveTrainOptions, taskAlgorithm, type TrainOptions, type TrainProgress, type TrainStage } from './train/options.js';
 export { decodeLabel, type Label, type LabelValues } from './train/labels.js';
 export { defaultModelCache, deployedModel, type LoadedModel, type ModelLookupOptions } from './predict/deployed-model.js';
 export {
+  decompose,
   predict,
   predictBatch,
   predictJoint,

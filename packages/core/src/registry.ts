@@ -4,12 +4,15 @@
  * `auto` follows the parity table the benchmarks commit (benchmarks/results/parity.json), passed in as data so core
  * never reads another package's files. Without a table entry, auto prefers native when it supports the algorithm.
  */
-import { isKnownAlgorithm, NOT_INSTALLABLE } from './algorithms.js';
+import { ALGORITHMS, isKnownAlgorithm, NOT_INSTALLABLE } from './algorithms.js';
 import type { TableEngine } from './data/table-engine.js';
 import { AlgorithmUnavailable, InvalidArgument, PgmlError } from './errors.js';
 import type { Runtime, RuntimeName, Task } from './runtime.js';
+import { nearestName } from './suggest.js';
 
-export type RuntimeChoice = RuntimeName | 'auto';
+/** `rust` is PostgresML 2.x's name for its Rust runtime: here the native one. */
+export type RuntimeChoice = RuntimeName | 'auto' | 'rust';
+export const RUNTIME_CHOICES: readonly RuntimeChoice[] = ['auto', 'native', 'python', 'rust'];
 
 export interface ParityEntry {
   task: Task;
@@ -111,18 +114,17 @@ export class RuntimeRegistry {
   }
 
   /** Picks the runtime for training; throws `InvalidArgument` (unknown) or `AlgorithmUnavailable` (not here). */
-  resolve(task: Task, algorithm: string, requested: RuntimeChoice = 'auto'): Runtime {
-    if (requested !== 'auto' && !RUNTIME_NAMES.includes(requested)) {
-      throw new InvalidArgument(`unknown runtime ${JSON.stringify(requested)}: expected native, python or auto`);
+  resolve(task: Task, algorithm: string, choice: RuntimeChoice = 'auto'): Runtime {
+    if (!RUNTIME_CHOICES.includes(choice)) {
+      throw new InvalidArgument(`unknown runtime ${JSON.stringify(choice)}: expected ${RUNTIME_CHOICES.join(', ')}`);
     }
+    const requested = choice === 'rust' ? 'native' : choice;
     const unavailable = NOT_INSTALLABLE[algorithm];
     if (unavailable) throw new AlgorithmUnavailable(algorithm, unavailable, { task });
     const supporting = RUNTIME_NAMES.map((n) => this.#runtimes.get(n)).filter(
       (r): r is Runtime => r !== undefined && r.supports(task, algorithm),
     );
-    if (supporting.length === 0 && !isKnownAlgorithm(task, algorithm)) {
-      throw new InvalidArgument(`unknown algorithm ${JSON.stringify(algorithm)} for ${task}`, { task, algorithm });
-    }
+    if (supporting.length === 0 && !isKnownAlgorithm(task, algorithm)) throw unknownAlgorithm(task, algorithm);
     if (requested !== 'auto') {
       const runtime = supporting.find((r) => r.name === requested);
       if (runtime) return runtime;
@@ -145,6 +147,17 @@ export class RuntimeRegistry {
     }
     return runtime;
   }
+}
+
+/** Says what the name is if not a `task` algorithm: another task's, or a typo of one (the nearest name). */
+function unknownAlgorithm(task: Task, algorithm: string): InvalidArgument {
+  const otherTasks = TASK_NAMES.filter((t) => t !== task && ALGORITHMS[t].includes(algorithm));
+  const nearest = otherTasks.length === 0 ? nearestName(algorithm, ALGORITHMS[task]) : undefined;
+  const hint = otherTasks.length > 0 ? `: it is a ${otherTasks.join(' and ')} algorithm` : nearest ? `; did you mean ${JSON.stringify(nearest)}?` : '';
+  return new InvalidArgument(
+    (w) => `unknown algorithm ${JSON.stringify(algorithm)} for ${task}${hint} (${w.catalogue(task)} lists every ${task} algorithm)`,
+    { task, algorithm, ...(nearest ? { suggestion: nearest } : {}) },
+  );
 }
 
 function key(task: Task, algorithm: string): string {

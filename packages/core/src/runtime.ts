@@ -5,6 +5,8 @@
  */
 export type Task = 'regression' | 'classification' | 'clustering' | 'decomposition';
 export type RuntimeName = 'native' | 'python';
+/** What `pgml.models.runtime` holds: a runtime's name, or `rust` when a model was trained as PostgresML 2.x's `rust`. */
+export type StoredRuntimeName = RuntimeName | 'rust';
 
 export interface Matrix {
   data: Float64Array;
@@ -69,6 +71,11 @@ export interface Runtime {
   predict(model: FittedModel, x: Matrix, signal?: AbortSignal): Promise<Float64Array>;
   /** rows × numClasses, row-major; only where the estimator has probabilities. */
   predictProba?(model: FittedModel, x: Matrix, signal?: AbortSignal): Promise<Float64Array>;
+  /**
+   * A binary classifier's decision_function (one score per row, higher = the second class), for estimators without
+   * probabilities; undefined when the estimator has none.
+   */
+  decisionFunction?(model: FittedModel, x: Matrix, signal?: AbortSignal): Promise<Float64Array | undefined>;
   /**
    * The estimator's own feature importances: scikit-learn's `coef_` (linear models, PCA's `components_`),
    * `feature_importances_` (trees, forests, boosting) or XGBoost's gain. Undefined when the estimator has none;

@@ -102,20 +102,24 @@ pub fn validate(task: Task, name: &str, hyperparams: &Hyperparams) -> Result<Par
 }
 
 /// The algorithm table as JSON for the JS side (which keeps no second list), one row per name:
-/// `[{"task","algorithm","estimator","predictProba","multiTarget","hyperparams":{name: default}}]`.
+/// `[{"task","algorithm","estimator","predictProba","multiTarget","hyperparams":{name: default},"params":[spec…]}]`
+/// where each spec is `ParamSpec::to_json` (type, default and allowed range, as `validate` checks them).
 pub fn algorithms_json() -> String {
     let rows: Vec<String> = definitions()
         .flat_map(|d| {
             let defaults = resolve(d.estimator, d.params, &Hyperparams::default()).map(|p| p.to_json()).unwrap_or_else(|_| "{}".to_string());
+            let specs: Vec<String> = d.params.iter().map(|p| p.to_json()).collect();
+            let specs = specs.join(",");
             d.names.iter().map(move |name| {
                 format!(
-                    r#"{{"task":"{}","algorithm":"{}","estimator":"{}","predictProba":{},"multiTarget":{},"hyperparams":{}}}"#,
+                    r#"{{"task":"{}","algorithm":"{}","estimator":"{}","predictProba":{},"multiTarget":{},"hyperparams":{},"params":[{}]}}"#,
                     d.task.name(),
                     name,
                     d.estimator,
                     d.predict_proba,
                     d.multi_target,
-                    defaults
+                    defaults,
+                    specs
                 )
             })
         })
@@ -298,6 +302,7 @@ mod tests {
         assert!(json.contains(r#""hyperparams":{"alpha":1,"fit_intercept":true"#), "{json}");
         assert!(json.contains(r#""C":1,"tol":0.0001,"max_iter":100"#), "{json}");
         assert!(json.contains(r#"{"task":"classification","algorithm":"logistic","estimator":"LogisticRegression""#), "{json}");
+        assert!(json.contains(r#""params":[{"name":"alpha","default":1,"accepts":[{"type":"number","min":0,"minExclusive":false}]}"#), "{json}");
     }
 
     #[test]

@@ -40,6 +40,11 @@ export function readReferences<T>(file: string): T {
 export function loadSplit(name: string): Split {
   const info = datasets[name];
   if (!info) throw new Error(`no committed dataset ${name}`);
+  return loadSplitOf(info);
+}
+
+/** A committed data file described by `info` (a family's own synthetic set, listed in its reference file). */
+export function loadSplitOf(info: DatasetInfo): Split {
   const buf = readFileSync(new URL(info.file, FIXTURES));
   const all = new Float64Array(buf.buffer, buf.byteOffset, buf.byteLength / 8);
   const width = info.features + info.targets;

@@ -29,13 +29,21 @@ function fit(s: Split, task: NativeTask, algorithm: string, hyperparams: Record<
   return NativeModel.fit(splitFitInput(s, task, algorithm, hyperparams)).model;
 }
 
-/** XGBoost's UBJSON model inside our payload (layout documented in crates/ml-xgboost/src/model.rs). */
+/** XGBoost's UBJSON models inside our payload, one after the other (layout documented in
+ * crates/ml-xgboost/src/model.rs: one model, or one per target). */
 function xgboostModelBytes(payload: Uint8Array): Uint8Array {
   const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
   const nTrained = view.getUint32(8 + 12, true);
-  const at = 8 + 16 + 4 * nTrained + 12;
-  const len = view.getUint32(at, true);
-  return payload.subarray(at + 4, at + 4 + len);
+  const format = view.getUint32(8 + 16 + 4 * nTrained, true);
+  const models = format === 2 ? view.getUint32(8 + 4, true) : 1;
+  const parts: Uint8Array[] = [];
+  let at = 8 + 16 + 4 * nTrained + 4;
+  for (let m = 0; m < models; m++) {
+    const len = view.getUint32(at + 8, true);
+    parts.push(payload.subarray(at + 12, at + 12 + len));
+    at += 12 + len;
+  }
+  return Buffer.concat(parts);
 }
 
 const maxAbsDiff = (got: Float64Array, expected: number[]) => {

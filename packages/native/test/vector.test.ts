@@ -46,6 +46,13 @@ describe.each(KINDS)('vector functions on %s', (kind) => {
         expect(out.length).toBe(n);
         const expected = kind === 'f32' ? Float32Array.from(ra, (x, i) => op(x, rb[i]!)) : ra.map((x, i) => op(x, rb[i]!));
         out.forEach((v, i) => expect(v).toBe(expected[i]));
+        // PostgresML's scalar overloads (pgml.add(vector, 3)): the scalar is taken in the vector's precision.
+        const scalar = 0.1;
+        const byScalar = native[name](a as Float64Array, scalar);
+        expect(byScalar).toBeInstanceOf(kind === 'f32' ? Float32Array : Float64Array);
+        const s = kind === 'f32' ? Math.fround(scalar) : scalar;
+        const wanted = kind === 'f32' ? Float32Array.from(ra, (x) => op(x, s)) : ra.map((x) => op(x, s));
+        byScalar.forEach((v, i) => expect(v).toBe(wanted[i]));
       }
     });
 

@@ -1,8 +1,21 @@
 /** Lookups over the generated mirror of the Python algorithm table (python/pgml_worker/algorithms.py). */
-import { AlgorithmUnavailable, type Task } from '@pgml-ts/core';
-import { PYTHON_ALGORITHMS, UNAVAILABLE_ALGORITHMS } from './algorithms.generated.js';
+import { AlgorithmUnavailable, type HyperparamSpec, type Task } from '@pgml-ts/core';
+import { PYTHON_ALGORITHMS, PYTHON_ESTIMATORS, UNAVAILABLE_ALGORITHMS } from './algorithms.generated.js';
 
 export { PYTHON_ALGORITHMS, UNAVAILABLE_ALGORITHMS };
+
+/** What the catalogue shows for a python algorithm: its estimator class and hyperparameters as the library checks them. */
+export interface PythonEstimatorInfo {
+  estimator: string;
+  predictProba: boolean;
+  hyperparams: readonly HyperparamSpec[];
+}
+
+export function pythonEstimator(task: Task, algorithm: string): PythonEstimatorInfo | undefined {
+  const estimator = estimatorClass(task, algorithm);
+  const info = estimator === undefined ? undefined : PYTHON_ESTIMATORS[estimator];
+  return info && { estimator: estimator!, ...info };
+}
 
 /** The scikit-learn (or xgboost) class behind `algorithm` for `task`, e.g. 'sklearn.svm.SVC'; undefined if none. */
 export function estimatorClass(task: Task, algorithm: string): string | undefined {

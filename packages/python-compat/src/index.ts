@@ -10,4 +10,6 @@ export {
   assertPythonAlgorithm,
   estimatorClass,
   pythonAlgorithms,
+  pythonEstimator,
+  type PythonEstimatorInfo,
 } from './algorithms.js';

@@ -27,6 +27,8 @@ export interface PythonModelHandle {
   /** Fully qualified estimator class, e.g. 'sklearn.ensemble._forest.RandomForestClassifier'. */
   readonly className: string;
   readonly hasProba: boolean;
+  /** The estimator has decision_function (margins), used for roc_auc when it has no predict_proba. */
+  readonly hasDecisionFunction: boolean;
   /** `classes_` of a classifier as stored (v1 pickles may hold raw labels rather than 0..k-1). */
   readonly classes?: readonly (number | string)[];
   /** Python warnings raised while fitting or loading (e.g. ConvergenceWarning). */
@@ -51,6 +53,7 @@ interface WireModelInfo {
   className: string;
   numFeatures: number | null;
   hasProba: boolean;
+  hasDecisionFunction: boolean;
   classes?: (number | string)[];
   numOutputs?: number;
 }
@@ -151,6 +154,13 @@ export class PythonRuntime implements Runtime {
     return (reply.buffers[0] as F64Buffer).data;
   }
 
+  /** The margins of a binary classifier without probabilities (see Runtime.decisionFunction). */
+  async decisionFunction(model: FittedModel, x: Matrix, signal?: AbortSignal): Promise<Float64Array | undefined> {
+    if (!handleOf(model).hasDecisionFunction) return undefined;
+    const reply = await this.callWithModel(model, 'decision_function', x, {}, signal);
+    return (reply.buffers[0] as F64Buffer).data;
+  }
+
   /** `coef_` / `feature_importances_` / XGBoost gain as the estimator reports them (worker's explain.py). */
   async featureImportances(model: FittedModel): Promise<ModelImportances | undefined> {
     const reply = await this.callWithModel(model, 'importances', undefined, {});
@@ -207,6 +217,7 @@ export class PythonRuntime implements Runtime {
       pickle,
       className: info.className,
       hasProba: info.hasProba,
+      hasDecisionFunction: info.hasDecisionFunction,
       classes: info.classes,
       warnings,
     };
@@ -216,7 +227,7 @@ export class PythonRuntime implements Runtime {
 
   private async callWithModel(
     model: FittedModel,
-    method: 'predict' | 'predict_proba' | 'importances',
+    method: 'predict' | 'predict_proba' | 'decision_function' | 'importances',
     x: Matrix | undefined,
     params: Header,
     signal?: AbortSignal,

@@ -1,6 +1,13 @@
 import {
+  InvalidArgument,
+  decompose,
+  deleteModel,
+  deleteProject,
   deploy,
+  deployModel,
   deployedModel,
+  exportModel,
+  importModel,
   listDeployments,
   listModels,
   listProjects,
@@ -17,12 +24,18 @@ import {
   train,
   type BatchPrediction,
   type Db,
+  type DeleteOptions,
+  type DeleteResult,
   type DeploymentSummary,
   type DeployOptions,
   type DeployResult,
+  type ExportedModel,
   type FeatureInput,
   type FeatureRows,
+  type ImportOptions,
+  type ImportResult,
   type Label,
+  type LoadDatasetOptions,
   type LoadedDataset,
   type ModelSummary,
   type ParityTable,
@@ -37,18 +50,23 @@ import {
   type StoredExplanation,
   type TrainOptions,
   type TrainResult,
+  type Task,
 } from '@pgml-ts/core';
-import { createPgDb } from './drivers/pg.js';
+import { connectPgDb } from './drivers/pg.js';
 import { createPgliteDb, defaultDataDir } from './drivers/pglite.js';
+import type { AlgorithmEntry } from './catalogue/catalogue.js';
 import { modelInfo, type ModelInfo } from './model-info.js';
 import { ClientRuntimes, type RuntimesReport } from './runtimes/client-runtimes.js';
 import { loadParity } from './runtimes/parity.js';
 import { createVectorApi, loadNative, type NativeModule, type VectorApi } from './vector.js';
 
 export interface ConnectOptions {
-  /** `postgres://…` for a PostgreSQL server (node-postgres pool). */
+  /** `postgres://…` for a PostgreSQL server (node-postgres pool). Default: `DATABASE_URL`, unless `dataDir` is given. */
   url?: string;
-  /** Directory of the embedded PGlite database (default `PGML_DATA_DIR` or `./.pgml`); `memory://` for tests. */
+  /**
+   * Directory of the embedded PGlite database; `memory://` for tests. Used when neither `url` nor `DATABASE_URL` is
+   * set (default `PGML_DATA_DIR` or `./.pgml`); giving it explicitly chooses the embedded database over `DATABASE_URL`.
+   */
   dataDir?: string;
   /**
    * The embedded database is single-process: while one process has `dataDir` open, another's `connect` fails with
@@ -65,6 +83,9 @@ export interface ConnectOptions {
    */
   parity?: ParityTable | string;
 }
+
+/** Tasks whose predictions are numbers (classification gives the label, in the y column's type). */
+export type NumericTask = Exclude<Task, 'classification'>;
 
 function isDb(value: unknown): value is Db {
   const v = value as Partial<Db> | undefined;
@@ -96,25 +117,27 @@ export class PostgresML {
   }
 
   /**
-   * No argument: embedded PGlite in `PGML_DATA_DIR` or `./.pgml`. A `postgres://` URL: node-postgres pool.
-   * A `Db`: used as is.
+   * Where it connects, as the `pgml` CLI: a `postgres://` URL (node-postgres pool), else `DATABASE_URL`, else the
+   * embedded PGlite in `PGML_DATA_DIR` or `./.pgml`; an explicit `dataDir` or `Db` wins over `DATABASE_URL`.
+   * PostgreSQL is logged in to here, so a server that is down or refuses the login fails with `CONNECTION_FAILED`.
    */
   static async connect(target?: string | ConnectOptions | Db): Promise<PostgresML> {
     const options: ConnectOptions = isDb(target) ? { db: target } : typeof target === 'string' ? { url: target } : (target ?? {});
     // A missing native build must not stop connect, loadDataset or train on the python runtime.
     const native = await loadNative().catch((error: Error) => error);
     const parity = await loadParity(options.parity);
+    const url = options.url ?? (options.db || options.dataDir ? undefined : process.env.DATABASE_URL || undefined);
     const db =
       options.db ??
-      (options.url
-        ? createPgDb(options.url)
+      (url !== undefined
+        ? await connectPgDb(url)
         : await createPgliteDb(options.dataDir ?? defaultDataDir(), { lockTimeout: options.lockTimeout }));
     return new PostgresML(db, !options.db, native, new ClientRuntimes(native, parity));
   }
 
-  /** PostgresML's `pgml.load_dataset(name)`: one of breast_cancer, diabetes, digits, iris, linnerud, wine. */
-  loadDataset(name: string): Promise<LoadedDataset> {
-    return loadDataset(this.#db, name);
+  /** PostgresML's `pgml.load_dataset(name, limit)`: one of breast_cancer, diabetes, digits, iris, linnerud, wine. */
+  loadDataset(name: string, options?: LoadDatasetOptions): Promise<LoadedDataset> {
+    return loadDataset(this.#db, name, options);
   }
 
   /** `pgml.snapshot`: records (and materializes, by default) a relation with its split settings, without training. */
@@ -122,12 +145,28 @@ export class PostgresML {
     return takeSnapshot(this.#db, options);
   }
 
-  /** `pgml.train`: snapshot, fit, score, store and (when better) deploy, in one transaction. */
-  train(project: string, options: TrainOptions = {}): Promise<TrainResult> {
+  /**
+   * `pgml.train`: snapshot, fit, score, store and (when better) deploy, in one transaction. With `task` given,
+   * `algorithm` is typed as that task's names.
+   */
+  train<T extends Task = Task>(project: string, options: TrainOptions<T> = {}): Promise<TrainResult> {
     return train(this.#db, this.#runtimes.registry, project, options);
   }
 
-  /** `pgml.predict` with the project's deployed model (or a model id): a number, or the class label. */
+  /** `pgml.train_joint`: `train` with several y columns (joint, multi-target regression). */
+  trainJoint(project: string, options: TrainOptions & { yColumnName?: string[] } = {}): Promise<TrainResult> {
+    if (options.yColumnName !== undefined && !Array.isArray(options.yColumnName)) {
+      throw new InvalidArgument('trainJoint takes yColumnName as an array of column names');
+    }
+    return train(this.#db, this.#runtimes.registry, project, options);
+  }
+
+  /**
+   * `pgml.predict` with the project's deployed model (or a model id): a number, or the class label. Say the task
+   * (`{ task: 'regression' }`) to have the result typed `number`; a model of another task is then refused.
+   */
+  predict(projectOrModelId: string | number, features: FeatureInput, options: PredictOptions & { task: NumericTask }): Promise<number>;
+  predict(projectOrModelId: string | number, features: FeatureInput, options?: PredictOptions): Promise<Prediction>;
   predict(projectOrModelId: string | number, features: FeatureInput, options?: PredictOptions): Promise<Prediction> {
     return predict(this.#db, this.#runtimes.registry, projectOrModelId, features, options);
   }
@@ -146,7 +185,18 @@ export class PostgresML {
     return predictJoint(this.#db, this.#runtimes.registry, projectOrModelId, features, options);
   }
 
-  /** `pgml.predict_batch`: many rows in one runtime call. */
+  /** `pgml.decompose`: the components of one row by the project's deployed decomposition model (or a model id). */
+  decompose(projectOrModelId: string | number, features: FeatureInput, options?: PredictOptions): Promise<number[]> {
+    return decompose(this.#db, this.#runtimes.registry, projectOrModelId, features, options);
+  }
+
+  /** `pgml.predict_batch`: many rows in one runtime call (numbers as a `Float64Array` when `task` says so). */
+  predictBatch(
+    projectOrModelId: string | number,
+    rows: FeatureRows,
+    options: PredictOptions & { task: NumericTask },
+  ): Promise<BatchPrediction<Float64Array>>;
+  predictBatch(projectOrModelId: string | number, rows: FeatureRows, options?: PredictOptions): Promise<BatchPrediction>;
   predictBatch(projectOrModelId: string | number, rows: FeatureRows, options?: PredictOptions): Promise<BatchPrediction> {
     return predictBatch(this.#db, this.#runtimes.registry, projectOrModelId, rows, options);
   }
@@ -178,9 +228,16 @@ export class PostgresML {
     return predictRelationRows(this.#db, this.#runtimes.registry, projectOrModelId, relation, options);
   }
 
-  /** `pgml.deploy(project, strategy, algorithm)`; strategy defaults to best_score. */
-  deploy(project: string, options?: DeployOptions): Promise<DeployResult> {
-    return deploy(this.#db, project, options);
+  /**
+   * `pgml.deploy(project, strategy, algorithm)`; strategy defaults to best_score. A model id instead of a project
+   * deploys that model, as PostgresML 2.x's `pgml.deploy(model_id)` (recorded with strategy `specific`).
+   */
+  deploy(projectOrModelId: string | number, options?: DeployOptions): Promise<DeployResult> {
+    if (typeof projectOrModelId === 'number') {
+      if (options !== undefined) throw new InvalidArgument('deploy(modelId) takes no options: the model is the choice');
+      return deployModel(this.#db, projectOrModelId);
+    }
+    return deploy(this.#db, projectOrModelId, options);
   }
 
   /** The model predict would use for a project (its deployed model) or a model id, and the features it takes. */
@@ -208,6 +265,42 @@ export class PostgresML {
 
   deployments(options: { project?: string } = {}): Promise<DeploymentSummary[]> {
     return listDeployments(this.#db, options);
+  }
+
+  /**
+   * The algorithm catalogue: every algorithm (of `task`, or of all tasks), which runtimes have it and, per runtime,
+   * each hyperparameter with its type, default and allowed values, from the tables the runtimes validate with.
+   */
+  algorithms(task?: Task): AlgorithmEntry[] {
+    return this.#runtimes.catalogue(task);
+  }
+
+  /**
+   * Deletes a model with its stored file and deployments, and its snapshot (table included) when no other model was
+   * trained on it — in one transaction. The deployed model is refused (`CONFLICT`) unless `force: true`.
+   */
+  deleteModel(modelId: number, options?: DeleteOptions): Promise<DeleteResult> {
+    return deleteModel(this.#db, modelId, options);
+  }
+
+  /** Deletes a project, its models, deployments and snapshots (tables included), in one transaction; a project with a
+   * deployed model needs `force: true`. */
+  deleteProject(project: string, options?: DeleteOptions): Promise<DeleteResult> {
+    return deleteProject(this.#db, project, options);
+  }
+
+  /**
+   * A model (a project's deployed one, or a model id) as the bytes of an export file: the checksummed model format
+   * with its feature layout and preprocessing, hyperparameters and metrics. Write them to a file; `importModel`
+   * reads them into any database.
+   */
+  exportModel(projectOrModelId: string | number): Promise<ExportedModel> {
+    return exportModel(this.#db, projectOrModelId);
+  }
+
+  /** Stores an exported model in this database (its project created if missing), checked before anything is written. */
+  importModel(bytes: Uint8Array, options?: ImportOptions): Promise<ImportResult> {
+    return importModel(this.#db, this.#runtimes.registry, bytes, options);
   }
 
   /** Which runtime `runtime: 'auto'` uses for every algorithm, and why; starts nothing. */

@@ -1,55 +1,14 @@
 // The ML commands of the `pgml` CLI as a user runs them (a spawned node process), on the embedded database and on
 // PostgreSQL: --json gives exactly one JSON object on stdout, exit codes are 0 / 1, bad flags name the flag.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
-import { createPostgresDatabase, hasPostgres } from './databases.js';
+import { BUILT, ENGINES, fails, json, ok, run, type Engine } from './cli-engines.js';
 
-const BIN = fileURLToPath(new URL('../bin/pgml.js', import.meta.url));
-const BUILT = existsSync(fileURLToPath(new URL('../dist/cli/main.js', import.meta.url)));
 const SETOSA = '[5.1, 3.5, 1.4, 0.2]';
-
-interface Engine {
-  /** Extra arguments and environment that point the CLI at this engine's database. */
-  args: string[];
-  env: Record<string, string>;
-}
-
-function run(engine: Engine, args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, [BIN, ...args, ...engine.args], {
-    encoding: 'utf8',
-    env: { ...process.env, DATABASE_URL: '', ...engine.env, ...env },
-    timeout: 60_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** With --json, stdout is exactly one line holding one JSON object. */
-function json(stdout: string): Record<string, any> {
-  expect(stdout.endsWith('\n') && stdout.trim().split('\n')).toHaveLength(1);
-  const value: unknown = JSON.parse(stdout);
-  expect(typeof value === 'object' && value !== null && !Array.isArray(value)).toBe(true);
-  return value as Record<string, any>;
-}
-
-function ok(engine: Engine, args: string[], env?: Record<string, string>): Record<string, any> {
-  const result = run(engine, [...args, '--json'], env);
-  expect(result.code, result.stderr).toBe(0);
-  return json(result.stdout);
-}
-
-/** A user error: exit 1, `{ error: { code, message } }` on stdout, the message on stderr. */
-function fails(engine: Engine, args: string[], code: string, message: RegExp): void {
-  const result = run(engine, [...args, '--json']);
-  expect(result.code, result.stderr).toBe(1);
-  expect(json(result.stdout)).toEqual({ error: { code, message: expect.stringMatching(message) } });
-  expect(result.stderr).toMatch(message);
-}
 
 function cliSuite(name: string, setup: () => Promise<{ engine: Engine; dispose: () => Promise<void> }>, skip = false): void {
   describe.skipIf(!BUILT || skip)(`pgml train / predict / deploy [${name}]`, () => {
@@ -77,7 +36,7 @@ function cliSuite(name: string, setup: () => Promise<{ engine: Engine; dispose: 
       // Human output: a summary line and a small metrics table.
       const human = run(engine, ['train', '--project', 'iris', '--algorithm', 'ridge', '--no-deploy']);
       expect(human.code, human.stderr).toBe(0);
-      expect(human.stdout).toMatch(/^trained "iris": classification ridge on the (native|python) runtime — model \d+, not deployed \(--no-deploy\)\n\nmetric/);
+      expect(human.stdout).toMatch(/^trained "iris": classification ridge on the (native|python) runtime — model \d+, not deployed \(--no-deploy\)\nhyperparameters: \{\}\n\nmetric/);
       expect(human.stdout).toMatch(/\naccuracy +0\.\d{4}\n/);
       expect(human.stderr).toBe(''); // not a TTY: no progress
     });
@@ -124,7 +83,7 @@ function cliSuite(name: string, setup: () => Promise<{ engine: Engine; dispose: 
       expect(projects.map((p: { name: string }) => p.name)).toEqual(['iris', 'linnerud']);
       expect(projects[0]).toMatchObject({ task: 'classification', models: 3 });
       const table = run(engine, ['models', '--project', 'iris']);
-      expect(table.stdout).toMatch(/^id +project +algorithm +runtime +metric +score +deployed +created\n/);
+      expect(table.stdout).toMatch(/^id +project +algorithm +runtime +hyperparams +metric +score +deployed +created\n/);
       expect(run(engine, ['projects']).stdout).toMatch(/\niris +classification +3 +\d+\n/);
     });
 
@@ -148,22 +107,30 @@ function cliSuite(name: string, setup: () => Promise<{ engine: Engine; dispose: 
       // The table survived the injection attempt.
       expect(ok(engine, ['predict', '--project', 'iris', '--relation', 'pgml.iris']).predictions).toHaveLength(150);
     });
+
+    it("PostgresML 2.x's commands: snapshot, deploy --model, deployments, decompose, load-dataset --limit, --runtime rust", () => {
+      expect(ok(engine, ['load-dataset', 'digits', '--limit', '200'])).toMatchObject({ rows: 200 });
+      const snapshot = ok(engine, ['snapshot', '--relation', 'pgml.iris', '--y', 'target', '--test-size', '0.2']);
+      expect(snapshot).toMatchObject({ testSampling: 'stratified', materialized: true, rows: 150, testRows: 30 });
+      const rust = ok(engine, ['train', '--project', 'iris', '--algorithm', 'linear', '--runtime', 'rust', '--no-deploy']);
+      expect(rust).toMatchObject({ runtime: 'rust', deployed: false });
+      expect(ok(engine, ['deploy', '--model', String(rust.modelId)])).toMatchObject({ strategy: 'specific', modelId: rust.modelId });
+      const { deployments } = ok(engine, ['deployments', '--project', 'iris']);
+      expect(deployments.at(-1)).toMatchObject({ modelId: rust.modelId, strategy: 'specific', live: true });
+      expect(deployments[0]).toMatchObject({ strategy: 'new_score' });
+      const pca = ok(engine, ['train', '--project', 'digits pca', '--task', 'decomposition', '--relation', 'pgml.digits', '--y', 'target',
+        '--hyperparams', '{"n_components": 3}']);
+      expect(pca).toMatchObject({ algorithm: 'pca', deployed: true });
+      expect(ok(engine, ['decompose', '--project', 'digits pca', '--features', JSON.stringify(Array(64).fill(1))]).components).toHaveLength(3);
+      fails(engine, ['deploy', '--model', String(rust.modelId), '--strategy', 'best_score'], 'INVALID_ARGUMENT', /--model ID deploys that model/);
+      fails(engine, ['deploy', '--model', '999999'], 'INVALID_ARGUMENT', /model 999999 does not exist/);
+      fails(engine, ['decompose', '--project', 'iris', '--features', SETOSA], 'INVALID_ARGUMENT', /decompose needs a decomposition model/);
+      fails(engine, ['load-dataset', 'iris', '--limit=-1'], 'INVALID_ARGUMENT', /--limit must be an integer/);
+    });
   });
 }
 
-cliSuite('pglite', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'pgml-cli-ml-'));
-  return { engine: { args: [], env: { PGML_DATA_DIR: dir } }, dispose: async () => rmSync(dir, { recursive: true, force: true }) };
-});
-
-cliSuite(
-  hasPostgres ? 'postgres' : 'postgres — skipped: DATABASE_URL is not set (npm test sets it)',
-  async () => {
-    const { url, drop } = await createPostgresDatabase();
-    return { engine: { args: ['--database-url', url], env: {} }, dispose: drop };
-  },
-  !hasPostgres,
-);
+for (const { name, skip, setup } of ENGINES) cliSuite(name, setup, skip);
 
 describe.skipIf(!BUILT)('pgml runtimes', () => {
   let dir: string;

@@ -64,17 +64,46 @@ describe.skipIf(!BUILT)(`pgml CLI${BUILT ? '' : ' — skipped: packages/sdk is n
     expect(pgml(['frobnicate']).code).toBe(1);
   });
 
-  it('masks the password of a bad database URL', () => {
+  it('a dead server fails to connect, naming it without the password', () => {
     for (const args of [
       ['load-dataset', 'iris', '--json', '--database-url', 'postgres://u:secret@127.0.0.1:1/x'],
       ['load-dataset', 'iris', '--json'],
     ]) {
       const result = pgml(args, { DATABASE_URL: 'postgres://u:secret@127.0.0.1:1/x' });
       expect(result.code).toBe(1);
-      expect(json(result.stdout)).toMatchObject({ error: { code: 'DATABASE_ERROR' } });
-      expect(result.stdout + result.stderr).toContain('postgres://u:***@127.0.0.1:1/x');
+      expect(json(result.stdout)).toMatchObject({
+        error: { code: 'CONNECTION_FAILED', message: expect.stringMatching(/^could not connect to postgres:\/\/u@127\.0\.0\.1:1\/x: .*ECONNREFUSED/) },
+      });
       expect(result.stdout + result.stderr).not.toContain('secret');
     }
+  });
+
+  it('never echoes a database URL it cannot read: it says what is wrong', () => {
+    for (const [url, reason] of [
+      ['u:secret@127.0.0.1', /does not start with postgres:\/\/ or postgresql:\/\//],
+      ['secret', /does not start with postgres:\/\//],
+      ['postgres://u:secret@127.0.0.1:port/x', /not a valid PostgreSQL connection URL: check the host, that the port is a number/],
+      ['mysql://u:secret@host/x', /its scheme is mysql:\/\//],
+    ] as const) {
+      for (const json_ of [true, false]) {
+        const result = pgml(['projects', '--database-url', url, ...(json_ ? ['--json'] : [])]);
+        expect(result.code, url).toBe(1);
+        if (json_) expect(json(result.stdout)).toEqual({ error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(reason) } });
+        else expect(result.stderr).toMatch(reason);
+        expect(result.stdout + result.stderr).not.toContain('secret');
+      }
+    }
+  });
+
+  it('no command: the usage on stderr, exit 1', () => {
+    const bare = pgml([]);
+    expect(bare.code).toBe(1);
+    expect(bare.stdout).toBe('');
+    expect(bare.stderr).toMatch(/^pgml: no command given\n\npgml — .*\nUsage: pgml \[options\] COMMAND/s);
+    const asJson = pgml(['--json']);
+    expect(asJson.code).toBe(1);
+    expect(json(asJson.stdout)).toEqual({ error: { code: 'INVALID_ARGUMENT', message: 'no command given' } });
+    expect(pgml(['--help']).code).toBe(0);
   });
 
   it('runs vector functions', () => {
@@ -87,6 +116,24 @@ describe.skipIf(!BUILT)(`pgml CLI${BUILT ? '' : ' — skipped: packages/sdk is n
     expect(mismatch.code).toBe(1);
     expect(json(mismatch.stdout)).toMatchObject({ error: { code: 'DIMENSION_MISMATCH' } });
     expect(pgml(['vector', 'dot-product', '--a', 'nope', '--b', '[1]']).code).toBe(1);
+    // PostgresML's SQL names, its scalar overloads, and the aggregates over rows (NULL rows skipped).
+    expect(json(pgml(['vector', 'dot_product', '--a', '[1,2,3]', '--b', '[4,5,6]', '--json']).stdout)).toEqual({ function: 'dot-product', result: 32 });
+    expect(json(pgml(['vector', 'pgml.cosine_similarity', '--a', '[1,0]', '--b', '[1,0]', '--json']).stdout).result).toBe(1);
+    expect(json(pgml(['vector', 'add', '--a', '[1,2,3]', '--b', '3', '--json']).stdout).result).toEqual([4, 5, 6]);
+    expect(json(pgml(['vector', 'divide', '--a', '[1,2,3]', '--b=100', '--json']).stdout).result).toEqual([0.01, 0.02, 0.03]);
+    const rows = '[[-2,-4],[1,2],null,[0,3]]';
+    for (const [name, expected] of [
+      ['sum', [-1, 1]],
+      ['min', [-2, -4]],
+      ['max', [1, 3]],
+      ['min_abs', [0, 2]],
+      ['max-abs', [2, 4]],
+    ] as const) {
+      const result = pgml(['vector', name, '--a', rows, '--json']);
+      expect(result.code, `${name}: ${result.stderr}`).toBe(0);
+      expect(json(result.stdout).result, name).toEqual(expected);
+    }
+    expect(json(pgml(['vector', 'sum', '--a', '[1,2]', '--json']).stdout)).toMatchObject({ error: { code: 'INVALID_ARGUMENT' } });
   });
 
   it('bench outside a checkout explains where benchmarks run', () => {

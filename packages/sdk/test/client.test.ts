@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresML } from '../src/client.js';
 import { createPgliteDb } from '../src/drivers/pglite.js';
 import { loadParity } from '../src/runtimes/parity.js';
-import type { ParityTable } from '@pgml-ts/core';
+import type { AlgorithmName, ParityTable } from '@pgml-ts/core';
 import { describeEachDb } from './databases.js';
 
 const IRIS = { task: 'classification', relationName: 'pgml.iris', yColumnName: 'target' } as const;
@@ -69,7 +69,7 @@ describeEachDb('PostgresML train / predict / deploy', (get) => {
       ['svm', 'python', false],
     ]);
     const deployments = await pgml.deployments({ project: 'iris' });
-    expect(deployments.map((d) => d.strategy)).toEqual(['most_recent', 'most_recent', 'rollback']);
+    expect(deployments.map((d) => d.strategy)).toEqual(['new_score', 'most_recent', 'rollback']);
     expect(deployments.at(-1)).toMatchObject({ modelId: native.id, live: true });
   });
 
@@ -82,7 +82,7 @@ describeEachDb('PostgresML train / predict / deploy', (get) => {
     expect((await pgml.train('iris auto', { algorithm: 'logistic' })).runtime).toBe('native');
     // No entry and no native implementation: python (the native runtime grows, so ask which those are).
     const pythonOnly = pgml.runtimes().algorithms.find((a) => a.task === 'classification' && a.implementedBy.join() === 'python');
-    if (pythonOnly) expect((await pgml.train('iris auto', { algorithm: pythonOnly.algorithm })).runtime).toBe('python');
+    if (pythonOnly) expect((await pgml.train('iris auto', { algorithm: pythonOnly.algorithm as AlgorithmName })).runtime).toBe('python');
     // Forcing a runtime overrides the table.
     expect((await pgml.train('diabetes', { algorithm: 'ridge', runtime: 'native' })).runtime).toBe('native');
   });
@@ -99,7 +99,7 @@ describeEachDb('PostgresML train / predict / deploy', (get) => {
   it('fails with typed errors', async () => {
     await expect(pgml.predict('nope', SETOSA)).rejects.toMatchObject({ code: 'UNKNOWN_PROJECT' });
     await expect(pgml.model('nope')).rejects.toMatchObject({ code: 'UNKNOWN_PROJECT' });
-    await expect(pgml.train('iris', { algorithm: 'lightgbm' })).rejects.toMatchObject({ code: 'ALGORITHM_UNAVAILABLE' });
+    await expect(pgml.train('iris', { algorithm: 'lightgbm' as never })).rejects.toMatchObject({ code: 'ALGORITHM_UNAVAILABLE' });
     await expect(pgml.deploy('iris', { strategy: 'newest' as never })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 });

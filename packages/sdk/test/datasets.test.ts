@@ -37,12 +37,12 @@ describeEachDb('loadDataset', (get) => {
     expect(linnerud.rows[0]).toEqual({ chins: 5, situps: 162, jumps: 60, weight: 191, waist: 36, pulse: 50 });
   });
 
-  it('reloads in place and loads digits quickly', async () => {
+  it('reloads in place', async () => {
     const { db } = get();
-    const start = performance.now();
+    await loadDataset(db, 'digits');
     const again = await loadDataset(db, 'digits');
-    expect(performance.now() - start).toBeLessThan(1000);
     expect(again.rows).toBe(1797);
+    expect((await db.query('SELECT count(*)::int AS n FROM pgml.digits')).rows[0]).toEqual({ n: 1797 });
   });
 
   it('rejects unknown datasets, listing the valid names', async () => {

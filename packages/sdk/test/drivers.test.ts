@@ -216,16 +216,16 @@ describe('PGlite driver', () => {
 });
 
 describe('pg driver', () => {
-  it('masks the password of an unreachable server in errors', async () => {
-    const db = createPgDb('postgres://u:secret@127.0.0.1:1/x');
+  it('names an unreachable server in errors without its password', async () => {
+    const db = createPgDb('postgres://u:secret@127.0.0.1:1/x?password=secret');
     const error = await db.query('SELECT 1').catch((e: unknown) => e);
     await db.close();
     expect(error).toBeInstanceOf(DatabaseError);
-    expect((error as Error).message).toContain('postgres://u:***@127.0.0.1:1/x');
+    expect((error as Error).message).toMatch(/^query failed \(postgres:\/\/u@127\.0\.0\.1:1\/x\): /);
     expect(JSON.stringify(error) + String((error as Error).message)).not.toContain('secret');
   });
 
   it('rejects a URL that is not postgres://', () => {
-    expect(() => createPgDb('mysql://u:secret@h/x')).toThrow(/not a PostgreSQL connection URL: mysql:\/\/u:\*\*\*@h\/x|not a PostgreSQL/);
+    expect(() => createPgDb('mysql://u:secret@h/x')).toThrow('not a PostgreSQL connection URL: its scheme is mysql://, expected postgres:// or postgresql://');
   });
 });

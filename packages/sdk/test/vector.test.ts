@@ -71,4 +71,32 @@ describeEachDb(`vector.loadMatrix ${nativeMissing}`, (get) => {
     await pgml.close(); // does not close a Db it did not open
     expect((await db.query('SELECT count(*)::int AS n FROM embeddings')).rows[0]).toEqual({ n: 3 });
   });
+
+  it.skipIf(native instanceof Error)('with a key column: rows in key order, topK by key, NULL vectors skipped and named', async () => {
+    const { db } = get();
+    await db.query('CREATE TABLE keyed (name text, v real[])');
+    await db.query(`INSERT INTO keyed VALUES ('c', '{0.6,0.8}'), ('a', '{1,0}'), ('gap', NULL), ('hole', '{1,NULL}'), ('b', '{0,1}')`);
+    const pgml = await PostgresML.connect(db);
+    const matrix = await pgml.vector.loadMatrix<string>('keyed', 'v', { key: 'name' });
+    expect([matrix.rows, matrix.dim]).toEqual([3, 2]);
+    expect(matrix.keys).toEqual(['a', 'b', 'c']);
+    expect(matrix.skippedKeys).toEqual(['gap', 'hole']);
+    expect(matrix.skipped).toBe(2);
+    const top = matrix.topK(new Float32Array([0, 1]), 2, 'dot');
+    expect(top.keys).toEqual(['b', 'c']);
+    expect(Array.from(top.scores)).toEqual([1, Math.fround(0.8)]);
+    expect((await matrix.topKAsync(new Float32Array([1, 0]), 1, 'cosine')).keys).toEqual(['a']);
+    matrix.close();
+    // Without a key NULL vectors are skipped too, and counted.
+    const unkeyed = await pgml.vector.loadMatrix('keyed', 'v');
+    expect([unkeyed.rows, unkeyed.skipped]).toEqual([3, 2]);
+    unkeyed.close();
+    await db.query(`INSERT INTO keyed VALUES ('a', '{0,0}')`);
+    await expect(pgml.vector.loadMatrix('keyed', 'v', { key: 'name' })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: 'key column "name" has the value "a" twice: keys must identify rows',
+    });
+    await expect(pgml.vector.loadMatrix('keyed', 'v', { key: 'nope' })).rejects.toMatchObject({ code: 'UNKNOWN_COLUMN' });
+    await pgml.close();
+  });
 });

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import type { Db } from '../db.js';
-import { PgmlError } from '../errors.js';
+import { InvalidArgument, PgmlError } from '../errors.js';
 import { quoteIdent } from '../db/identifiers.js';
 import { DATASET_NAMES, DATASETS, type DatasetName, type DatasetSpec } from './catalog.js';
 
@@ -54,11 +54,16 @@ function arrayLiteral(fields: string[], start: number, shape: readonly number[])
   return `{${parts.join(',')}}`;
 }
 
+export interface LoadDatasetOptions {
+  /** Load only the first `limit` rows, as PostgresML 2.x's `pgml.load_dataset(source, limit => n)`. */
+  limit?: number;
+}
+
 /**
- * PostgresML's `pgml.load_dataset(name)`: (re)creates `pgml.<name>` and fills it, in one transaction.
+ * PostgresML's `pgml.load_dataset(name, limit)`: (re)creates `pgml.<name>` and fills it, in one transaction.
  * All rows go in one INSERT … SELECT FROM unnest(text[] per column): one round trip, values bound, never spliced.
  */
-export async function loadDataset(db: Db, name: string): Promise<LoadedDataset> {
+export async function loadDataset(db: Db, name: string, options: LoadDatasetOptions = {}): Promise<LoadedDataset> {
   if (typeof name !== 'string' || !isDatasetName(name)) {
     throw new PgmlError(
       'UNKNOWN_DATASET',
@@ -66,8 +71,12 @@ export async function loadDataset(db: Db, name: string): Promise<LoadedDataset> 
       { dataset: name, valid: DATASET_NAMES },
     );
   }
+  const { limit } = options;
+  if (limit !== undefined && (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 0)) {
+    throw new InvalidArgument(`limit must be a non-negative integer, got ${String(limit)}`, { limit });
+  }
   const spec = DATASETS[name];
-  const values = await readDatasetColumns(spec);
+  const values = (await readDatasetColumns(spec)).map((column) => (limit === undefined ? column : column.slice(0, limit)));
   const table = `${quoteIdent('pgml')}.${quoteIdent(spec.name)}`;
   const definitions = spec.columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ');
   const names = spec.columns.map((c) => quoteIdent(c.name)).join(', ');

@@ -113,7 +113,7 @@ export async function resolveRelation(db: Db, relationName: string): Promise<Rel
     [canonical, SELECTABLE_KINDS],
   );
   const relation = found.rows[0];
-  if (!relation) throw new UnknownRelation(relationName);
+  if (!relation) throw new UnknownRelation(relationName, await differentCase(db, parts));
   const columns = await db.query<{ name: string; type: string; ordinal: number }>(
     `SELECT attname AS name, pg_catalog.format_type(atttypid, atttypmod) AS type, attnum::int4 AS ordinal
        FROM pg_catalog.pg_attribute
@@ -129,10 +129,34 @@ export async function resolveRelation(db: Db, relationName: string): Promise<Rel
   };
 }
 
+/**
+ * The one selectable relation whose name matches `parts` ignoring case (in the search path when unqualified), written
+ * the way SQL must spell it: `MixedCase` is folded to `mixedcase`, while the table is `"MixedCase"`.
+ */
+async function differentCase(db: Db, parts: string[]): Promise<string | undefined> {
+  const [schema, name] = parts.length === 2 ? parts : [null, parts[0]!];
+  const found = await db.query<{ schema: string; name: string }>(
+    `SELECT n.nspname AS schema, c.relname AS name
+       FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE lower(c.relname) = lower($1) AND c.relkind = ANY($3::"char"[])
+        AND CASE WHEN $2::text IS NULL THEN n.nspname = ANY (pg_catalog.current_schemas(false))
+                 ELSE lower(n.nspname) = lower($2::text) END
+      LIMIT 2`,
+    [name, schema, SELECTABLE_KINDS],
+  );
+  if (found.rows.length !== 1) return undefined;
+  const match = found.rows[0]!;
+  return schema === null ? sqlName(match.name) : `${sqlName(match.schema)}.${sqlName(match.name)}`;
+}
+
 /** `schema.name`, each part quoted only when PostgreSQL would not read it back unquoted (what `relation_name` stores). */
 export function canonicalName(relation: { schema: string; name: string }): string {
-  const part = (p: string): string => (/^[a-z_][a-z0-9_$]*$/.test(p) ? p : quoteIdent(p));
-  return `${part(relation.schema)}.${part(relation.name)}`;
+  return `${sqlName(relation.schema)}.${sqlName(relation.name)}`;
+}
+
+/** An identifier as SQL must spell it: bare when it reads back unchanged unquoted, else quoted. */
+function sqlName(part: string): string {
+  return /^[a-z_][a-z0-9_$]*$/.test(part) ? part : quoteIdent(part);
 }
 
 /** Finds a column by its exact (case-sensitive) name, as PostgresML matches `y_column_name`. */

@@ -9,4 +9,4 @@ export {
   type ColumnInfo,
   type RelationInfo,
 } from './identifiers.js';
-export { readVectorColumn, vectorColumnSelect, type FloatArrayParser } from './read-vectors.js';
+export { readVectorColumn, vectorColumnSelect, vectorQueries, type FloatArrayParser, type VectorQueries } from './read-vectors.js';

@@ -14,8 +14,14 @@ export interface MetricsInputs {
     yTrue: ArrayLike<number>;
     yPred: ArrayLike<number>;
     numClasses: number;
-    /** rows × numClasses, row-major. Without it a binary model's roc_auc/log_loss use the predicted labels, as PostgresML. */
+    /** rows × numClasses, row-major: a binary model's roc_auc and log_loss use the class-1 column. */
     probabilities?: Matrix;
+    /**
+     * A binary model without probabilities: its decision_function (one score per row, higher = class 1), from which
+     * roc_auc is computed as scikit-learn's scorer does; log_loss is left out. With neither, roc_auc uses the
+     * predicted labels, as PostgresML.
+     */
+    decisionScores?: ArrayLike<number>;
   };
   clustering: { x: Matrix; labels: ArrayLike<number> };
   decomposition: { componentVariances: ArrayLike<number>; totalVariance: number };
@@ -48,7 +54,7 @@ export function computeMetrics<T extends Task>(task: T, input: MetricsInputs[T])
       };
     }
     case 'classification': {
-      const { yTrue, yPred, numClasses, probabilities } = input as MetricsInputs['classification'];
+      const { yTrue, yPred, numClasses, probabilities, decisionScores } = input as MetricsInputs['classification'];
       const metrics: Metrics = {
         f1: f1(yTrue, yPred),
         precision: precision(yTrue, yPred),
@@ -56,10 +62,12 @@ export function computeMetrics<T extends Task>(task: T, input: MetricsInputs[T])
         accuracy: accuracy(yTrue, yPred),
         mcc: mcc(yTrue, yPred),
       };
-      if (numClasses === 2) {
-        const score = probabilities ? classOneColumn(probabilities) : yPred;
+      if (numClasses === 2 && probabilities) {
+        const score = classOneColumn(probabilities);
         metrics.roc_auc = rocAuc(yTrue, score);
         metrics.log_loss = logLoss(yTrue, score);
+      } else if (numClasses === 2) {
+        metrics.roc_auc = rocAuc(yTrue, decisionScores ?? yPred);
       }
       return metrics;
     }
@@ -83,11 +91,17 @@ function classOneColumn(probabilities: Matrix): Float64Array {
   return out;
 }
 
-/** True when `candidate` beats `incumbent` on the task's key metric (strictly; NaN never wins). */
-export function isBetter(task: Task, candidate: Metrics, incumbent: Metrics | undefined): boolean {
+/**
+ * PostgresML 2.x's automatic deployment rule (api.rs `train_joint`): a new model is deployed unless the deployed
+ * one is strictly better on the task's key metric — a tie deploys the new model. When only one of the two has the
+ * metric (NaN and null count as missing), the one that has it wins; when neither has it, the new model deploys.
+ */
+export function deploysOver(task: Task, candidate: Metrics, incumbent: Metrics | undefined): boolean {
   const key = keyMetric(task);
+  const present = (value: number | null | undefined): value is number => typeof value === 'number' && !Number.isNaN(value);
   const score = candidate[key];
-  if (score === undefined || Number.isNaN(score)) return false;
-  const best = incumbent?.[key];
-  return best === undefined || best === null || Number.isNaN(best) || score > best;
+  const deployed = incumbent?.[key];
+  if (!present(deployed)) return true;
+  if (!present(score)) return false;
+  return !(deployed > score);
 }

@@ -35,6 +35,11 @@ export const defaultModelCache = new ModelCache<LoadedModel>();
 
 export interface ModelLookupOptions {
   cache?: ModelCache<LoadedModel>;
+  /**
+   * The task the caller expects the model to solve (which also types what predict returns): a model of another task
+   * is refused with INVALID_ARGUMENT rather than answered in a shape the caller does not expect.
+   */
+  task?: Task;
 }
 
 interface LookupRow {
@@ -87,7 +92,15 @@ export async function deployedModel(
   const modelId = Number(row.model_id);
   if (row.files_version === null) throw new CorruptModel(`model ${modelId} has no stored file`, { modelId });
   const key = `${row.instance}/${modelId}/${row.files_version}`;
-  return cache.getOrLoad(key, () => loadModel(db, registry, modelId));
+  const model = await cache.getOrLoad(key, () => loadModel(db, registry, modelId));
+  if (options.task !== undefined && model.task !== options.task) {
+    const which = typeof projectOrModelId === 'number' ? `model ${modelId}` : `project ${JSON.stringify(projectOrModelId)}`;
+    throw new InvalidArgument((w) => `${which} is a ${model.task} model, not ${options.task} as ${w.option('task')} says`, {
+      expected: options.task,
+      task: model.task,
+    });
+  }
+  return model;
 }
 
 async function loadModel(db: Db, registry: RuntimeRegistry, modelId: number): Promise<{ value: LoadedModel; bytes: number }> {

@@ -25,13 +25,30 @@ export async function predict(
   options: PredictOptions = {},
 ): Promise<Prediction> {
   const model = await deployedModel(db, registry, projectOrModelId, options);
-  if (model.numOutputs !== 1) {
+  // A decomposition answers with its first component, as PostgresML 2.x's predict does (its Model::predict takes
+  // the first value of the transform); decompose() gives them all.
+  if (model.numOutputs !== 1 && model.task !== 'decomposition') {
     throw new InvalidArgument(`this ${model.task} model has ${model.numOutputs} outputs: use predictJoint`, {
       outputs: model.numOutputs,
     });
   }
   const out = await run(model, inputMatrix(model.features, model.transform, [features]), options.signal);
   return toLabel(model, out[0]!);
+}
+
+/** PostgresML 2.x's `pgml.decompose(project, vector)`: the deployed decomposition model's components for one row. */
+export async function decompose(
+  db: Db,
+  registry: RuntimeRegistry,
+  projectOrModelId: string | number,
+  features: FeatureInput,
+  options: PredictOptions = {},
+): Promise<number[]> {
+  const model = await deployedModel(db, registry, projectOrModelId, options);
+  if (model.task !== 'decomposition') {
+    throw new InvalidArgument(`decompose needs a decomposition model; this is a ${model.task} model (use predict)`, { task: model.task });
+  }
+  return Array.from(await run(model, inputMatrix(model.features, model.transform, [features]), options.signal));
 }
 
 /** Joint (multi-target) regression outputs, or a decomposition's components, for one row. */
@@ -60,12 +77,12 @@ export async function predictProba(
   return { probabilities: Array.from(probabilities), labels: labelsOf(model) };
 }
 
-export interface BatchPrediction {
+export interface BatchPrediction<Predictions extends Float64Array | Label[] = Float64Array | Label[]> {
   /**
    * rows × outputs, row-major. Numbers for regression, clustering, decomposition and numeric class labels;
    * for text or boolean labels, the labels.
    */
-  predictions: Float64Array | Label[];
+  predictions: Predictions;
   rows: number;
   outputs: number;
 }
@@ -145,7 +162,9 @@ function run(model: LoadedModel, x: Matrix, signal?: AbortSignal): Promise<Float
 
 function proba(model: LoadedModel, x: Matrix, signal?: AbortSignal): Promise<Float64Array> {
   if (model.task !== 'classification' || !model.runtime.predictProba) {
-    throw new InvalidArgument(`predictProba needs a classification model with probabilities (this is ${model.task} ${model.algorithm})`);
+    throw new InvalidArgument(
+      (w) => `${w.option('predictProba')} needs a classification model with probabilities (this is ${model.task} ${model.algorithm})`,
+    );
   }
   return x.rows === 0 ? Promise.resolve(new Float64Array(0)) : model.runtime.predictProba(model.fitted, x, signal);
 }

@@ -3,15 +3,18 @@
  * latest row per project is live. best_score: highest key metric (compared as numbers, not as JSON text as
  * PostgresML does); most_recent: newest model; rollback: the model of the latest deployment that is not the model
  * deployed now (so repeated rollbacks alternate between the two latest). `algorithm` restricts the candidates.
+ * `deployModel(model id)` is 2.x's `pgml.deploy(model_id)`: that model, recorded with strategy `specific`.
  */
 import type { Db } from '../db.js';
 import { InvalidArgument, PgmlError } from '../errors.js';
 import { ensureSchema } from '../schema/ensure-schema.js';
-import { STRATEGIES } from '../schema/migrations.js';
+import { RECORDED_STRATEGIES, STRATEGIES } from '../schema/migrations.js';
 import { keyMetric as keyMetricName } from '../ml/task-metrics.js';
 import { requireProject } from './projects.js';
 
 export type DeployStrategy = (typeof STRATEGIES)[number];
+/** What a deployment row records: a `DeployStrategy`, `new_score` (train's automatic deployment) or `specific`. */
+export type RecordedStrategy = (typeof RECORDED_STRATEGIES)[number];
 
 export interface DeployOptions {
   strategy?: DeployStrategy;
@@ -20,7 +23,7 @@ export interface DeployOptions {
 
 export interface DeployResult {
   project: string;
-  strategy: DeployStrategy;
+  strategy: RecordedStrategy;
   algorithm: string;
   modelId: number;
   deploymentId: number;
@@ -52,7 +55,29 @@ export async function deploy(db: Db, projectName: string, options: DeployOptions
   });
 }
 
-export async function insertDeployment(db: Db, projectId: number, modelId: number, strategy: DeployStrategy): Promise<number> {
+/** PostgresML 2.x's `pgml.deploy(model_id)`: deploys that model for its project, recorded as strategy `specific`. */
+export async function deployModel(db: Db, modelId: number): Promise<DeployResult> {
+  if (!Number.isSafeInteger(modelId) || modelId < 1) {
+    throw new InvalidArgument(`model id must be a positive integer, got ${String(modelId)}`, { modelId });
+  }
+  await ensureSchema(db);
+  return db.transaction(async (tx) => {
+    const found = await tx.query<{ project_id: string | number; name: string; algorithm: string; status: string }>(
+      `SELECT m.project_id, p.name, m.algorithm, m.status
+         FROM pgml.models m JOIN pgml.projects p ON p.id = m.project_id WHERE m.id = $1`,
+      [modelId],
+    );
+    const model = found.rows[0];
+    if (!model) throw new InvalidArgument(`model ${modelId} does not exist`, { modelId });
+    if (model.status !== 'successful') {
+      throw new InvalidArgument(`model ${modelId} has status ${model.status}: only successful models can be deployed`, { modelId });
+    }
+    const deploymentId = await insertDeployment(tx, Number(model.project_id), modelId, 'specific');
+    return { project: model.name, strategy: 'specific', algorithm: model.algorithm, modelId, deploymentId };
+  });
+}
+
+export async function insertDeployment(db: Db, projectId: number, modelId: number, strategy: RecordedStrategy): Promise<number> {
   const inserted = await db.query<{ id: string | number }>(
     'INSERT INTO pgml.deployments (project_id, model_id, strategy) VALUES ($1, $2, $3) RETURNING id',
     [projectId, modelId, strategy],

@@ -5,6 +5,7 @@
  */
 import type { Db } from '../db.js';
 import { DatabaseError, PgmlError } from '../errors.js';
+import { foreignSchema, MigrationRequired } from './foreign-schema.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from './migrations.js';
 
 /** An arbitrary constant (ASCII "pgmlts" as a number): the advisory lock every pgml-ts migrator takes. */
@@ -39,9 +40,15 @@ export async function schemaVersion(db: Db): Promise<number> {
 
 async function migrate(db: Db): Promise<void> {
   try {
-    if ((await schemaVersion(db)) >= LATEST_SCHEMA_VERSION) return;
+    const version = await schemaVersion(db);
+    if (version >= LATEST_SCHEMA_VERSION) return;
     await db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1::int8)', [MIGRATION_LOCK_KEY]);
+      // Checked under the lock: another process may have created our schema since the version was read.
+      if (version === 0) {
+        const found = await foreignSchema(tx);
+        if (found) throw new MigrationRequired(found);
+      }
       await tx.query('CREATE SCHEMA IF NOT EXISTS pgml');
       await tx.query(`CREATE TABLE IF NOT EXISTS pgml.schema_migrations (
         version INT PRIMARY KEY,

@@ -5,8 +5,8 @@
  *   CHECK constraints: the same values, and no `ALTER TYPE … ADD VALUE` (not allowed in a transaction) later.
  * - Two additions: the snapshot's split `seed` (so the split can be recomputed exactly), and a per-database
  *   `pgml.instance` id that keys the in-process model cache. Class labels travel in the model file's header meta.
- * Version 2 adds `pgml.explanations` (one JSON explanation per model, measured at train time) in a table of its own,
- * so `pgml.models` stays PostgresML's, and admits 2.x's deployment strategy `specific` (deploying one chosen model).
+ * Version 3 adds `pgml.explanations` (one JSON explanation per model, measured at train time) in a table of its own,
+ * so `pgml.models` stays PostgresML's.
  * A migration is a list of statements (PGlite runs one statement per query) applied in one transaction.
  */
 export interface Migration {
@@ -20,11 +20,20 @@ const TIMESTAMPS = `created_at TIMESTAMP WITHOUT TIME ZONE NOT NULL DEFAULT cloc
 
 export const TASKS = ['regression', 'classification', 'clustering', 'decomposition'] as const;
 export const SAMPLINGS = ['random', 'last', 'stratified'] as const;
+/** The strategies `deploy(project, { strategy })` takes. */
 export const STRATEGIES = ['best_score', 'most_recent', 'rollback'] as const;
-/** Every strategy a deployment row may record: deploy()'s, plus PostgresML 2.x's `specific` (one chosen model). */
-export const RECORDED_STRATEGIES = [...STRATEGIES, 'specific'] as const;
+/**
+ * Every strategy a deployment row may record: deploy()'s, plus PostgresML 2.x's `new_score` (train's automatic
+ * deployment) and `specific` (deploy of one model id).
+ */
+export const RECORDED_STRATEGIES = [...STRATEGIES, 'new_score', 'specific'] as const;
 export const SEARCHES = ['grid', 'random'] as const;
-export const RUNTIMES = ['native', 'python'] as const;
+/** `rust`: a native model trained under PostgresML 2.x's name for its Rust runtime, recorded as 2.x would. */
+export const RUNTIMES = ['native', 'python', 'rust'] as const;
+
+// What version 1 created its CHECK constraints with: a released migration never changes.
+const V1_STRATEGIES = ['best_score', 'most_recent', 'rollback'];
+const V1_RUNTIMES = ['native', 'python'];
 
 const list = (values: readonly string[]): string => values.map((v) => `'${v}'`).join(', ');
 
@@ -79,7 +88,7 @@ export const MIGRATIONS: readonly Migration[] = [
         snapshot_id BIGINT,
         num_features INT NOT NULL,
         algorithm TEXT NOT NULL,
-        runtime TEXT DEFAULT 'python' CHECK (runtime IN (${list(RUNTIMES)})),
+        runtime TEXT DEFAULT 'python' CHECK (runtime IN (${list(V1_RUNTIMES)})),
         hyperparams JSONB NOT NULL,
         status TEXT NOT NULL,
         metrics JSONB,
@@ -97,7 +106,7 @@ export const MIGRATIONS: readonly Migration[] = [
         id BIGSERIAL PRIMARY KEY,
         project_id BIGINT NOT NULL,
         model_id BIGINT NOT NULL,
-        strategy TEXT NOT NULL CHECK (strategy IN (${list(STRATEGIES)})),
+        strategy TEXT NOT NULL CHECK (strategy IN (${list(V1_STRATEGIES)})),
         created_at TIMESTAMP WITHOUT TIME ZONE NOT NULL DEFAULT clock_timestamp(),
         CONSTRAINT project_id_fk FOREIGN KEY (project_id) REFERENCES pgml.projects(id) ON DELETE CASCADE,
         CONSTRAINT model_id_fk FOREIGN KEY (model_id) REFERENCES pgml.models(id) ON DELETE CASCADE
@@ -144,7 +153,17 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 2,
-    name: 'model explanations; deployment strategy specific',
+    name: "PostgresML 2.x's recorded names: runtime rust, deployment strategies new_score and specific",
+    statements: [
+      `ALTER TABLE pgml.models DROP CONSTRAINT IF EXISTS models_runtime_check,
+        ADD CONSTRAINT models_runtime_check CHECK (runtime IN (${list(RUNTIMES)}))`,
+      `ALTER TABLE pgml.deployments DROP CONSTRAINT IF EXISTS deployments_strategy_check,
+        ADD CONSTRAINT deployments_strategy_check CHECK (strategy IN (${list(RECORDED_STRATEGIES)}))`,
+    ],
+  },
+  {
+    version: 3,
+    name: 'model explanations',
     statements: [
       `CREATE TABLE pgml.explanations (
         model_id BIGINT PRIMARY KEY,
@@ -153,8 +172,6 @@ export const MIGRATIONS: readonly Migration[] = [
         CONSTRAINT model_id_fk FOREIGN KEY (model_id) REFERENCES pgml.models(id) ON DELETE CASCADE
       )`,
       updatedAtTrigger('explanations'),
-      `ALTER TABLE pgml.deployments DROP CONSTRAINT IF EXISTS deployments_strategy_check,
-        ADD CONSTRAINT deployments_strategy_check CHECK (strategy IN (${list(RECORDED_STRATEGIES)}))`,
     ],
   },
 ];

@@ -178,7 +178,9 @@ export async function readSnapshot(
 
 /**
  * The snapshot's train/test split of `rows`, recomputed from its stored settings and seed. `classIndexOf` gives the
- * class index of each row for stratified sampling (classification); other tasks cannot stratify.
+ * class index of each row for stratified sampling. Only classification has classes: for the other tasks
+ * `stratified` (PostgresML 2.10's default for every task) splits at random, which is what 2.10's own stratified
+ * query amounts to there — it partitions the rows by every column, so continuous data forms no strata.
  */
 export function splitSnapshot(
   snapshot: Snapshot,
@@ -186,14 +188,15 @@ export function splitSnapshot(
   task: Task | undefined,
   classIndexOf: () => ArrayLike<number>,
 ): SplitIndices {
-  let stratifyBy: ArrayLike<number> | undefined;
-  if (snapshot.testSampling === 'stratified') {
-    if (task !== undefined && task !== 'classification') {
-      throw new InvalidArgument(`testSampling "stratified" needs class labels; ${task} has none (use random or last)`);
-    }
-    stratifyBy = classIndexOf();
-  }
-  return trainTestSplit({ rows: rows.rows, testSize: snapshot.testSize, sampling: snapshot.testSampling, seed: snapshot.seed, labels: stratifyBy });
+  const stratify = snapshot.testSampling === 'stratified' && (task === undefined || task === 'classification');
+  const sampling = snapshot.testSampling === 'stratified' && !stratify ? 'random' : snapshot.testSampling;
+  return trainTestSplit({
+    rows: rows.rows,
+    testSize: snapshot.testSize,
+    sampling,
+    seed: snapshot.seed,
+    labels: stratify ? classIndexOf() : undefined,
+  });
 }
 
 async function snapshotRelation(db: Db, snapshot: Snapshot): Promise<RelationInfo> {

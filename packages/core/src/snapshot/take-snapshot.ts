@@ -1,5 +1,6 @@
 // PostgresML's standalone `pgml.snapshot(relation_name, y_column_name, test_size, test_sampling, preprocess)`:
-// records (and by default materializes) a relation as a snapshot without training, in one transaction.
+// records (and by default materializes) a relation as a snapshot without training, in one transaction. Defaults are
+// 2.10's: test_size 0.25, test_sampling stratified (since 2.7.13; `last` before).
 import type { Db } from '../db.js';
 import { quoteIdent, resolveRelation } from '../db/identifiers.js';
 import { InvalidArgument } from '../errors.js';
@@ -11,6 +12,7 @@ export interface SnapshotOptions {
   relationName: string;
   yColumnName: string | string[];
   testSize?: number;
+  /** Default `stratified`, as PostgresML 2.10. */
   testSampling?: TestSampling;
   preprocess?: Record<string, unknown>;
   /** PostgresML's `pgml.snapshot` always materializes; `false` records the snapshot over the live relation. */
@@ -24,7 +26,7 @@ export interface SnapshotResult extends Snapshot {
 }
 
 export async function takeSnapshot(db: Db, options: SnapshotOptions): Promise<SnapshotResult> {
-  const testSampling = options.testSampling ?? 'random';
+  const testSampling = options.testSampling ?? 'stratified';
   if (!TEST_SAMPLINGS.includes(testSampling)) {
     throw new InvalidArgument(`unknown testSampling ${JSON.stringify(testSampling)}; expected one of ${TEST_SAMPLINGS.join(', ')}`);
   }

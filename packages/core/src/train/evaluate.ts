@@ -17,14 +17,8 @@ export async function evaluate(
       return computeMetrics('regression', { yTrue: y!, yPred: { data: predicted, rows: x.rows, cols: y!.cols } });
     case 'classification': {
       const numClasses = model.numClasses ?? 0;
-      const probabilities =
-        numClasses === 2 && runtime.predictProba ? await probabilitiesOrUndefined(runtime, model, x, signal) : undefined;
-      return computeMetrics('classification', {
-        yTrue: y!.data,
-        yPred: predicted,
-        numClasses,
-        ...(probabilities ? { probabilities: { data: probabilities, rows: x.rows, cols: 2 } } : {}),
-      });
+      const scores = numClasses === 2 ? await binaryScores(runtime, model, x, signal) : undefined;
+      return computeMetrics('classification', { yTrue: y!.data, yPred: predicted, numClasses, ...scores });
     }
     case 'clustering':
       return computeMetrics('clustering', { x, labels: predicted });
@@ -36,19 +30,31 @@ export async function evaluate(
   }
 }
 
-/** Estimators without predict_proba (e.g. SVC without probability) fall back to labels, as PostgresML. */
-async function probabilitiesOrUndefined(
+/**
+ * What a binary classifier's roc_auc (and log_loss) are computed from: its probabilities when it has
+ * predict_proba; else its decision_function, as scikit-learn's roc_auc scorer does (log_loss is then left out:
+ * margins are not probabilities); else nothing, and the metrics fall back to the predicted labels. A model whose
+ * scores cannot be had still trains: no metric is worth failing a train over. An abort still aborts.
+ */
+async function binaryScores(
   runtime: Runtime,
   model: FittedModel,
   x: Matrix,
   signal?: AbortSignal,
-): Promise<Float64Array | undefined> {
-  try {
-    return await runtime.predictProba!(model, x, signal);
-  } catch (error) {
-    if ((error as { code?: string }).code === 'INVALID_ARGUMENT') return undefined;
-    throw error;
-  }
+): Promise<{ probabilities: Matrix } | { decisionScores: Float64Array } | undefined> {
+  const attempt = async <T>(call: (() => Promise<T>) | undefined): Promise<T | undefined> => {
+    if (!call) return undefined;
+    try {
+      return await call();
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      return undefined;
+    }
+  };
+  const probabilities = await attempt(runtime.predictProba && (() => runtime.predictProba!(model, x, signal)));
+  if (probabilities) return { probabilities: { data: probabilities, rows: x.rows, cols: 2 } };
+  const decisionScores = await attempt(runtime.decisionFunction && (() => runtime.decisionFunction!(model, x, signal)));
+  return decisionScores ? { decisionScores } : undefined;
 }
 
 /** The given rows of a row-major matrix. */

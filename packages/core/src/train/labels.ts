@@ -3,7 +3,7 @@
  * sorted order, as scikit-learn's LabelEncoder does; the label list is stored with the model so predictions come back
  * in the user's type. Regression targets are numbers, one column per y column (joint regression for several).
  */
-import { InvalidArgument, PgmlError } from '../errors.js';
+import { InvalidArgument, PgmlError, type Vocabulary } from '../errors.js';
 import type { Matrix, Task } from '../runtime.js';
 import type { SnapshotColumn } from '../snapshot/columns.js';
 
@@ -67,12 +67,53 @@ function encodeClasses(column: SnapshotColumn, label: LabelValues): Targets {
       classes: sorted,
     });
   }
+  checkClassesAreClasses(column, values, categories, sorted.length);
   const codeOf = categories && new Map(categories.map((text, code) => [text, code]));
   const classOf = new Map<number, number>(sorted.map((label, i) => [codeOf ? codeOf.get(label as string)! : (label as number), i]));
   const y = new Float64Array(values.length);
   for (let r = 0; r < values.length; r++) y[r] = classOf.get(values[r]!)!;
   const labels: Label[] = column.kind === 'boolean' ? sorted.map((k) => k === 1) : sorted;
   return { y: { data: y, rows: values.length, cols: 1 }, labels };
+}
+
+/**
+ * Below this many rows per class on average (with more than `FEW_CLASSES` classes) a "classification" target is
+ * almost surely a measurement: most classes would have one or two rows, and none in the test split.
+ */
+const MIN_ROWS_PER_CLASS = 5;
+const FEW_CLASSES = 10;
+
+/**
+ * Refuses a target that is not made of classes: numbers with a fractional part, or so many distinct values that the
+ * model could not learn or be scored on them (pgml.diabetes' target has 214 values in 442 rows). Training it anyway
+ * would deploy a model with f1 ≈ 0 and no word of why.
+ */
+function checkClassesAreClasses(column: SnapshotColumn, values: Float64Array, categories: string[] | undefined, classes: number): void {
+  const regression = (w: Vocabulary): string => `train it with ${w.option('task')} regression`;
+  if (!categories && column.kind !== 'boolean') {
+    const fractional = values.find((v) => !Number.isInteger(v));
+    if (fractional !== undefined) {
+      throw new PgmlError(
+        'DATA_ERROR',
+        (w) =>
+          `classification target ${JSON.stringify(column.name)} (${column.pg_type}) holds non-integer values such as ` +
+          `${fractional}: that is a regression target, not classes; ${regression(w)}, or bin it into classes first`,
+        { column: column.name, value: fractional },
+      );
+    }
+  }
+  const rows = values.length;
+  if (classes > FEW_CLASSES && rows < classes * MIN_ROWS_PER_CLASS) {
+    throw new PgmlError(
+      'DATA_ERROR',
+      (w) =>
+        `classification target ${JSON.stringify(column.name)} has ${classes} distinct values in ${rows} rows ` +
+        `(${(rows / classes).toFixed(1)} rows per class): too few rows per class to learn or score them — it looks like ` +
+        `a regression target; ${regression(w)}, or bin it into fewer classes (classification needs at least ` +
+        `${MIN_ROWS_PER_CLASS} rows per class on average once it has more than ${FEW_CLASSES} classes)`,
+      { column: column.name, classes, rows },
+    );
+  }
 }
 
 function nullTarget(column: string, row: number): PgmlError {

@@ -1,37 +1,38 @@
 /**
  * `pgml.train`: snapshot (or reuse the last one), read it through the native data path, preprocess with
  * training-row statistics, optionally search hyperparameters by k-fold cross-validation and refit the best on the
- * whole training split, score on the test split, store the model, and deploy it when it is the project's first or
- * strictly better on the key metric, with its explanation (confusion matrix, curves, residuals, importances; see
- * explain/). Everything happens in ONE transaction: any failure leaves no project, snapshot,
- * model, file or deployment. Each stage is timed (`timings`).
+ * whole training split, score on the test split, explain it on the test split (confusion matrix, curves, residuals,
+ * importances; see explain/), store the model with its explanation, and deploy it as PostgresML 2.x does (strategy
+ * `new_score`: unless the deployed model is strictly better on the key metric; ties deploy). Everything happens in
+ * ONE transaction: any failure leaves no project, snapshot, model, file, explanation or deployment. Each stage is timed.
  */
 import type { Db } from '../db.js';
 import { InvalidArgument } from '../errors.js';
 import { explainModel, runtimeModel } from '../explain/explain.js';
-import { featureNames } from '../ml/preprocess-state.js';
 import { saveExplanation } from '../explain/store.js';
-import { runSearch, searchCandidates } from '../ml/search.js';
+import { featureNames } from '../ml/preprocess-state.js';
+import { runSearch, searchCandidates, type SearchResults } from '../ml/search.js';
 import { kFold } from '../ml/split.js';
-import { isBetter, keyMetric, type Metrics } from '../ml/task-metrics.js';
+import { deploysOver, keyMetric, type Metrics } from '../ml/task-metrics.js';
 import { saveModelFile } from '../model-store.js';
 import { currentDeployment, insertDeployment } from '../project/deploy.js';
 import { checkProjectName, createProject, findProject } from '../project/projects.js';
 import type { RuntimeRegistry } from '../registry.js';
-import type { FittedModel, Matrix, Runtime, RuntimeName, Task } from '../runtime.js';
+import type { FittedModel, Matrix, Runtime, StoredRuntimeName, Task } from '../runtime.js';
 import { ensureSchema } from '../schema/ensure-schema.js';
 import { snapshotFeatures, type FeatureLayout, type SnapshotFeatures } from '../snapshot/features.js';
 import { createSnapshot, lastSnapshot, readSnapshot, recordAnalysis, splitSnapshot, type Snapshot, type SnapshotData } from '../snapshot/snapshot.js';
 import { evaluate, takeRows } from './evaluate.js';
 import { encodeTargets, type Label, type Targets } from './labels.js';
-import { resolveTrainOptions, type ResolvedTrainOptions, type TrainOptions, type TrainProgress } from './options.js';
+import { resolveTrainOptions, taskAlgorithm, type ResolvedTrainOptions, type TrainOptions, type TrainProgress } from './options.js';
 import { StageClock, type TrainTimings } from './timings.js';
 
 export interface TrainResult {
   project: string;
   task: Task;
   algorithm: string;
-  runtime: RuntimeName;
+  /** The runtime that trained the model; `rust` when it was asked for by PostgresML 2.x's name (it is `native`). */
+  runtime: StoredRuntimeName;
   deployed: boolean;
   modelId: number;
   snapshotId: number;
@@ -41,6 +42,11 @@ export interface TrainResult {
   scoreTime: number;
   /** The hyperparameters of the stored model (the best candidate's, after a search). */
   hyperparams: Record<string, unknown>;
+  /**
+   * With `search`: every candidate's cross-validation scores (PostgresML's `search_results`, also stored under the
+   * model's metrics); `params[best_index]` is `hyperparams`. Null without a search.
+   */
+  searchResults: SearchResults | null;
   /** Seconds per stage of this train, end to end. */
   timings: TrainTimings;
 }
@@ -52,7 +58,8 @@ export interface StoredModelMeta {
   numClasses?: number;
   labels?: Label[];
   yColumnNames: string[];
-  snapshotId: number;
+  /** The snapshot it was trained on; null for a model imported from another database. */
+  snapshotId: number | null;
   features: FeatureLayout;
 }
 
@@ -67,18 +74,24 @@ export async function train(db: Db, registry: RuntimeRegistry, projectName: stri
   return db.transaction(async (tx) => {
     const existing = await findProject(tx, projectName);
     if (!existing && opts.task === undefined) {
-      throw new InvalidArgument(`project ${JSON.stringify(projectName)} does not exist: pass task to create it`, { project: projectName });
+      throw new InvalidArgument((w) => `project ${JSON.stringify(projectName)} does not exist: pass ${w.option('task')} to create it`, {
+        project: projectName,
+      });
     }
     if (existing && opts.task !== undefined && opts.task !== existing.task) {
       throw new InvalidArgument(
-        `project ${JSON.stringify(projectName)} already exists with task ${existing.task}, not ${opts.task}; create a new project instead`,
+        (w) =>
+          `project ${JSON.stringify(projectName)} already exists with ${w.option('task')} ${existing.task}, not ${opts.task}; ` +
+          'create a new project instead',
       );
     }
     const task = existing?.task ?? opts.task!;
-    const runtime = registry.resolve(task, opts.algorithm, opts.runtime);
+    const algorithm = taskAlgorithm(task, opts.algorithm);
+    const runtime = registry.resolve(task, algorithm, opts.runtime);
+    const storedRuntime: StoredRuntimeName = opts.runtime === 'rust' ? 'rust' : runtime.name;
     // Validated up front so a bad hyperparameter fails before any snapshot work; the model stores what the user
     // asked for (PostgresML's behaviour), fits run with the runtime's validated form.
-    runtime.validateHyperparams(task, opts.algorithm, opts.hyperparams);
+    runtime.validateHyperparams(task, algorithm, opts.hyperparams);
     const tables = registry.tables;
     const project = existing ?? (await createProject(tx, projectName, task));
 
@@ -114,7 +127,7 @@ export async function train(db: Db, registry: RuntimeRegistry, projectName: stri
     const fit = (params: Record<string, unknown>, x: Matrix, y: Matrix | undefined, report: boolean): Promise<FittedModel> =>
       runtime.fit({
         task,
-        algorithm: opts.algorithm,
+        algorithm,
         hyperparams: params,
         x,
         ...(y ? { y } : {}),
@@ -124,18 +137,18 @@ export async function train(db: Db, registry: RuntimeRegistry, projectName: stri
       });
 
     let params = opts.hyperparams;
-    let searchResults: Record<string, unknown> | undefined;
+    let searchResults: SearchResults | undefined;
     if (opts.search) {
       // Candidates are built from the user's own hyperparams: the validated ones carry every default filled in,
       // which would collide with the searched keys.
-      const outcome = await search(runtime, task, opts, snapshot.seed, xTrain, yTrain, fit, progress, options.signal);
+      const outcome = await search(runtime, task, algorithm, opts, snapshot.seed, xTrain, yTrain, fit, progress, options.signal);
       params = outcome.bestParams;
       searchResults = outcome.results;
     }
 
     progress({ stage: 'fit' });
     const fitStart = performance.now();
-    const model = await fit(runtime.validateHyperparams(task, opts.algorithm, params), xTrain, yTrain, true);
+    const model = await fit(runtime.validateHyperparams(task, algorithm, params), xTrain, yTrain, true);
     const fitTime = (performance.now() - fitStart) / 1000;
     clock.lap('fit');
     progress({ stage: 'score' });
@@ -158,7 +171,7 @@ export async function train(db: Db, registry: RuntimeRegistry, projectName: stri
     clock.lap('explain');
 
     progress({ stage: 'store' });
-    const modelId = await insertModel(tx, project.id, snapshot.id, runtime, opts, params, layout, allMetrics, searchResults);
+    const modelId = await insertModel(tx, { projectId: project.id, snapshotId: snapshot.id, algorithm, runtime: storedRuntime }, opts, params, layout, allMetrics, searchResults);
     await saveExplanation(tx, modelId, explanation);
     const meta: StoredModelMeta = {
       numFeatures: model.numFeatures,
@@ -171,7 +184,7 @@ export async function train(db: Db, registry: RuntimeRegistry, projectName: stri
     };
     await saveModelFile(tx, modelId, {
       runtime: runtime.name,
-      algorithm: opts.algorithm,
+      algorithm,
       task,
       payload: await runtime.serialize(model),
       meta: meta as unknown as Record<string, unknown>,
@@ -180,18 +193,18 @@ export async function train(db: Db, registry: RuntimeRegistry, projectName: stri
     let deployed = false;
     if (opts.automaticDeploy) {
       const current = await currentDeployment(tx, project.id);
-      deployed = !current || isBetter(task, allMetrics, numericMetrics(current.metrics));
+      deployed = !current || deploysOver(task, allMetrics, numericMetrics(current.metrics));
       if (deployed) {
         progress({ stage: 'deploy' });
-        await insertDeployment(tx, project.id, modelId, 'most_recent');
+        await insertDeployment(tx, project.id, modelId, 'new_score');
       }
     }
     clock.lap('store');
     return {
       project: project.name,
       task,
-      algorithm: opts.algorithm,
-      runtime: runtime.name,
+      algorithm,
+      runtime: storedRuntime,
       deployed,
       modelId,
       snapshotId: snapshot.id,
@@ -199,6 +212,7 @@ export async function train(db: Db, registry: RuntimeRegistry, projectName: stri
       fitTime,
       scoreTime,
       hyperparams: params,
+      searchResults: searchResults ?? null,
       timings: clock.timings(),
     };
   });
@@ -207,7 +221,7 @@ export async function train(db: Db, registry: RuntimeRegistry, projectName: stri
 async function takeSnapshot(tx: Db, projectId: number, task: Task, opts: ResolvedTrainOptions): Promise<Snapshot> {
   if (opts.relationName !== undefined) {
     if (opts.yColumnNames === undefined && SUPERVISED.includes(task)) {
-      throw new InvalidArgument(`${task} needs yColumnName with relationName`);
+      throw new InvalidArgument((w) => `${task} needs ${w.option('yColumnName')} with ${w.option('relationName')}`);
     }
     return createSnapshot(tx, {
       relationName: opts.relationName,
@@ -220,7 +234,9 @@ async function takeSnapshot(tx: Db, projectId: number, task: Task, opts: Resolve
   }
   const snapshot = await lastSnapshot(tx, projectId);
   if (!snapshot) {
-    throw new InvalidArgument('this project has no snapshot yet: pass relationName and yColumnName the first time you train');
+    throw new InvalidArgument(
+      (w) => `this project has no snapshot yet: pass ${w.option('relationName')} and ${w.option('yColumnName')} the first time you train`,
+    );
   }
   return snapshot;
 }
@@ -235,6 +251,7 @@ function firstColumn(y: Matrix): Float64Array {
 async function search(
   runtime: Runtime,
   task: Task,
+  algorithm: string,
   opts: ResolvedTrainOptions,
   seed: number,
   x: Matrix,
@@ -246,7 +263,7 @@ async function search(
   const args = opts.searchArgs;
   const candidates = searchCandidates({ search: opts.search!, hyperparams: opts.hyperparams, searchParams: opts.searchParams, searchArgs: args, seed });
   // Every candidate is checked before the first fit, so a bad search value fails fast and leaves nothing behind.
-  const validated = candidates.map((candidate) => runtime.validateHyperparams(task, opts.algorithm, candidate));
+  const validated = candidates.map((candidate) => runtime.validateHyperparams(task, algorithm, candidate));
   const folds = kFold(x.rows, args.cv, seed, task === 'classification' ? y!.data : undefined);
   const key = keyMetric(task);
   progress({ stage: 'search', total: candidates.length * folds.length, message: `${candidates.length} candidates × ${folds.length} folds` });
@@ -268,14 +285,12 @@ async function search(
 
 async function insertModel(
   tx: Db,
-  projectId: number,
-  snapshotId: number,
-  runtime: Runtime,
+  row: { projectId: number; snapshotId: number; algorithm: string; runtime: StoredRuntimeName },
   opts: ResolvedTrainOptions,
   params: Record<string, unknown>,
   layout: FeatureLayout,
   metrics: Metrics,
-  searchResults: Record<string, unknown> | undefined,
+  searchResults: SearchResults | undefined,
 ): Promise<number> {
   const stored = searchResults ? { ...metrics, search_results: searchResults } : metrics;
   const inserted = await tx.query<{ id: string | number }>(
@@ -283,11 +298,11 @@ async function insertModel(
                               search, search_params, search_args)
      VALUES ($1, $2, $3, $4, $5, $6, 'successful', $7, $8, $9, $10) RETURNING id`,
     [
-      projectId,
-      snapshotId,
+      row.projectId,
+      row.snapshotId,
       layout.preprocessor.numFeatures,
-      opts.algorithm,
-      runtime.name,
+      row.algorithm,
+      row.runtime,
       JSON.stringify(params),
       // JSON has no NaN: an undefined metric is stored as null.
       JSON.stringify(stored),

@@ -66,12 +66,11 @@ describe('parseCopyFloatArrays', () => {
     expectDataError(copyStream([[floatArray([1])]], { trailer: false }), /truncated/);
   });
 
-  it('parses 10k × 128 in well under a second', () => {
+  // Its speed is in the vector benchmark (`pnpm bench vector`: fetch + JS parse + top-1), not timed here.
+  it('parses 10k × 128 into one matrix', () => {
     const row = floatArray(Array.from({ length: 128 }, (_, i) => i / 7));
     const bytes = copyStream(Array.from({ length: 10_000 }, () => [row]));
-    const start = performance.now();
     const result = parseCopyFloatArrays(bytes);
-    expect(performance.now() - start).toBeLessThan(1000);
     expect(result.rows).toBe(10_000);
     expect(result.data[128 * 9_999 + 7]).toBe(Math.fround(1));
   });

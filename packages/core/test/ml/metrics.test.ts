@@ -13,7 +13,7 @@ import {
   recall,
   rocAuc,
 } from '../../src/ml/metrics.js';
-import { computeMetrics, isBetter, keyMetric } from '../../src/ml/task-metrics.js';
+import { computeMetrics, deploysOver, keyMetric } from '../../src/ml/task-metrics.js';
 import { cumulativeExplainedVariance, silhouette, totalVariance } from '../../src/ml/unsupervised-metrics.js';
 import { expectClose, matrix, references } from './references.js';
 
@@ -109,6 +109,12 @@ describe('computeMetrics', () => {
     const bin = computeMetrics('classification', { yTrue: [0, 1, 1], yPred: [0, 1, 0], numClasses: 2, probabilities });
     expect(Object.keys(bin).sort()).toEqual(['accuracy', 'f1', 'log_loss', 'mcc', 'precision', 'recall', 'roc_auc']);
     expect(bin.roc_auc).toBe(1);
+    // Without probabilities: roc_auc from decision_function scores (scikit-learn's scorer), no log_loss.
+    const margins = computeMetrics('classification', { yTrue: [0, 1, 1], yPred: [0, 1, 0], numClasses: 2, decisionScores: [-2, 3, -0.5] });
+    expect(Object.keys(margins).sort()).toEqual(['accuracy', 'f1', 'mcc', 'precision', 'recall', 'roc_auc']);
+    expect(margins.roc_auc).toBe(1);
+    // Neither: roc_auc from the predicted labels, as PostgresML.
+    expect(computeMetrics('classification', { yTrue: [0, 1, 1], yPred: [0, 1, 0], numClasses: 2 }).roc_auc).toBe(0.75);
     const x = { data: Float64Array.from([0, 0.1, 5, 5.1]), rows: 4, cols: 1 };
     expect(Object.keys(computeMetrics('clustering', { x, labels: [0, 0, 1, 1] }))).toEqual(['silhouette']);
     expect(computeMetrics('decomposition', { componentVariances: [2, 1], totalVariance: 4 })).toEqual({
@@ -116,16 +122,20 @@ describe('computeMetrics', () => {
     });
   });
 
-  it('key metrics and the strictly-better rule', () => {
+  it('key metrics and PostgresML 2.x\'s automatic deployment rule', () => {
     expect(['regression', 'classification', 'clustering', 'decomposition'].map((t) => keyMetric(t as 'regression'))).toEqual([
       'r2',
       'f1',
       'silhouette',
       'cumulative_explained_variance',
     ]);
-    expect(isBetter('regression', { r2: 0.5 }, undefined)).toBe(true);
-    expect(isBetter('regression', { r2: 0.5 }, { r2: 0.5 })).toBe(false);
-    expect(isBetter('regression', { r2: 0.51 }, { r2: 0.5 })).toBe(true);
-    expect(isBetter('classification', { f1: Number.NaN }, { f1: 0.1 })).toBe(false);
+    // PostgresML 2.x: deploy unless the deployed model is strictly better; ties deploy.
+    expect(deploysOver('regression', { r2: 0.5 }, undefined)).toBe(true);
+    expect(deploysOver('regression', { r2: 0.5 }, { r2: 0.5 })).toBe(true);
+    expect(deploysOver('regression', { r2: 0.49 }, { r2: 0.5 })).toBe(false);
+    expect(deploysOver('regression', { r2: 0.51 }, { r2: 0.5 })).toBe(true);
+    expect(deploysOver('classification', { f1: Number.NaN }, { f1: 0.1 })).toBe(false);
+    expect(deploysOver('classification', { f1: 0.1 }, { f1: Number.NaN })).toBe(true);
+    expect(deploysOver('clustering', {}, {})).toBe(true);
   });
 });

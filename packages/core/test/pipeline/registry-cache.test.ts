@@ -35,8 +35,8 @@ describe('RuntimeRegistry', () => {
     expect(() => registry.resolve('regression', 'linear', 'native')).toThrow(/native runtime is not registered/);
     expect(() => registry.resolve('regression', 'kmeans')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(() => registry.resolve('regression', 'lasso')).toThrow(expect.objectContaining({ code: 'ALGORITHM_UNAVAILABLE' }));
-    expect(() => registry.resolve('classification', 'lightgbm')).toThrow(/no LightGBM library on this machine/);
-    expect(() => registry.resolve('classification', 'catboost')).toThrow(/no CatBoost library/);
+    expect(() => registry.resolve('classification', 'lightgbm')).toThrow(/algorithm "lightgbm" is unavailable: LightGBM is not installed/);
+    expect(() => registry.resolve('classification', 'catboost')).toThrow(/CatBoost is not installed/);
   });
 
   it('validates parity tables', () => {
@@ -64,9 +64,9 @@ describe('ModelCache', () => {
 });
 
 describe('train options', () => {
-  it("fills PostgresML's defaults and refuses unknown options", () => {
+  it("fills PostgresML 2.10's defaults and refuses unknown options", () => {
     expect(resolveTrainOptions({})).toMatchObject({
-      algorithm: 'linear', testSize: 0.25, testSampling: 'random', runtime: 'auto', automaticDeploy: true,
+      algorithm: 'linear', testSize: 0.25, testSampling: 'stratified', runtime: 'auto', automaticDeploy: true,
       materializeSnapshot: false, searchArgs: { cv: 5, n_iter: 10 },
     });
     expect(() => resolveTrainOptions({ relation: 'x' } as never)).toThrow(/unknown train option/);

@@ -44,11 +44,24 @@ def key_metrics(task, y_true, pred, x=None):
     raise ValueError(task)
 
 
-def write_cases(family, cases, generator):
-    """Writes test/fixtures/ml/<family>.json: {generator, versions, cases}."""
+def numpy_math():
+    """Which float64 exp/log numpy 1.24 (built with SVML, as Debian's) computes here: "svml" on CPUs with AVX-512
+    F, CD, BW, DQ and VL (numpy's AVX512_SKX target), else "libm" (the C library)."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            flags = next((line.split(":", 1)[1].split() for line in f if line.startswith("flags")), [])
+    except OSError:
+        flags = []
+    return "svml" if {"avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"} <= set(flags) else "libm"
+
+
+def write_cases(family, cases, generator, **extra):
+    """Writes test/fixtures/ml/<family>.json: {generator, versions, cases} plus any `extra` top-level fields (e.g.
+    `datasets`: infos of a family's own synthetic sets, in references.json's format)."""
     out = {
         "generator": generator,
         "versions": {"sklearn": sklearn.__version__, "numpy": np.__version__, "scipy": scipy.__version__},
+        **extra,
         "cases": cases,
     }
     path = os.path.join(FIXTURES, family + ".json")

@@ -4,16 +4,19 @@ loads the same libxgboost.so the native crate links).
 
     /usr/bin/python3 packages/native/scripts/references/xgboost.py
 
-Fits XGBRegressor / XGBClassifier / XGBRFRegressor / XGBRFClassifier exactly as PostgresML's python runtime builds
-them (the user's hyperparameters only) on the committed split, and writes test/fixtures/ml/xgboost.json: test
+Fits XGBRegressor / XGBClassifier / XGBRFRegressor / XGBRFClassifier exactly as the python runtime builds them (the
+user's hyperparameters over its XGBOOST_DEFAULTS, which the native runtime applies too) on the committed split, and writes test/fixtures/ml/xgboost.json: test
 predictions and probabilities (XGBoost's float32 values), key metrics, and the SHA-256 of the model as XGBoost's
-UBJSON (`save_raw("ubj")`), which the native payload embeds — equal hashes mean the very same trees.
+UBJSON (`save_raw("ubj")`), which the native payload embeds — equal hashes mean the very same trees. Several
+targets (linnerud) are fitted through MultiOutputRegressor, as the python runtime wraps the XGBoost regressors (they
+do not declare multi-output support): one model per target, hashed one after the other.
 """
 import hashlib
 import os
 import sys
 
 import numpy as np
+from sklearn.multioutput import MultiOutputRegressor
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 # This file is itself named xgboost.py: keep its folder off the path while importing the real package.
@@ -22,7 +25,9 @@ import xgboost  # noqa: E402
 from xgboost import XGBClassifier, XGBRegressor, XGBRFClassifier, XGBRFRegressor  # noqa: E402
 
 sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "python-compat", "python"))
 from fixtures import key_metrics, load_split, write_cases  # noqa: E402
+from pgml_worker.estimators import XGBOOST_DEFAULTS  # noqa: E402
 
 CLASSIFICATION = ["iris", "wine", "breast_cancer", "digits"]
 REGRESSION = ["diabetes", "linnerud"]
@@ -59,8 +64,12 @@ def case(dataset, task, algorithm, estimator, hyperparams):
     x_train, y_train, x_test, y_test, info = load_split(dataset)
     if info["targets"] == 1:
         y_train, y_test = y_train.ravel(), y_test.ravel()
-    model = estimator(**hyperparams).fit(x_train, y_train)
+    model = estimator(**{**XGBOOST_DEFAULTS, **hyperparams})
+    if y_train.ndim == 2:
+        model = MultiOutputRegressor(model)
+    model = model.fit(x_train, y_train)
     pred = model.predict(x_test)
+    boosters = [m.get_booster() for m in model.estimators_] if y_train.ndim == 2 else [model.get_booster()]
     out = {
         "dataset": dataset,
         "task": task,
@@ -68,7 +77,7 @@ def case(dataset, task, algorithm, estimator, hyperparams):
         "estimator": estimator.__name__,
         "hyperparams": hyperparams,
         "testPredictions": f32_list(pred) if task == "regression" else [float(p) for p in pred],
-        "modelSha256": hashlib.sha256(bytes(model.get_booster().save_raw("ubj"))).hexdigest(),
+        "modelSha256": hashlib.sha256(b"".join(bytes(b.save_raw("ubj")) for b in boosters)).hexdigest(),
         "metrics": key_metrics(task, y_test, pred),
     }
     if task == "classification":

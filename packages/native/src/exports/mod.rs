@@ -68,6 +68,7 @@ pub static EXPORTS: &[Export] = &[
     Export { name: "mlFeatureImportances", callback: models::feature_importances },
     Export { name: "mlSerialize", callback: models::serialize },
     Export { name: "mlDeserialize", callback: models::deserialize },
+    Export { name: "xgboostToUbjson", callback: models::xgboost_to_ubjson },
     Export { name: "tableDecoderNew", callback: table::decoder_new },
     Export { name: "tableDecoderPush", callback: table::decoder_push },
     Export { name: "tableDecoderPushWire", callback: table::decoder_push_wire },

@@ -169,6 +169,11 @@ pub fn serialize<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
     args.env.typed_array_from_vec(model(args, 0)?.to_bytes())
 }
 
+/// XGBoost model bytes in any format libxgboost reads, as UBJSON (migration of PostgresML 2.x rust models).
+pub fn xgboost_to_ubjson<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
+    args.env.typed_array_from_vec(pgml_ml_xgboost::model_to_ubjson(bytes(args, 0, "model")?)?)
+}
+
 pub fn deserialize<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
     let m = Model::from_bytes(bytes(args, 0, "bytes")?)?;
     model_value(args.env, Arc::new(m))

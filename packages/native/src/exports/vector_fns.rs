@@ -82,7 +82,13 @@ fn one<'s>(args: &Args<'s>) -> Result<Floats<'s>> {
     Ok(a)
 }
 
+/// `b` may be a vector (elementwise) or a number (PostgresML's scalar overloads, e.g. `pgml.add(vector, 3)`). A
+/// scalar takes the vector's precision: f32 for a Float32Array, as `pgml.add(real[], real)`.
 pub fn elementwise<'s>(args: &Args<'s>, op: Elementwise) -> Result<JsValue<'s>> {
+    if let Some(scalar) = args.env.number(args.get(1)?) {
+        let a = one(args)?;
+        return with_one!(a, |x| ops::elementwise_scalar(op, x, Float::from_f64(scalar))).into_vector(a.is_f32()).into_js(args.env);
+    }
     let (a, b) = pair(args)?;
     with_pair!(a, b, |x, y| ops::elementwise(op, x, y)).into_vector(a.is_f32()).into_js(args.env)
 }

@@ -25,6 +25,7 @@ pub trait Float:
     fn is_nan(self) -> bool;
     fn mul_add(self, a: Self, b: Self) -> Self;
     fn to_f64(self) -> f64;
+    fn from_f64(value: f64) -> Self;
 }
 
 macro_rules! impl_float {
@@ -51,6 +52,10 @@ macro_rules! impl_float {
             #[inline(always)]
             fn to_f64(self) -> f64 {
                 self as f64
+            }
+            #[inline(always)]
+            fn from_f64(value: f64) -> Self {
+                value as $t
             }
         }
     };

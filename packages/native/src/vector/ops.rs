@@ -35,6 +35,17 @@ pub fn elementwise<T: Float>(op: Elementwise, a: &[T], b: &[T]) -> Vec<T> {
     }
 }
 
+/// `a op scalar` for every element: PostgresML's scalar overloads (`pgml.add(vector, real)` …).
+pub fn elementwise_scalar<T: Float>(op: Elementwise, a: &[T], scalar: T) -> Vec<T> {
+    let it = a.iter();
+    match op {
+        Elementwise::Add => it.map(|&x| x + scalar).collect(),
+        Elementwise::Subtract => it.map(|&x| x - scalar).collect(),
+        Elementwise::Multiply => it.map(|&x| x * scalar).collect(),
+        Elementwise::Divide => it.map(|&x| x / scalar).collect(),
+    }
+}
+
 #[derive(Clone, Copy, Debug)]
 pub enum Norm {
     /// Number of non-zero elements (NaN counts as non-zero, as in PostgresML).

@@ -106,6 +106,15 @@ class Worker:
         except ValueError as error:
             raise estimators.WorkerError("DATA_ERROR", f"predict_proba failed: {error}") from error
 
+    def decision_function(self, header, buffers):
+        from . import estimators
+
+        estimator, _ = self._model(header)
+        try:
+            return {}, [estimators.decision_function(estimator, buffers[0])]
+        except ValueError as error:
+            raise estimators.WorkerError("DATA_ERROR", f"decision_function failed: {error}") from error
+
     def importances(self, header, buffers):
         from . import estimators, explain
 
@@ -121,7 +130,7 @@ class Worker:
         from .estimators import WorkerError
 
         method = header.get("method")
-        if method not in ("ping", "fit", "load", "predict", "predict_proba", "importances", "free"):
+        if method not in ("ping", "fit", "load", "predict", "predict_proba", "decision_function", "importances", "free"):
             return {"ok": False, "error": {"code": "PYTHON_WORKER", "message": f"unknown method {method!r}"}}, []
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")

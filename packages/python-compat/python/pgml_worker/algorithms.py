@@ -3,7 +3,8 @@
 Names follow PostgresML 2.x (pgml-extension/src/bindings/sklearn/sklearn.py, keys `<name>_<task>`), and the
 estimators are constructed with the user's hyperparameters only, exactly as PostgresML does, so defaults are
 scikit-learn's. Classes are dotted paths, imported lazily, so the table loads without xgboost installed.
-`scripts/generate-algorithms.py` mirrors this table into `src/algorithms.ts`; a test keeps the two in sync.
+`scripts/generate-algorithms.py` mirrors this table (and each estimator's hyperparameters, catalogue.py) into
+`src/algorithms.generated.ts`; a test keeps the two in sync.
 """
 
 import importlib

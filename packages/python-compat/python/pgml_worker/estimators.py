@@ -26,6 +26,9 @@ def build(algorithm, task, hyperparams, num_targets=1):
         raise WorkerError("INVALID_HYPERPARAMETER", "hyperparams must be a JSON object")
     if cls.__module__.startswith("xgboost"):
         hyperparams = {**XGBOOST_DEFAULTS, **hyperparams}
+        if "missing" in hyperparams and hyperparams["missing"] is None:
+            # JSON has no NaN: null stands for XGBoost's default, NaN (None itself fails XGBoost's predict).
+            hyperparams["missing"] = float("nan")
     try:
         estimator = cls(**hyperparams)
         # scikit-learn >= 1.2 declares parameter constraints; xgboost inherits the method without the constraints.
@@ -61,6 +64,11 @@ def _is_transductive(estimator):
 
 
 def fit(estimator, task, x, y):
+    if type(estimator).__module__.startswith("xgboost") and getattr(estimator, "early_stopping_rounds", None) is not None:
+        # Train hands fit no validation set (the test split is for scoring), so there is nothing to stop early on;
+        # XGBoost would refuse the fit ("Must have at least 1 validation dataset"). Accepted, as PostgresML 2.x
+        # accepts it, and inert: every round is built, as the native runtime does.
+        estimator.set_params(early_stopping_rounds=None)
     if task == "regression":
         estimator.fit(x, y[:, 0] if y.shape[1] == 1 else y)
     elif task == "classification":
@@ -133,12 +141,29 @@ def predict_proba(estimator, x, num_classes=None):
     return proba
 
 
+def has_decision_function(estimator):
+    return hasattr(estimator, "decision_function")
+
+
+def decision_function(estimator, x):
+    """A binary classifier's margins, one per row (higher = classes_[1]): what scikit-learn's roc_auc scorer uses
+    for estimators without predict_proba (LinearSVC, RidgeClassifier, Perceptron, SGD with hinge loss, …)."""
+    _check_width(estimator, x)
+    if not has_decision_function(estimator):
+        raise WorkerError("INVALID_ARGUMENT", f"{type(estimator).__name__} has no decision_function")
+    scores = np.asarray(estimator.decision_function(x), dtype=np.float64)
+    if scores.ndim != 1:
+        raise WorkerError("INVALID_ARGUMENT", f"{type(estimator).__name__}.decision_function is not binary (shape {scores.shape})")
+    return scores.reshape(-1, 1)
+
+
 def describe(estimator, task):
     """What the TypeScript side needs to know about a fitted or loaded estimator."""
     info = {
         "className": f"{type(estimator).__module__}.{type(estimator).__qualname__}",
         "numFeatures": num_features(estimator),
         "hasProba": has_proba(estimator),
+        "hasDecisionFunction": has_decision_function(estimator),
     }
     classes = getattr(estimator, "classes_", None)
     if classes is not None and np.ndim(classes) == 1:

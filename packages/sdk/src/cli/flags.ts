@@ -1,5 +1,36 @@
 /** Reading command flags: every bad value is an `InvalidArgument` that names the flag (exit 1, not a stack trace). */
-import { InvalidArgument } from '@pgml-ts/core';
+import { InvalidArgument, type Vocabulary } from '@pgml-ts/core';
+
+/** The flag for each SDK option an error may name; an option without a flag of its own keeps its name. */
+const FLAG_OF_OPTION: Readonly<Record<string, string>> = {
+  project: '--project',
+  task: '--task',
+  relationName: '--relation',
+  yColumnName: '--y',
+  algorithm: '--algorithm',
+  hyperparams: '--hyperparams',
+  search: '--search',
+  searchParams: '--search-params',
+  searchArgs: '--search-args',
+  testSize: '--test-size',
+  testSampling: '--test-sampling',
+  runtime: '--runtime',
+  preprocess: '--preprocess',
+  materializeSnapshot: '--materialize-snapshot',
+  automaticDeploy: '--no-deploy',
+  predictProba: '--proba',
+  proba: '--proba',
+  key: '--key',
+  into: '--into',
+  force: '--force',
+  deploy: '--deploy',
+};
+
+/** How the CLI words errors: flags for options, the `pgml algorithms` command for the catalogue. */
+export const CLI_VOCABULARY: Vocabulary = {
+  option: (name) => FLAG_OF_OPTION[name] ?? name,
+  catalogue: (task) => `pgml algorithms${task ? ` --task ${task}` : ''}`,
+};
 
 type Values = Record<string, string | boolean | undefined>;
 

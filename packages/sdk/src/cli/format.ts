@@ -36,3 +36,14 @@ export function formatMetrics(metrics: Record<string, number | null | undefined>
   for (const k of ['fit_time', 'score_time']) if (typeof metrics[k] === 'number') rows.push([k, `${formatNumber(metrics[k]!)} s`]);
   return formatTable(['metric', 'value'], rows);
 }
+
+/** Hyperparameters as the JSON `--hyperparams` takes (`{}` when the defaults were used), shortened past `width`. */
+export function formatHyperparams(hyperparams: Record<string, unknown>, width = 48): string {
+  const text = JSON.stringify(hyperparams);
+  return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
+}
+
+/** `2025-01-31 12:34:56` in UTC. */
+export function formatTimestamp(date: Date): string {
+  return date.toISOString().slice(0, 19).replace('T', ' ');
+}

@@ -3,11 +3,16 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { InvalidArgument, maskSecrets } from '@pgml-ts/core';
+import { InvalidArgument } from '@pgml-ts/core';
 import { PostgresML } from '../client.js';
+import { describeUrlText } from '../drivers/connection-url.js';
 import type { Command, GlobalOptions } from './command.js';
+import { algorithmsCommand } from './commands/algorithms.js';
 import { benchCommand } from './commands/bench.js';
+import { decomposeCommand } from './commands/decompose.js';
+import { deleteCommand } from './commands/delete.js';
 import { deployCommand } from './commands/deploy.js';
+import { deploymentsCommand } from './commands/deployments.js';
 import { explainCommand } from './commands/explain.js';
 import { loadDatasetCommand } from './commands/load-dataset.js';
 import { migrateCommand } from './commands/migrate.js';
@@ -15,7 +20,9 @@ import { modelsCommand } from './commands/models.js';
 import { predictCommand } from './commands/predict.js';
 import { projectsCommand } from './commands/projects.js';
 import { runtimesCommand } from './commands/runtimes.js';
+import { snapshotCommand } from './commands/snapshot.js';
 import { trainCommand } from './commands/train.js';
+import { exportCommand, importCommand } from './commands/transfer.js';
 import { vectorCommand } from './commands/vector.js';
 import { integerFlag } from './flags.js';
 import { Output, type Streams } from './output.js';
@@ -24,11 +31,18 @@ const COMMANDS: readonly Command[] = [
   loadDatasetCommand,
   trainCommand,
   predictCommand,
+  decomposeCommand,
+  snapshotCommand,
   deployCommand,
+  deploymentsCommand,
   modelsCommand,
   explainCommand,
   projectsCommand,
+  deleteCommand,
+  exportCommand,
+  importCommand,
   runtimesCommand,
+  algorithmsCommand,
   migrateCommand,
   vectorCommand,
   benchCommand,
@@ -121,10 +135,11 @@ export async function main(argv: string[], streams?: Streams): Promise<number> {
       output.text(version(), 'version');
       return 0;
     }
-    if (values.help || !command) {
+    if (values.help) {
       output.text(command ? `${command.help}\n\n${GLOBAL_HELP}` : mainHelp(), 'help');
       return 0;
     }
+    if (!command) return output.usageError('no command given', mainHelp());
     const global: GlobalOptions = {
       databaseUrl: (values['database-url'] as string | undefined) || process.env.DATABASE_URL || undefined,
       lockTimeout: integerFlag(values, 'lock-timeout', 0),
@@ -138,7 +153,7 @@ export async function main(argv: string[], streams?: Streams): Promise<number> {
       global,
       output,
       connect: async () => {
-        output.progress(global.databaseUrl ? `connecting to ${maskSecrets(global.databaseUrl)}…` : 'opening the embedded database…');
+        output.progress(global.databaseUrl ? `connecting to ${describeUrlText(global.databaseUrl)}…` : 'opening the embedded database…');
         pgml ??= await PostgresML.connect(global.databaseUrl ? { url: global.databaseUrl } : { lockTimeout: global.lockTimeout });
         return pgml;
       },

@@ -3,7 +3,8 @@
  * only on a TTY and never with --quiet: one status line that each step rewrites and the result erases. Every
  * message passes through `maskSecrets`.
  */
-import { PgmlError, maskSecrets } from '@pgml-ts/core';
+import { InvalidArgument, PgmlError, maskSecrets } from '@pgml-ts/core';
+import { CLI_VOCABULARY } from './flags.js';
 
 export interface OutputOptions {
   json: boolean;
@@ -78,12 +79,20 @@ export class Output {
     this.#clearStatus();
     const user = error instanceof PgmlError;
     const code = user ? error.code : 'INTERNAL';
-    const message = maskSecrets(error instanceof Error ? error.message : String(error));
+    // Errors about options speak in flags here (`--test-size`, not `testSize`).
+    const message = maskSecrets(user ? error.describe(CLI_VOCABULARY) : error instanceof Error ? error.message : String(error));
     if (this.options.json) this.streams.stdout.write(`${JSON.stringify({ error: { code, message } })}\n`);
     this.streams.stderr.write(user ? `pgml: ${message}\n` : `pgml: internal error: ${message}\n`);
     if (!user && process.env.PGML_DEBUG && error instanceof Error && error.stack) {
       this.streams.stderr.write(`${maskSecrets(error.stack)}\n`);
     }
     return user ? EXIT_USER_ERROR : EXIT_INTERNAL;
+  }
+
+  /** A command line that cannot run (no command): the error, then the usage on stderr; exit 1. */
+  usageError(message: string, usage: string): number {
+    const code = this.error(new InvalidArgument(message));
+    this.streams.stderr.write(`\n${usage}\n`);
+    return code;
   }
 }

@@ -8,9 +8,10 @@
  * which carries the exact binary values, so these text parsers are left as they are.
  */
 import type { CopySink, Db, QueryResult } from '@pgml-ts/core';
-import { InvalidArgument, maskSecrets, PgmlError } from '@pgml-ts/core';
+import { ConnectionFailed, maskSecrets, PgmlError } from '@pgml-ts/core';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { describeServer, parseConnectionUrl } from './connection-url.js';
 import { toDatabaseError } from './errors.js';
 import { CopyWireQuery } from './pg-copy-wire.js';
 
@@ -33,15 +34,31 @@ export interface PgDbOptions {
 /** Creates a `Db` over a new pool for `url`, or over a pool you own (then `close()` leaves it open). */
 export function createPgDb(urlOrPool: string | pg.Pool, options: PgDbOptions = {}): Db {
   if (typeof urlOrPool === 'string') {
-    if (!/^postgres(ql)?:\/\//i.test(urlOrPool)) {
-      throw new InvalidArgument(`not a PostgreSQL connection URL: ${maskSecrets(urlOrPool)}`);
-    }
+    const server = describeServer(parseConnectionUrl(urlOrPool));
     const pool = new pg.Pool({ connectionString: urlOrPool, max: options.max ?? 10 });
     // An idle client that loses its connection emits on the pool; without a listener that would crash the process.
     pool.on('error', () => {});
-    return new PgDb(pool, pool, true, maskSecrets(urlOrPool));
+    return new PgDb(pool, pool, true, server);
   }
   return new PgDb(urlOrPool, urlOrPool, false, 'the PostgreSQL pool');
+}
+
+/**
+ * `createPgDb` that also logs in once, so an unreachable server, a wrong password or a missing database fails here
+ * as `CONNECTION_FAILED` rather than later as the first query's error.
+ */
+export async function connectPgDb(url: string, options: PgDbOptions = {}): Promise<Db> {
+  const server = describeServer(parseConnectionUrl(url));
+  const db = createPgDb(url, options);
+  try {
+    await db.query('SELECT 1');
+    return db;
+  } catch (error) {
+    await db.close().catch(() => {});
+    const details = error instanceof PgmlError ? error.details : {};
+    const reason = error instanceof Error ? error.message.replace(/^query failed( \([^)]*\))?: /, '') : String(error);
+    throw new ConnectionFailed(`could not connect to ${server}: ${maskSecrets(reason)}`, { ...details, server }, { cause: error });
+  }
 }
 
 class PgDb implements Db {

@@ -1,11 +1,12 @@
 /**
- * `pgml migrate`: moves a PostgresML 1.0 database (DESIGN §8) to the 2.x-compatible schema without retraining.
+ * `pgml migrate`: moves a PostgresML 1.0 database (DESIGN §8), or with `--from-v2` a PostgresML 2.x one, to our
+ * 2.x-compatible schema without retraining.
  *
  * This lives in @pgml-ts/sdk rather than python-compat: it needs the pg driver (two databases), the native runtime
  * (--convert-native) and the python runtime together, and only the sdk depends on all three.
  *
- * In place (no `to`, or `to` = `from`): the 1.0 schema is renamed `pgml` → `pgml_v1` and the 2.x schema created in
- * one transaction, as PostgresML's own 1.0 → 2.0 script does (it names the copy `pgml_tmp`; that name is read too).
+ * In place (no `to`, or `to` = `from`): the source schema is renamed `pgml` → `pgml_v1` (2.x: `pgml_v2`) and ours
+ * created in one transaction, as PostgresML's own 1.0 → 2.0 script does (it names the copy `pgml_tmp`; read too).
  * Into another database: the source is only read. Each project then migrates in its own transaction; re-running
  * finds what an earlier run copied (same ids) and only converts or verifies it.
  */
@@ -21,50 +22,79 @@ import {
 import { PythonRuntime, PythonWorker } from '@pgml-ts/python-compat';
 import { createPgDb } from '../drivers/pg.js';
 import { runtimeRegistry } from '../runtimes/registry.js';
+import { withNativeErrors } from '../native-errors.js';
 import { loadNative } from '../vector.js';
 import { convertModels, loadSnapshot, prepareModel, type PrepareContext, type PreparedModel, type SnapshotSource } from './prepare.js';
 import { masked, summarize, type MigrationReport, type ModelReport, type ProjectReport } from './report.js';
 import { deployedAfter, existingModel } from './target.js';
-import { describeSchema, readCatalog, type V1Catalog, type V1Layout, type V1Project } from './v1-source.js';
+import { describeSchema, readCatalog, type V1Catalog, type V1Model, type V1Project, type V1Snapshot } from './v1-source.js';
+import { loadV2Snapshot, prepareV2Model, type V2PrepareContext } from './v2-prepare.js';
+import { readV2Catalog, type V2Model } from './v2-source.js';
 import { writeProject, type WriteContext } from './write.js';
 
 export const RENAMED_V1_SCHEMA = 'pgml_v1';
+export const RENAMED_V2_SCHEMA = 'pgml_v2';
 /** Where a 1.0 schema may be: not migrated yet, renamed by us, or renamed by PostgresML's script. */
 const V1_SCHEMAS = ['pgml', RENAMED_V1_SCHEMA, 'pgml_tmp'];
+const V2_SCHEMAS = ['pgml', RENAMED_V2_SCHEMA];
 const TASKS: readonly Task[] = ['regression', 'classification', 'clustering', 'decomposition'];
 
 export const PICKLE_OPT_IN =
-  'PostgresML 1.0 models are Python pickles, and unpickling can execute arbitrary code. pgml migrate loads them ' +
-  'through an allow-list unpickler (scikit-learn, NumPy, SciPy and XGBoost classes only; anything else is refused ' +
-  'and never runs), but you must opt in: pass --allow-pickle if you trust the models in this database.';
+  'PostgresML models of the python runtime (all of 1.0) are Python pickles, and unpickling can execute arbitrary ' +
+  'code. pgml migrate loads them through an allow-list unpickler (scikit-learn, NumPy, SciPy and XGBoost classes ' +
+  'only; anything else is refused and never runs), but you must opt in: pass --allow-pickle if you trust the ' +
+  'models in this database.';
+
+/** What differs between migrating a 1.0 and a 2.x database: where the source is, how it is read and prepared. */
+interface Source {
+  version: 1 | 2;
+  schema: string;
+  layoutName: MigrationReport['source']['layout'];
+  featureOrder: 'table' | 'sorted';
+  catalog: V1Catalog;
+  loadSnapshot(snapshot: V1Snapshot): Promise<SnapshotSource>;
+  prepare(model: PreparedModel, snapshot: SnapshotSource | undefined): Promise<void>;
+  /** The runtime that will serve the model if it migrates. */
+  runtimeAfter(model: V1Model): 'python' | 'native';
+}
 
 export interface MigrateOptions {
-  /** The 1.0 database (postgres:// URL). */
+  /** The source database (postgres:// URL): PostgresML 1.0's, or 2.x's for `migrateV2`. */
   from: string;
   /** The 2.x database; omitted or equal to `from` migrates in place. */
   to?: string;
-  /** The 1.0 schema; default the first 1.0 schema among pgml, pgml_v1, pgml_tmp. */
+  /** The source schema; default the first 1.0 schema among pgml, pgml_v1, pgml_tmp (2.x: pgml, pgml_v2). */
   fromSchema?: string;
   dryRun?: boolean;
   verify?: boolean;
   convertNative?: boolean;
   /** Required: see PICKLE_OPT_IN. */
   allowPickle: boolean;
-  /** Default: the layout's (final: table order; early: sorted by name). */
+  /** 1.0 only. Default: the layout's (final: table order; early: sorted by name). */
   featureOrder?: 'table' | 'sorted';
   /** Snapshot rows compared per model by --verify / --convert-native (default 100 000). */
   verifyRows?: number;
   onProgress?: (message: string) => void;
 }
 
-export async function migrateV1(options: MigrateOptions): Promise<MigrationReport> {
+export function migrateV1(options: MigrateOptions): Promise<MigrationReport> {
+  return migrateFrom(1, options);
+}
+
+/** `pgml migrate --from-v2`: a PostgresML 2.x database (the pgml extension's schema) into ours. */
+export function migrateV2(options: MigrateOptions): Promise<MigrationReport> {
+  if (options.featureOrder !== undefined) throw new InvalidArgument('--feature-order is for 1.0 databases: 2.x stored its feature order');
+  return migrateFrom(2, options);
+}
+
+async function migrateFrom(version: 1 | 2, options: MigrateOptions): Promise<MigrationReport> {
   if (!options.allowPickle) throw new InvalidArgument(PICKLE_OPT_IN);
   const inPlace = options.to === undefined || options.to === options.from;
   const source = createPgDb(options.from, { max: 4 });
   const target = inPlace ? source : createPgDb(options.to!, { max: 4 });
   const python = new PythonRuntime({ worker: new PythonWorker() });
   try {
-    return await run(options, source, target, inPlace, python);
+    return await run(version, options, source, target, inPlace, python);
   } finally {
     await python.close().catch(() => undefined);
     await source.close();
@@ -72,65 +102,119 @@ export async function migrateV1(options: MigrateOptions): Promise<MigrationRepor
   }
 }
 
-async function locateSource(db: Db, fromSchema: string | undefined, url: string): Promise<{ schema: string; layout: V1Layout }> {
-  for (const schema of fromSchema ? [fromSchema] : V1_SCHEMAS) {
+async function locateSource(version: 1 | 2, db: Db, fromSchema: string | undefined, url: string) {
+  const candidates = fromSchema ? [fromSchema] : version === 1 ? V1_SCHEMAS : V2_SCHEMAS;
+  for (const schema of candidates) {
     const found = await describeSchema(db, schema);
-    if (found.kind === 'v1') return { schema, layout: found.layout };
+    if (version === 1 && found.kind === 'v1') return { schema, layout: found.layout };
+    if (version === 2 && found.kind === 'postgresml2') return { schema, layout: undefined };
   }
+  const hint = version === 1 && (await describeSchema(db, 'pgml')).kind === 'postgresml2' ? ': it holds a PostgresML 2.x schema, use --from-v2' : '';
   throw new InvalidArgument(
-    `no PostgresML 1.0 schema (${fromSchema ?? V1_SCHEMAS.join(', ')}) with projects, models and deployments in ${maskSecrets(url)}`,
+    `no PostgresML ${version === 1 ? '1.0' : '2.x'} schema (${candidates.join(', ')}) with projects, models and deployments in ${maskSecrets(url)}${hint}`,
   );
 }
 
-/** In place: `pgml` → `pgml_v1` and the 2.x schema, atomically. */
-async function renameV1Schema(db: Db): Promise<void> {
+/** In place: `pgml` → `pgml_v1` / `pgml_v2` and our schema, atomically. */
+async function renameSourceSchema(db: Db, renamed: string): Promise<void> {
   await db.transaction(async (tx) => {
-    const taken = await tx.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [RENAMED_V1_SCHEMA]);
+    const taken = await tx.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [renamed]);
     if (taken.rows.length > 0) {
-      throw new InvalidArgument(`cannot rename the 1.0 schema pgml to ${RENAMED_V1_SCHEMA}: that schema already exists`);
+      throw new InvalidArgument(`cannot rename the source schema pgml to ${renamed}: that schema already exists`);
     }
-    await tx.query(`ALTER SCHEMA pgml RENAME TO ${RENAMED_V1_SCHEMA}`);
+    await tx.query(`ALTER SCHEMA pgml RENAME TO ${renamed}`);
     await ensureSchema(tx);
   });
 }
 
-async function run(options: MigrateOptions, source: Db, target: Db, inPlace: boolean, python: PythonRuntime): Promise<MigrationReport> {
+async function run(version: 1 | 2, options: MigrateOptions, source: Db, target: Db, inPlace: boolean, python: PythonRuntime): Promise<MigrationReport> {
   const progress = options.onProgress ?? (() => undefined);
-  const located = await locateSource(source, options.fromSchema, options.from);
+  const located = await locateSource(version, source, options.fromSchema, options.from);
   let renamedSchema: string | null = null;
   const targetKind = await describeSchema(target, 'pgml');
   if (!inPlace && targetKind.kind !== 'absent' && targetKind.kind !== 'v2') {
     throw new InvalidArgument(
-      `the target's pgml schema is ${targetKind.kind === 'v1' ? 'a PostgresML 1.0 schema: omit --to to migrate it in place' : 'not a pgml-ts / PostgresML 2.x schema'}`,
+      `the target's pgml schema is ${
+        targetKind.kind === 'v1'
+          ? 'a PostgresML 1.0 schema: omit --to to migrate it in place'
+          : targetKind.kind === 'postgresml2'
+            ? "PostgresML 2.x's: migrate it first (pgml migrate --from-v2 --from that database)"
+            : 'not a pgml-ts schema'
+      }`,
     );
   }
   if (!options.dryRun) {
     if (inPlace && located.schema === 'pgml') {
-      progress(`renaming the 1.0 schema pgml to ${RENAMED_V1_SCHEMA}…`);
-      await renameV1Schema(target);
-      located.schema = renamedSchema = RENAMED_V1_SCHEMA;
+      const renamed = version === 1 ? RENAMED_V1_SCHEMA : RENAMED_V2_SCHEMA;
+      progress(`renaming the source schema pgml to ${renamed}…`);
+      await renameSourceSchema(target, renamed);
+      located.schema = renamedSchema = renamed;
     } else {
       await ensureSchema(target);
     }
   }
   const targetReady = !options.dryRun || (await describeSchema(target, 'pgml')).kind === 'v2';
-  const featureOrder = options.featureOrder ?? located.layout.featureOrder;
-  const catalog = await readCatalog(source, located.schema, located.layout);
-  // The native addon (its runtime, and the data path predictions go through) is needed only to verify or convert.
-  const native = options.convertNative || options.verify ? await loadNative().catch((error: Error) => error) : new Error('not loaded: no --verify or --convert-native');
+  // The native addon: to verify or convert, and to serve 2.x's rust-runtime models at all.
+  const needNative = options.convertNative || options.verify || version === 2;
+  const native = needNative ? await loadNative().catch((error: Error) => error) : new Error('not loaded: no --verify or --convert-native');
   if (options.convertNative && native instanceof Error) throw native;
   const registry = runtimeRegistry(native, python);
   const nativeRuntime = registry.get('native');
-  const prepare: PrepareContext = {
+  const base: PrepareContext = {
     source,
     schema: located.schema,
-    layout: located.layout,
-    featureOrder,
     python,
+    featureOrder: 'table',
     ...(options.convertNative && nativeRuntime ? { native: nativeRuntime } : {}),
     predictions: Boolean(options.verify || options.convertNative),
     verifyRows: options.verifyRows ?? 100_000,
   };
+  let adapter: Source;
+  if (version === 1) {
+    const layout = located.layout!;
+    const prepare: PrepareContext = { ...base, layout, featureOrder: options.featureOrder ?? layout.featureOrder };
+    adapter = {
+      version,
+      schema: located.schema,
+      layoutName: layout.name,
+      featureOrder: prepare.featureOrder,
+      catalog: await readCatalog(source, located.schema, layout),
+      loadSnapshot: (snapshot) => loadSnapshot(prepare, snapshot),
+      prepare: (model, snapshot) => prepareModel(prepare, model, snapshot),
+      runtimeAfter: () => 'python',
+    };
+    return finish(options, adapter, prepare, source, target, inPlace, renamedSchema, targetReady, registry, progress);
+  }
+  const prepare: V2PrepareContext = {
+    ...base,
+    ...(nativeRuntime ? { nativeRuntime } : {}),
+    ...(native instanceof Error ? {} : { xgboostToUbjson: withNativeErrors(native.xgboostToUbjson) }),
+  };
+  adapter = {
+    version,
+    schema: located.schema,
+    layoutName: 'postgresml-2',
+    featureOrder: 'table',
+    catalog: await readV2Catalog(source, located.schema),
+    loadSnapshot: (snapshot) => loadV2Snapshot(prepare, snapshot),
+    prepare: (model, snapshot) => prepareV2Model(prepare, model, snapshot),
+    runtimeAfter: (model) => ((model as V2Model).runtime === 'rust' ? 'native' : 'python'),
+  };
+  return finish(options, adapter, prepare, source, target, inPlace, renamedSchema, targetReady, registry, progress);
+}
+
+async function finish(
+  options: MigrateOptions,
+  adapter: Source,
+  prepare: PrepareContext,
+  source: Db,
+  target: Db,
+  inPlace: boolean,
+  renamedSchema: string | null,
+  targetReady: boolean,
+  registry: ReturnType<typeof runtimeRegistry>,
+  progress: (message: string) => void,
+): Promise<MigrationReport> {
   const write: WriteContext = {
     source,
     target,
@@ -138,18 +222,18 @@ async function run(options: MigrateOptions, source: Db, target: Db, inPlace: boo
     verify: Boolean(options.verify),
     registry,
     cache: new ModelCache<LoadedModel>(),
-    catalog,
+    catalog: adapter.catalog,
   };
   const projects: ProjectReport[] = [];
   const models: ModelReport[] = [];
-  for (const project of catalog.projects) {
+  for (const project of adapter.catalog.projects) {
     progress(`project ${project.name}…`);
-    const result = await migrateProject(options, prepare, write, project, targetReady);
+    const result = await migrateProject(options, adapter, prepare, write, project, targetReady);
     projects.push(result.project);
     models.push(...result.models);
   }
   return masked({
-    source: { url: options.from, schema: located.schema, layout: located.layout.name, featureOrder },
+    source: { url: options.from, schema: adapter.schema, layout: adapter.layoutName, featureOrder: adapter.featureOrder },
     target: { url: options.to ?? options.from, inPlace, renamedSchema },
     dryRun: Boolean(options.dryRun),
     verify: Boolean(options.verify),
@@ -162,6 +246,7 @@ async function run(options: MigrateOptions, source: Db, target: Db, inPlace: boo
 
 async function migrateProject(
   options: MigrateOptions,
+  adapter: Source,
   prepare: PrepareContext,
   write: WriteContext,
   project: V1Project,
@@ -177,10 +262,10 @@ async function migrateProject(
     deployedAfter: null,
     notes: [],
   };
-  const prepared = await prepareProject(options, prepare, write, catalog, project, targetReady);
+  const prepared = await prepareProject(options, adapter, prepare, write, catalog, project, targetReady);
   const reports = prepared.models.map((m) => m.report);
   if (!TASKS.includes(project.task as Task)) {
-    report.notes.push(`task ${project.task} (e.g. a Hugging Face model) has no scikit-learn pickle to migrate`);
+    report.notes.push(`task ${project.task} (e.g. a Hugging Face model) has no scikit-learn or native model to migrate`);
   } else if (!options.dryRun) {
     const before = reports.map((r) => structuredClone(r));
     try {
@@ -208,6 +293,7 @@ async function migrateProject(
 
 async function prepareProject(
   options: MigrateOptions,
+  adapter: Source,
   prepare: PrepareContext,
   write: WriteContext,
   catalog: V1Catalog,
@@ -220,7 +306,15 @@ async function prepareProject(
     const model: PreparedModel = {
       v1,
       task: project.task as Task,
-      report: { modelId: v1.id, project: project.name, algorithm: v1.algorithm_name, status: 'would_migrate', runtimeAfter: 'python', maxDiff: null, rowsCompared: 0 },
+      report: {
+        modelId: v1.id,
+        project: project.name,
+        algorithm: v1.algorithm_name,
+        status: 'would_migrate',
+        runtimeAfter: adapter.runtimeAfter(v1),
+        maxDiff: null,
+        rowsCompared: 0,
+      },
     };
     models.push(model);
     if (!TASKS.includes(model.task)) {
@@ -240,8 +334,8 @@ async function prepareProject(
     const snapshotId = Number(v1.snapshot_id);
     let snapshot = snapshots.get(snapshotId);
     const v1Snapshot = catalog.snapshots.get(snapshotId);
-    if (!snapshot && v1Snapshot) snapshots.set(snapshotId, (snapshot = await loadSnapshot(prepare, v1Snapshot)));
-    await prepareModel(prepare, model, snapshot);
+    if (!snapshot && v1Snapshot) snapshots.set(snapshotId, (snapshot = await adapter.loadSnapshot(v1Snapshot)));
+    await adapter.prepare(model, snapshot);
     if (model.report.status !== 'would_migrate' && model.report.status !== 'already_migrated') model.report.runtimeAfter = null;
   }
   if (prepare.native) {

@@ -14,6 +14,7 @@ import {
   type FeatureLayout,
   type FittedModel,
   type Label,
+  type Matrix,
   type RelationInfo,
   type SnapshotColumn,
   type StoredModelMeta,
@@ -21,7 +22,7 @@ import {
   type Runtime,
 } from '@pgml-ts/core';
 import type { PythonModelHandle, PythonRuntime } from '@pgml-ts/python-compat';
-import { compareAll, type Comparison } from './compare.js';
+import { compareAll, type Comparison, type Tolerance } from './compare.js';
 import { readFeatureRows, snapshotColumns, v1FeatureLayout, type FeatureRows } from './feature-layout.js';
 import { readFittedAttributes } from './fitted-attributes.js';
 import { convertToNative, converterFor } from './native-converters.js';
@@ -31,7 +32,8 @@ import { readModelBytes, type V1Layout, type V1Model, type V1ModelBytes, type V1
 export interface PrepareContext {
   source: Db;
   schema: string;
-  layout: V1Layout;
+  /** The 1.0 layout (1.0 sources only). */
+  layout?: V1Layout;
   featureOrder: 'table' | 'sorted';
   python: PythonRuntime;
   /** Present with --convert-native. */
@@ -48,6 +50,13 @@ export interface SnapshotSource {
   fromSnapshotTable: boolean;
   columns?: SnapshotColumn[];
   layout?: FeatureLayout;
+  /**
+   * What the source's estimators were fed for raw snapshot rows: 1.0 fed them as they were (absent); 2.x applied
+   * its preprocessing in float32 (v2-features.ts).
+   */
+  modelInput?: (raw: Matrix) => Matrix;
+  /** 2.x's `preprocess` for the snapshot's columns, stored with the migrated snapshot. */
+  preprocess?: Record<string, unknown>;
   /** Why models of this snapshot cannot be migrated. */
   error?: Error;
   rows?: FeatureRows;
@@ -58,10 +67,13 @@ export interface Predictions {
   proba?: Float64Array;
 }
 
+/** Where a migrated model came from: a 1.0 pickle, or a 2.x model of either runtime. */
+export type MigratedOrigin =
+  | { v1: { modelId: number; layout: 'early' | 'final'; featureOrder: 'table' | 'sorted'; estimator: string; classes?: Label[] } }
+  | { v2: { modelId: number; runtime: 'python' | 'rust'; estimator: string; classes?: Label[] } };
+
 /** What the model file's header meta carries: core's layout plus where the model came from. */
-export type MigratedMeta = StoredModelMeta & {
-  v1: { modelId: number; layout: 'early' | 'final'; featureOrder: 'table' | 'sorted'; estimator: string; classes?: Label[] };
-};
+export type MigratedMeta = StoredModelMeta & MigratedOrigin;
 
 export interface PreparedModel {
   v1: V1Model;
@@ -75,9 +87,16 @@ export interface PreparedModel {
   /** Set when the model converted and its predictions matched. */
   native?: { payload: Uint8Array; meta: MigratedMeta };
   handle?: PythonModelHandle;
+  /** What `pgml.models.runtime` records once migrated when it is not the serving runtime's name (2.x's `rust`). */
+  storedRuntime?: 'rust';
+  /** How close predictions must be to the source model's (compare.ts); default EXACT. */
+  tolerance?: Tolerance;
 }
 
-export async function loadSnapshot(ctx: PrepareContext, v1: V1Snapshot): Promise<SnapshotSource> {
+/** How a source version lays out a snapshot's features; 1.0's by default (identity, in 1.0's order). */
+export type LayoutOf = (columns: SnapshotColumn[], source: SnapshotSource) => void;
+
+export async function loadSnapshot(ctx: PrepareContext, v1: V1Snapshot, layoutOf?: LayoutOf): Promise<SnapshotSource> {
   const source: SnapshotSource = { v1, fromSnapshotTable: true };
   try {
     const table = `${quoteIdent(ctx.schema)}.${quoteIdent(snapshotTableName(Number(v1.id)))}`;
@@ -86,75 +105,100 @@ export async function loadSnapshot(ctx: PrepareContext, v1: V1Snapshot): Promise
       return resolveRelation(ctx.source, v1.relation_name);
     });
     source.columns = await snapshotColumns(ctx.source, source.relation, v1.y_column_name ?? []);
-    source.layout = v1FeatureLayout(source.columns, ctx.featureOrder);
+    if (layoutOf) layoutOf(source.columns, source);
+    else source.layout = v1FeatureLayout(source.columns, ctx.featureOrder);
   } catch (error) {
     source.error = error instanceof Error ? error : new Error(String(error));
   }
   return source;
 }
 
-async function rowsOf(ctx: PrepareContext, snapshot: SnapshotSource): Promise<FeatureRows> {
+/** The snapshot rows the comparisons run on (read once per snapshot). */
+export async function rowsOf(ctx: PrepareContext, snapshot: SnapshotSource): Promise<FeatureRows> {
   snapshot.rows ??= await readFeatureRows(ctx.source, snapshot.relation!, snapshot.layout!, ctx.verifyRows);
   return snapshot.rows;
 }
 
-/** Loads and checks one model; on failure the report says why and the model is left out. */
+/** The rows as the source's estimator saw them (see `SnapshotSource.modelInput`). */
+export function modelInputOf(snapshot: SnapshotSource, rows: FeatureRows): Matrix {
+  return snapshot.modelInput ? snapshot.modelInput(rows.matrix) : rows.matrix;
+}
+
+/** Loads and checks one 1.0 model; on failure the report says why and the model is left out. */
 export async function prepareModel(ctx: PrepareContext, model: PreparedModel, snapshot: SnapshotSource | undefined): Promise<void> {
   try {
     if (!snapshot) throw new PgmlError('DATA_ERROR', `snapshot ${model.v1.snapshot_id} does not exist`);
     if (snapshot.error) throw snapshot.error;
     model.snapshot = snapshot;
-    model.bytes = await readModelBytes(ctx.source, ctx.schema, ctx.layout, model.v1.id);
-    const layout = snapshot.layout!;
-    const numFeatures = layout.preprocessor.numFeatures;
-    const yColumns = snapshot.v1.y_column_name ?? [];
-    const numOutputs = model.task === 'regression' ? Math.max(1, yColumns.length) : 1;
-    const fitted = await ctx.python.deserialize(model.bytes.pickle, { task: model.task, algorithm: model.v1.algorithm_name, numFeatures, numOutputs });
-    const handle = fitted.handle as PythonModelHandle;
-    model.handle = handle;
-    model.report.estimator = handle.className;
-    const classes = model.task === 'classification' ? handle.classes : undefined;
-    if (classes?.some((c) => typeof c === 'string')) {
-      throw new PgmlError('INVALID_ARGUMENT', 'text class labels: 1.0 returned predictions as DOUBLE PRECISION, so this model never served');
-    }
-    // The python runtime returns what the pickle predicts: for 1.0 classifiers the raw labels. When those are the
-    // class indices 0..k-1 the labels can be stored as well (and predictProba knows its columns); otherwise predict
-    // returns the stored label values as they are, as 1.0's pgml.predict did.
-    const indexLabels = classes !== undefined && classes.every((c, i) => Number(c) === i);
-    model.meta = {
-      numFeatures,
-      numOutputs,
-      ...(indexLabels ? { labels: [...classes], numClasses: classes.length } : {}),
-      yColumnNames: yColumns,
-      snapshotId: Number(snapshot.v1.id),
-      features: layout,
+    const layout = ctx.layout!;
+    model.bytes = await readModelBytes(ctx.source, ctx.schema, layout, model.v1.id);
+    await preparePickle(ctx, model, snapshot, (estimator, classes) => ({
       v1: {
         modelId: model.v1.id,
-        layout: ctx.layout.name,
+        layout: layout.name,
         featureOrder: ctx.featureOrder,
-        estimator: handle.className,
+        estimator,
         ...(classes ? { classes: [...classes] } : {}),
       },
-    };
-    if (ctx.predictions) {
-      const rows = await rowsOf(ctx, snapshot);
-      if (rows.matrix.rows > 0) model.original = await originalPredictions(ctx.python, fitted, handle, rows);
-    }
-    await ctx.python.release(fitted);
+    }));
   } catch (error) {
     Object.assign(model.report, classify(error));
   }
 }
 
-async function originalPredictions(python: PythonRuntime, fitted: FittedModel, handle: PythonModelHandle, rows: FeatureRows): Promise<Predictions> {
-  const predictions = await python.predict(fitted, rows.matrix);
-  const proba = fitted.task === 'classification' && handle.hasProba ? await python.predictProba(fitted, rows.matrix) : undefined;
+/**
+ * A pickled scikit-learn / XGBoost estimator (`model.bytes.pickle`, 1.0's or 2.x's python runtime's) loaded through
+ * the worker's allow-list unpickler, its meta built, and with --verify/--convert-native its own predictions on the
+ * snapshot rows. Throws; the caller classifies.
+ */
+export async function preparePickle(
+  ctx: PrepareContext,
+  model: PreparedModel,
+  snapshot: SnapshotSource,
+  origin: (estimator: string, classes: readonly Label[] | undefined) => MigratedOrigin,
+): Promise<void> {
+  const layout = snapshot.layout!;
+  const numFeatures = layout.preprocessor.numFeatures;
+  const yColumns = snapshot.v1.y_column_name ?? [];
+  const numOutputs = model.task === 'regression' ? Math.max(1, yColumns.length) : 1;
+  const fitted = await ctx.python.deserialize(model.bytes!.pickle, { task: model.task, algorithm: model.v1.algorithm_name, numFeatures, numOutputs });
+  const handle = fitted.handle as PythonModelHandle;
+  model.handle = handle;
+  model.report.estimator = handle.className;
+  const classes = model.task === 'classification' ? handle.classes : undefined;
+  if (classes?.some((c) => typeof c === 'string')) {
+    throw new PgmlError('INVALID_ARGUMENT', 'text class labels: PostgresML returned predictions as numbers, so this model never served');
+  }
+  // The python runtime returns what the pickle predicts: for 1.0/2.x classifiers the raw labels. When those are the
+  // class indices 0..k-1 the labels can be stored as well (and predictProba knows its columns); otherwise predict
+  // returns the stored label values as they are, as 1.0's pgml.predict did.
+  const indexLabels = classes !== undefined && classes.every((c, i) => Number(c) === i);
+  model.meta = {
+    numFeatures,
+    numOutputs,
+    ...(indexLabels ? { labels: [...classes], numClasses: classes.length } : {}),
+    yColumnNames: yColumns,
+    snapshotId: Number(snapshot.v1.id),
+    features: layout,
+    ...origin(handle.className, classes),
+  };
+  if (ctx.predictions) {
+    const rows = await rowsOf(ctx, snapshot);
+    if (rows.matrix.rows > 0) model.original = await originalPredictions(ctx.python, fitted, handle, modelInputOf(snapshot, rows));
+  }
+  await ctx.python.release(fitted);
+}
+
+async function originalPredictions(python: PythonRuntime, fitted: FittedModel, handle: PythonModelHandle, x: Matrix): Promise<Predictions> {
+  const predictions = await python.predict(fitted, x);
+  const proba = fitted.task === 'classification' && handle.hasProba ? await python.predictProba(fitted, x) : undefined;
   return { predictions, ...(proba ? { proba } : {}) };
 }
 
 export function classify(error: unknown): Pick<ModelReport, 'status' | 'message'> {
   const message = maskSecrets(error instanceof Error ? error.message : String(error));
   if (!(error instanceof PgmlError)) return { status: 'failed', message };
+  if (error.details.mismatch) return { status: 'mismatch', message };
   if (error.code === 'CORRUPT_MODEL' && error.details.refused) {
     return { status: 'refused', message: `refused global ${String(error.details.refused)} (never executed)` };
   }
@@ -215,10 +259,11 @@ async function compareNative(ctx: PrepareContext, native: Runtime, m: PreparedMo
     numOutputs: meta.numOutputs,
     ...(meta.numClasses ? { numClasses: meta.numClasses } : {}),
   });
-  let predictions = await native.predict(model, rows.matrix);
+  const x = modelInputOf(m.snapshot!, rows);
+  let predictions = await native.predict(model, x);
   if (meta.labels) predictions = Float64Array.from(predictions, (i) => Number(meta.labels![i]));
-  const proba = m.original.proba ? await native.predictProba!(model, rows.matrix) : undefined;
-  return compareAll([[predictions, m.original.predictions], proba && [proba, m.original.proba!]]);
+  const proba = m.original.proba ? await native.predictProba!(model, x) : undefined;
+  return compareAll([[predictions, m.original.predictions], proba && [proba, m.original.proba!]], m.tolerance);
 }
 
 function shortName(className: string): string {

@@ -5,8 +5,9 @@ import { maskSecrets, type RuntimeName } from '@pgml-ts/core';
  * - migrated: copied now (python, or native when converted); already_migrated: found from an earlier run;
  *   would_migrate: --dry-run, it loads and would be copied.
  * - refused: the pickle names a global outside the allow-list (never executed); corrupt: unreadable bytes;
- *   unsupported: a model 2.x cannot serve (text labels, transformers, missing snapshot data);
- *   mismatch: --verify found different predictions through the SDK (not copied); failed: anything else.
+ *   unsupported: a model that cannot be served here (text labels, transformers, missing snapshot data, 2.x's
+ *   lightgbm / catboost / linfa SVM); mismatch: --verify (or a 2.x linfa model's conversion) found different
+ *   predictions (not copied); failed: anything else.
  */
 export type ModelStatus =
   | 'migrated'
@@ -27,11 +28,11 @@ export interface ModelReport {
   status: ModelStatus;
   /** The runtime that serves the model after migration; null when it was not migrated. */
   runtimeAfter: RuntimeName | null;
-  /** Max absolute difference of predictions (and probabilities) against the 1.0 pickle's; null when not compared. */
+  /** Max absolute difference of predictions (and probabilities) against the source model's; null when not compared. */
   maxDiff: number | null;
   /** Snapshot rows the comparison ran on. */
   rowsCompared: number;
-  /** The pickled estimator class, when it loaded. */
+  /** The estimator class (a pickle's, or 2.x's rust model), when it loaded. */
   estimator?: string;
   conversion?: { status: ConversionStatus; reason?: string; maxDiff?: number };
   message?: string;
@@ -49,7 +50,8 @@ export interface ProjectReport {
 }
 
 export interface MigrationReport {
-  source: { url: string; schema: string; layout: 'early' | 'final'; featureOrder: 'table' | 'sorted' };
+  /** `layout`: 1.0's early or final layout, or `postgresml-2` (the 2.x extension's schema). */
+  source: { url: string; schema: string; layout: 'early' | 'final' | 'postgresml-2'; featureOrder: 'table' | 'sorted' };
   target: { url: string; inPlace: boolean; renamedSchema: string | null };
   dryRun: boolean;
   verify: boolean;
@@ -90,9 +92,12 @@ export function toMarkdown(report: MigrationReport): string {
   const lines = [
     `## ${header}`,
     '',
-    `From ${report.source.url} (schema ${report.source.schema}, PostgresML 1.0 ${report.source.layout} layout, ` +
-      `features in ${report.source.featureOrder === 'sorted' ? 'name' : 'table'} order) to ${report.target.inPlace ? 'the same database' : report.target.url}` +
-      (report.target.renamedSchema ? ` (1.0 schema renamed to ${report.target.renamedSchema})` : '') +
+    `From ${report.source.url} (schema ${report.source.schema}, ` +
+      (report.source.layout === 'postgresml-2'
+        ? 'PostgresML 2.x'
+        : `PostgresML 1.0 ${report.source.layout} layout, features in ${report.source.featureOrder === 'sorted' ? 'name' : 'table'} order`) +
+      `) to ${report.target.inPlace ? 'the same database' : report.target.url}` +
+      (report.target.renamedSchema ? ` (source schema renamed to ${report.target.renamedSchema})` : '') +
       '.',
     '',
     '| model id | project | algorithm | status | runtime after | max diff | note |',

@@ -4,7 +4,7 @@
  * second run adds nothing: a row with the same id and the same identity is "already migrated", a row with the same id
  * and another identity is a conflict (the project is not migrated).
  */
-import { InvalidArgument, type Db, type DeployStrategy, type SnapshotColumn } from '@pgml-ts/core';
+import { InvalidArgument, RECORDED_STRATEGIES, type Db, type RecordedStrategy, type SnapshotColumn, type StoredRuntimeName } from '@pgml-ts/core';
 import type { V1Deployment, V1File, V1Model, V1Project, V1Snapshot } from './v1-source.js';
 
 const TABLES = ['projects', 'snapshots', 'models', 'deployments', 'files'] as const;
@@ -46,12 +46,21 @@ export async function snapshotExists(tx: Db, snapshot: V1Snapshot): Promise<bool
 }
 
 /** 2.x knows random, last and stratified; 1.0's `first` has no equivalent and becomes `last`. */
-export function testSampling(value: string): 'random' | 'last' {
-  return value === 'random' ? 'random' : 'last';
+export function testSampling(value: string): 'random' | 'last' | 'stratified' {
+  return value === 'random' || value === 'stratified' ? value : 'last';
 }
 
-/** `columns`: 2.x snapshot columns when the table could be read, else 1.0's JSON kept as it was. */
-export async function insertSnapshot(tx: Db, snapshot: V1Snapshot, columns: SnapshotColumn[] | undefined, materialized: boolean): Promise<void> {
+/**
+ * `columns`: our snapshot columns when the table could be read (with the source's `preprocess` per column, 2.x's),
+ * else the source's JSON kept as it was.
+ */
+export async function insertSnapshot(
+  tx: Db,
+  snapshot: V1Snapshot,
+  columns: SnapshotColumn[] | undefined,
+  materialized: boolean,
+  preprocess: Record<string, unknown> = {},
+): Promise<void> {
   await tx.query(
     `INSERT INTO pgml.snapshots (id, relation_name, y_column_name, test_size, test_sampling, status, columns, analysis,
                                  created_at, updated_at, materialized)
@@ -63,7 +72,7 @@ export async function insertSnapshot(tx: Db, snapshot: V1Snapshot, columns: Snap
       snapshot.test_size,
       testSampling(snapshot.test_sampling),
       snapshot.status,
-      columns ? JSON.stringify(columns.map((c) => ({ ...c, preprocessor: {} }))) : json(snapshot.columns),
+      columns ? JSON.stringify(columns.map((c) => ({ ...c, preprocessor: preprocess[c.name] ?? {} }))) : json(snapshot.columns),
       json(snapshot.analysis),
       snapshot.created_at ?? null,
       snapshot.updated_at ?? null,
@@ -73,11 +82,12 @@ export async function insertSnapshot(tx: Db, snapshot: V1Snapshot, columns: Snap
 }
 
 export interface ExistingModel {
+  /** The serving runtime (a stored `rust` is native). */
   runtime: 'python' | 'native';
 }
 
 export async function existingModel(tx: Db, model: V1Model): Promise<ExistingModel | undefined> {
-  const found = await tx.query<{ project_id: string; runtime: 'python' | 'native' }>(
+  const found = await tx.query<{ project_id: string; runtime: StoredRuntimeName }>(
     'SELECT project_id, runtime FROM pgml.models WHERE id = $1',
     [model.id],
   );
@@ -86,7 +96,7 @@ export async function existingModel(tx: Db, model: V1Model): Promise<ExistingMod
   if (Number(row.project_id) !== model.project_id) {
     throw new InvalidArgument(`the target's model ${model.id} belongs to project ${row.project_id}, not ${model.project_id}`);
   }
-  return { runtime: row.runtime };
+  return { runtime: row.runtime === 'python' ? 'python' : 'native' };
 }
 
 /** 1.0 misspelled one algorithm; PostgresML's own migration renames it too. */
@@ -94,7 +104,7 @@ function algorithmName(name: string): string {
   return name === 'orthoganl_matching_pursuit' ? 'orthogonal_matching_pursuit' : name;
 }
 
-export async function insertModel(tx: Db, model: V1Model, numFeatures: number, runtime: 'python' | 'native'): Promise<void> {
+export async function insertModel(tx: Db, model: V1Model, numFeatures: number, runtime: StoredRuntimeName): Promise<void> {
   await tx.query(
     `INSERT INTO pgml.models (id, project_id, snapshot_id, num_features, algorithm, runtime, hyperparams, status, metrics,
                               search, search_params, search_args, created_at, updated_at)
@@ -153,9 +163,9 @@ export async function deleteModelFile(tx: Db, modelId: number, path: string): Pr
   await tx.query('DELETE FROM pgml.files WHERE model_id = $1 AND path = $2', [modelId, path]);
 }
 
-/** 1.0 automatic deployments say `new_score`; 2.x has no such strategy, and its own automatic deploys say most_recent. */
-export function deployStrategy(v1: string): DeployStrategy {
-  return v1 === 'best_score' || v1 === 'rollback' || v1 === 'most_recent' ? v1 : 'most_recent';
+/** The strategies PostgresML recorded (1.0's and 2.x's, `new_score` and `specific` included) are kept; others become most_recent. */
+export function deployStrategy(source: string): RecordedStrategy {
+  return (RECORDED_STRATEGIES as readonly string[]).includes(source) ? (source as RecordedStrategy) : 'most_recent';
 }
 
 export async function insertDeploymentIfMissing(tx: Db, deployment: V1Deployment): Promise<boolean> {

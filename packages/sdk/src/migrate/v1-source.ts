@@ -18,7 +18,13 @@ export interface V1Layout {
   featureOrder: 'table' | 'sorted';
 }
 
-export type SchemaKind = { kind: 'v1'; layout: V1Layout } | { kind: 'v2' } | { kind: 'absent' } | { kind: 'other' };
+/** `v2`: pgml-ts's own schema (it has `schema_migrations`); `postgresml2`: the PostgresML 2.x extension's tables. */
+export type SchemaKind =
+  | { kind: 'v1'; layout: V1Layout }
+  | { kind: 'v2' }
+  | { kind: 'postgresml2' }
+  | { kind: 'absent' }
+  | { kind: 'other' };
 
 export interface V1Project {
   id: number;
@@ -94,7 +100,8 @@ export async function describeSchema(db: Db, schema: string): Promise<SchemaKind
   if (found.rows.length === 0) return { kind: 'absent' };
   const has = (table: string, column?: string): boolean =>
     found.rows.some((r) => r.table_name === table && (column === undefined || r.column_name === column));
-  if (has('schema_migrations') || has('models', 'algorithm')) return { kind: 'v2' };
+  if (has('schema_migrations')) return { kind: 'v2' };
+  if (has('models', 'algorithm') && has('models', 'runtime') && has('files')) return { kind: 'postgresml2' };
   if (!has('models', 'algorithm_name')) return { kind: 'other' };
   const taskColumn = has('projects', 'objective') ? 'objective' : 'task';
   const modelBytes = has('models', 'pickle') ? 'pickle' : 'files';

@@ -70,11 +70,11 @@ export async function writeProject(
 async function writeSnapshot(ctx: WriteContext, tx: Db, snapshot: SnapshotSource, report: ProjectReport): Promise<void> {
   if (await snapshotExists(tx, snapshot.v1)) return;
   const copyTable = snapshot.relation !== undefined && snapshot.fromSnapshotTable;
-  await insertSnapshot(tx, snapshot.v1, snapshot.columns, copyTable);
+  await insertSnapshot(tx, snapshot.v1, snapshot.columns, copyTable, snapshot.preprocess);
   if (copyTable) {
     await copySnapshotTable(ctx.source, snapshot.relation!, tx, snapshotTableName(Number(snapshot.v1.id)), ctx.sameDatabase);
   } else {
-    report.notes.push(`snapshot ${snapshot.v1.id}: its 1.0 table is gone; ${snapshot.relation ? `columns were read from ${snapshot.v1.relation_name}` : 'not materialized'}`);
+    report.notes.push(`snapshot ${snapshot.v1.id}: its snapshot table is gone; ${snapshot.relation ? `columns were read from ${snapshot.v1.relation_name}` : 'not materialized'}`);
   }
   if (testSampling(snapshot.v1.test_sampling) !== snapshot.v1.test_sampling) {
     report.notes.push(`snapshot ${snapshot.v1.id}: test_sampling ${snapshot.v1.test_sampling} has no 2.x equivalent, stored as last`);
@@ -96,7 +96,7 @@ async function writeModel(ctx: WriteContext, tx: Db, model: PreparedModel): Prom
   const meta = model.native?.meta ?? model.meta!;
   try {
     await inSavepoint(tx, async () => {
-      await insertModel(tx, model.v1, meta.numFeatures, runtime);
+      await insertModel(tx, model.v1, meta.numFeatures, model.storedRuntime ?? runtime);
       await copyV1Files(tx, model.v1.id, model.bytes!.files, model.bytes!.files.length === 0 ? model.bytes!.pickle : undefined);
       await saveModelFile(tx, model.v1.id, {
         runtime,
@@ -138,7 +138,7 @@ async function updateExisting(ctx: WriteContext, tx: Db, model: PreparedModel): 
   }
 }
 
-/** Predicts through core's predict path (the stored model file, its layout and labels) and compares with 1.0. */
+/** Predicts through core's predict path (the stored model file, its layout and labels) and compares with the source model. */
 async function verified(ctx: WriteContext, tx: Db, model: PreparedModel): Promise<boolean> {
   const rows = model.snapshot?.rows;
   if (!model.original || !rows || rows.matrix.rows === 0) {
@@ -152,14 +152,14 @@ async function verified(ctx: WriteContext, tx: Db, model: PreparedModel): Promis
   const comparison: Comparison = compareAll([
     [asNumbers(batch.predictions), model.original.predictions],
     proba && [proba, model.original.proba!],
-  ]);
+  ], model.tolerance);
   model.report.maxDiff = comparison.maxDiff;
   model.report.rowsCompared = rows.matrix.rows;
   if (!comparison.matches) {
     Object.assign(model.report, {
       status: 'mismatch',
       runtimeAfter: model.report.status === 'already_migrated' ? model.report.runtimeAfter : null,
-      message: `predictions through the SDK differ from the 1.0 pickle's (max diff ${comparison.maxDiff})`,
+      message: `predictions through the SDK differ from the source model's (max diff ${comparison.maxDiff})`,
     });
   }
   return comparison.matches;
@@ -171,7 +171,7 @@ async function writeDeployments(ctx: WriteContext, tx: Db, project: V1Project, r
   const present = await modelIdsIn(tx, project.id);
   if (!present.has(live)) {
     report.notes.push(
-      `1.0 served model ${live}, which was not migrated: the project has no deployed model until you deploy one (pgml deploy)`,
+      `the source served model ${live}, which was not migrated: the project has no deployed model until you deploy one (pgml deploy)`,
     );
     return;
   }
@@ -180,5 +180,5 @@ async function writeDeployments(ctx: WriteContext, tx: Db, project: V1Project, r
     const inserted = await insertDeploymentIfMissing(tx, deployment);
     if (inserted && deployStrategy(deployment.strategy) !== deployment.strategy) mapped.add(deployment.strategy);
   }
-  for (const strategy of mapped) report.notes.push(`deployment strategy ${strategy} (1.0) is stored as most_recent`);
+  for (const strategy of mapped) report.notes.push(`deployment strategy ${strategy} is stored as most_recent`);
 }

@@ -13,6 +13,7 @@ import {
   type Task,
 } from '@pgml-ts/core';
 import { DEFAULT_PYTHON, PythonRuntime, PythonWorker } from '@pgml-ts/python-compat';
+import { algorithmCatalogue, type AlgorithmEntry } from '../catalogue/catalogue.js';
 import type { NativeModule } from '../vector.js';
 import { runtimeRegistry } from './registry.js';
 import type { LoadedParity } from './parity.js';
@@ -49,9 +50,11 @@ export class ClientRuntimes {
   readonly #nativeError: Error | undefined;
   readonly #python = new PythonRuntime();
   readonly #parity: LoadedParity | undefined;
+  readonly #nativeModule: NativeModule | Error;
   #closed = false;
 
   constructor(native: NativeModule | Error, parity: LoadedParity | undefined) {
+    this.#nativeModule = native;
     this.#nativeError = native instanceof Error ? native : undefined;
     this.#parity = parity;
     this.registry = runtimeRegistry(native, this.#python, parity ? { parity: parity.table } : {});
@@ -70,6 +73,11 @@ export class ClientRuntimes {
       parity: { source: this.#parity?.source ?? null, entries: this.#parity?.table.entries.length ?? 0 },
       algorithms,
     };
+  }
+
+  /** The algorithm catalogue (every algorithm, its runtimes and their hyperparameters), for one task or all. */
+  catalogue(task?: Task): AlgorithmEntry[] {
+    return algorithmCatalogue(this.#nativeModule, this.registry, task);
   }
 
   #explain(task: Task, algorithm: string, parity: ParityEntry | undefined): AlgorithmRuntime {

@@ -1,6 +1,7 @@
 // Every supervised algorithm in the Rust table (asked from the addon, so a new one is covered without editing this
 // file) trains, is stored, deployed and predicts through PostgresML on each database with runtime 'native'.
 // Clustering/decomposition go the same way in native-unsupervised.test.ts.
+import type { AlgorithmName } from '@pgml-ts/core';
 import { nativeAlgorithms } from '@pgml-ts/native';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { PostgresML } from '../../src/client.js';
@@ -33,7 +34,7 @@ describeEachDb('every native supervised algorithm through the SDK', (get) => {
     const classification = task === 'classification';
     const r = await pgml.train(project, {
       task,
-      algorithm,
+      algorithm: algorithm as AlgorithmName, // read from the native table at run time
       runtime: 'native',
       relationName: classification ? 'pgml.iris' : 'pgml.diabetes',
       yColumnName: 'target',

@@ -13,7 +13,9 @@ pub enum Value {
     Bool(bool),
     Number(f64),
     Str(String),
-    /// An array or object (the text names which): no hyperparameter of ours accepts one.
+    /// An array of strings (XGBoost's `eval_metric: ["rmse", "mae"]`).
+    List(Vec<String>),
+    /// Any other array, or an object (the text names which): no hyperparameter of ours accepts one.
     Nested(&'static str),
 }
 
@@ -24,6 +26,7 @@ impl fmt::Display for Value {
             Value::Bool(b) => write!(f, "boolean {b}"),
             Value::Number(n) => write!(f, "number {n}"),
             Value::Str(s) => write!(f, "string {s:?}"),
+            Value::List(items) => write!(f, "an array of {} strings", items.len()),
             Value::Nested(kind) => write!(f, "{kind}"),
         }
     }
@@ -46,6 +49,10 @@ pub enum Kind {
     FloatOrChoice { min: f64, exclusive: bool, choices: &'static [&'static str] },
     /// A boolean or one of the listed strings (HistGradientBoosting's `early_stopping`: "auto" | bool).
     BoolOrChoice(&'static [&'static str]),
+    /// Any non-empty string, passed on as it is (XGBoost's `monotone_constraints: "(1,-1)"`).
+    Text,
+    /// A non-empty string or a non-empty array of them (XGBoost's `eval_metric`).
+    TextOrList,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -75,6 +82,10 @@ impl ParamSpec {
     }
 
     fn expectation(&self) -> String {
+        if matches!(self.kind, Kind::Choice(options) if options.is_empty()) {
+            // A parameter whose only JSON value is null (XGBoost's `missing`, a Python float NaN by default).
+            return "null (its other values cannot be expressed in JSON)".to_string();
+        }
         let base = match self.kind {
             Kind::Float { min, exclusive: false } => format!("a number >= {min}"),
             Kind::Float { min, exclusive: true } => format!("a number > {min}"),
@@ -89,6 +100,8 @@ impl ParamSpec {
             Kind::BoolOrChoice(choices) => {
                 format!("a boolean or one of {}", choices.iter().map(|o| format!("{o:?}")).collect::<Vec<_>>().join(", "))
             }
+            Kind::Text => "a non-empty string".to_string(),
+            Kind::TextOrList => "a non-empty string or an array of them".to_string(),
         };
         if self.nullable {
             format!("{base} or null")
@@ -108,8 +121,48 @@ impl ParamSpec {
             (Kind::FloatOrChoice { choices, .. }, Value::Str(s)) => choices.contains(&s.as_str()),
             (Kind::BoolOrChoice(_), Value::Bool(_)) => true,
             (Kind::BoolOrChoice(choices), Value::Str(s)) => choices.contains(&s.as_str()),
+            (Kind::Text | Kind::TextOrList, Value::Str(s)) => !s.is_empty(),
+            (Kind::TextOrList, Value::List(items)) => !items.is_empty() && items.iter().all(|s| !s.is_empty()),
             _ => false,
         }
+    }
+
+    /// `{"name","default","accepts":[…]}` for the algorithm catalogue: `accepts` lists the alternatives a value may
+    /// take (any one will do) in the shape of `HyperparamSpec` in packages/core/src/catalogue/hyperparams.ts, built
+    /// from the same `Kind` that `accepts` checks, so the catalogue cannot drift from validation.
+    pub fn to_json(&self) -> String {
+        fn number(kind: &str, min: f64, exclusive: bool) -> String {
+            if min.is_finite() {
+                format!(r#"{{"type":"{kind}","min":{},"minExclusive":{exclusive}}}"#, crate::json::value(&Value::Number(min)))
+            } else {
+                format!(r#"{{"type":"{kind}"}}"#)
+            }
+        }
+        fn strings(options: &[&str]) -> String {
+            let quoted: Vec<String> = options.iter().map(|o| crate::json::quote(o)).collect();
+            format!(r#"{{"type":"string","choices":[{}]}}"#, quoted.join(","))
+        }
+        const BOOLEAN: &str = r#"{"type":"boolean"}"#;
+        const TEXT: &str = r#"{"type":"string"}"#;
+        let mut accepts = match self.kind {
+            Kind::Float { min, exclusive } => vec![number("number", min, exclusive)],
+            Kind::Int { min } => vec![number("integer", min as f64, false)],
+            Kind::Bool => vec![BOOLEAN.to_string()],
+            Kind::Choice(options) => vec![strings(options)],
+            Kind::FloatOrChoice { min, exclusive, choices } => vec![number("number", min, exclusive), strings(choices)],
+            Kind::BoolOrChoice(choices) => vec![BOOLEAN.to_string(), strings(choices)],
+            Kind::Text => vec![TEXT.to_string()],
+            Kind::TextOrList => vec![TEXT.to_string(), r#"{"type":"array"}"#.to_string()],
+        };
+        if self.nullable {
+            accepts.push(r#"{"type":"null"}"#.to_string());
+        }
+        format!(
+            r#"{{"name":{},"default":{},"accepts":[{}]}}"#,
+            crate::json::quote(self.name),
+            crate::json::value(&self.default_value()),
+            accepts.join(",")
+        )
     }
 
     fn default_value(&self) -> Value {
@@ -238,6 +291,18 @@ mod tests {
             assert!(err.message.contains(bad.0), "{}", err.message);
         }
         assert!(resolve("Ridge", SPECS, &given(&[("n_jobs", Value::Number(4.0))])).is_ok());
+    }
+
+    #[test]
+    fn specs_describe_what_they_accept() {
+        let json: Vec<String> = SPECS.iter().map(ParamSpec::to_json).collect();
+        assert_eq!(json[0], r#"{"name":"alpha","default":1,"accepts":[{"type":"number","min":0,"minExclusive":false}]}"#);
+        assert_eq!(json[1], r#"{"name":"max_iter","default":100,"accepts":[{"type":"integer","min":0,"minExclusive":false}]}"#);
+        assert_eq!(json[2], r#"{"name":"fit_intercept","default":true,"accepts":[{"type":"boolean"}]}"#);
+        assert_eq!(json[3], r#"{"name":"solver","default":"auto","accepts":[{"type":"string","choices":["auto","cholesky"]}]}"#);
+        assert_eq!(json[4], r#"{"name":"n_jobs","default":null,"accepts":[{"type":"integer","min":-1,"minExclusive":false},{"type":"null"}]}"#);
+        let unbounded = ParamSpec::new("coef0", Kind::Float { min: f64::NEG_INFINITY, exclusive: false }, Default::Number(0.0));
+        assert_eq!(unbounded.to_json(), r#"{"name":"coef0","default":0,"accepts":[{"type":"number"}]}"#);
     }
 
     #[test]

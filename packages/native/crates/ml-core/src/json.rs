@@ -84,6 +84,9 @@ fn scalar(v: Json) -> Value {
         Json::Bool(b) => Value::Bool(b),
         Json::Number(n) => Value::Number(n),
         Json::Str(s) => Value::Str(s),
+        Json::Array(items) if !items.is_empty() && items.iter().all(|i| matches!(i, Json::Str(_))) => {
+            Value::List(items.into_iter().filter_map(|i| if let Json::Str(s) = i { Some(s) } else { None }).collect())
+        }
         Json::Array(_) => Value::Nested("an array"),
         Json::Object(_) => Value::Nested("an object"),
     }
@@ -250,6 +253,7 @@ pub fn value(v: &Value) -> String {
         Value::Number(n) if n.is_finite() => format!("{n:?}").trim_end_matches(".0").to_string(),
         Value::Number(_) => "null".to_string(),
         Value::Str(s) => quote(s),
+        Value::List(items) => format!("[{}]", items.iter().map(|s| quote(s)).collect::<Vec<_>>().join(",")),
     }
 }
 
@@ -271,6 +275,10 @@ mod tests {
                 ("é".to_string(), Value::Number(-1e-3)),
             ]
         );
+        let metrics = parse_hyperparams(r#"{"eval_metric": ["rmse", "mae"], "empty": []}"#).unwrap();
+        assert_eq!(metrics.0[0].1, Value::List(vec!["rmse".to_string(), "mae".to_string()]));
+        assert_eq!(metrics.0[1].1, Value::Nested("an array"));
+        assert_eq!(value(&metrics.0[0].1), r#"["rmse","mae"]"#);
         assert_eq!(parse_hyperparams("").unwrap(), Hyperparams::default());
         assert_eq!(parse_hyperparams("{}").unwrap(), Hyperparams::default());
         assert_eq!(parse_hyperparams("null").unwrap(), Hyperparams::default());

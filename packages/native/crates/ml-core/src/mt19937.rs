@@ -1,8 +1,9 @@
 //! numpy's legacy `RandomState` (MT19937) for algorithms whose result depends on sklearn's exact random draws: with
-//! the same integer `random_state`, k-means++ seeding or coordinate-descent feature order pick the same rows/features
-//! as scikit-learn, so fits can be compared exactly rather than only statistically. Use `Rng` (rng.rs) when only
-//! reproducibility matters. Only the draws those algorithms make are here: `randint`, `random_sample`, `permutation`,
-//! and `bounded` for the libsvm/liblinear shuffles (sklearn's newrand.h runs the same generator, bounded differently).
+//! the same integer `random_state`, k-means++ seeding, coordinate-descent feature order, forests' tree seeds and
+//! bootstraps or boosting's subsamples pick the same rows/features as scikit-learn, so fits can be compared exactly
+//! rather than only statistically. Use `Rng` (rng.rs) when only reproducibility matters. Only the draws those
+//! algorithms make are here: `randint`, `random_sample`, `permutation`, and `bounded` for the libsvm/liblinear
+//! shuffles (sklearn's newrand.h runs the same generator, bounded differently).
 
 const N: usize = 624;
 const M: usize = 397;

@@ -1,31 +1,26 @@
 //! scikit-learn 1.2's `GradientBoostingRegressor` (squared error; one target, several through
-//! `wrap_multi_target`) and `GradientBoostingClassifier` (log loss: one tree per stage for two classes, one per
-//! class on softmax gradients for more). Every stage fits regression trees (friedman_mse by default, depth 3) to
-//! the negative gradient at the stage's start, on a `subsample` of rows drawn without replacement; classifier leaves
-//! then take sklearn's Newton step, and all rows move by `learning_rate` × their leaf's value.
+//! `wrap_multi_target`, as sklearn's MultiOutputRegressor) and `GradientBoostingClassifier` (log loss: one tree per
+//! stage for two classes, one per class for more), fitted in boosting_fit.rs. Predictions add
+//! learning_rate × leaf value tree by tree to the initial scores; probabilities are expit (two classes) or
+//! exp(score − logsumexp) with numpy's exp and log (more), as sklearn computes them.
 //!
 //! Body (id 26 per target inside the multi-target wrapper, id 27): `u32 n_features, u32 link (0 identity,
-//! 1 logistic, 2 softmax), u32 n_classes (0 for regression), u32 n_present, u32 classes[n_present],
-//! f64 learning_rate, u32 n_raw, f64 init[n_raw], u32 n_trees` (stage-major, n_raw per stage), then the trees.
+//! 1 logistic, 2 softmax; | FLOAT32_X for models comparing float32 X, ensemble.rs), u32 n_classes (0 for
+//! regression), u32 n_present, u32 classes[n_present], f64 learning_rate, u32 n_raw, f64 init[n_raw], u32 n_trees`
+//! (stage-major, n_raw per stage), then the trees.
 
 use pgml_ml_core::codec::{Reader, Writer};
 use pgml_ml_core::error::{Error, Result};
-use pgml_ml_core::estimator::{AlgorithmDef, Fit, FitInfo, FitInput, Fitted, Task};
-use pgml_ml_core::hyperparams::{Default, Kind, ParamSpec, Value};
-use pgml_ml_core::labels::{encode_labels, scatter_class_probabilities};
+use pgml_ml_core::estimator::{AlgorithmDef, Fitted, Task};
+use pgml_ml_core::hyperparams::{Default, Kind, ParamSpec};
 use pgml_ml_core::matrix::MatrixView;
-use pgml_ml_core::numeric::{argmax, sigmoid, softmax};
-use pgml_ml_core::rng::Rng;
-use pgml_ml_core::{read_multi_target, wrap_multi_target, ImportanceKind, Importances, WithImportances};
+use pgml_ml_core::numeric::{argmax, sigmoid};
+use pgml_ml_core::{read_multi_target, wrap_multi_target};
 
-use crate::binning::BinnedMatrix;
-use crate::builder::TreeGrower;
-use crate::fit_trees::criterion;
-use crate::importance::{boosting_importances, tree_impurity_decrease, NodeImpurity};
+use crate::boosting_fit::{fit, softmax_probabilities};
+use crate::ensemble::FLOAT32_X;
 use crate::params::*;
-use crate::predict::sum_leaf_values;
-use crate::split::Splitter;
-use crate::targets::Targets;
+use crate::predict::{combine_leaf_values, Combine};
 use crate::tree::{read_trees, Tree};
 
 /// A sanity bound on a payload's declared class count, far above any real label set.
@@ -49,6 +44,8 @@ pub struct BoostedTrees {
     pub learning_rate: f64,
     pub init: Vec<f64>,
     pub trees: Vec<Tree>,
+    /// Thresholds compare X rounded to float32 (false only for models fitted before the exact port).
+    pub float32: bool,
 }
 
 
@@ -116,155 +113,6 @@ pub const GRADIENT_BOOSTING_CLASSIFIER: AlgorithmDef = AlgorithmDef {
     read: |r| Ok(Box::new(BoostedTrees::read(r)?)),
 };
 
-/// The loss as boosting needs it: starting scores, negative gradients, and the leaf value of a set of rows.
-struct Loss<'a> {
-    link: Link,
-    /// Regression target, or one-hot position per row (classification).
-    y: &'a [f64],
-    positions: Vec<usize>,
-    n_raw: usize,
-}
-
-impl Loss<'_> {
-    /// Negative gradient of column k at every row, from the stage's starting scores.
-    fn negative_gradient(&self, raw: &[f64], k: usize, out: &mut [f64]) {
-        let m = self.n_raw;
-        match self.link {
-            Link::Identity => out.iter_mut().zip(self.y).zip(raw).for_each(|((g, y), r)| *g = y - r),
-            Link::Logistic => out.iter_mut().zip(&self.positions).zip(raw).for_each(|((g, &p), r)| *g = p as f64 - sigmoid(*r)),
-            Link::Softmax => {
-                let mut probs = vec![0.0; m];
-                for (i, g) in out.iter_mut().enumerate() {
-                    probs.copy_from_slice(&raw[i * m..(i + 1) * m]);
-                    softmax(&mut probs);
-                    *g = f64::from(u8::from(self.positions[i] == k)) - probs[k];
-                }
-            }
-        }
-    }
-
-    /// sklearn's `_update_terminal_regions` Newton step for the rows of one leaf of column k (log loss); regression
-    /// keeps the tree's mean.
-    fn leaf_value(&self, rows: &[u32], gradient: &[f64], k: usize, tree_mean: f64) -> f64 {
-        if self.link == Link::Identity {
-            return tree_mean;
-        }
-        let (mut numerator, mut denominator) = (0.0, 0.0);
-        for &i in rows {
-            let (r, position) = (gradient[i as usize], self.positions[i as usize]);
-            // The column's 0/1 target: the positive class (logistic) or class k (softmax).
-            let y = f64::from(u8::from(if self.link == Link::Logistic { position == 1 } else { position == k }));
-            numerator += r;
-            // (y − r)(1 − y + r) = p (1 − p).
-            denominator += (y - r) * (1.0 - y + r);
-        }
-        if self.link == Link::Softmax {
-            numerator *= (self.n_raw as f64 - 1.0) / self.n_raw as f64;
-        }
-        if denominator.abs() < 1e-150 {
-            0.0
-        } else {
-            numerator / denominator
-        }
-    }
-}
-
-fn fit(input: &FitInput, estimator: &str, classifier: bool) -> Result<Fit> {
-    let (x, params) = (input.x, input.params);
-    let y = input.y()?.data();
-    reject_flag(estimator, params, "warm_start", "a native fit always starts from scratch")?;
-    if !matches!(params.value("n_iter_no_change"), Value::Null) {
-        return Err(invalid(estimator, "n_iter_no_change", "must be null: early stopping is not implemented natively"));
-    }
-    let subsample = params.f64("subsample");
-    if subsample > 1.0 {
-        return Err(invalid(estimator, "subsample", format!("must be in (0, 1], got {subsample}")));
-    }
-    let n = x.rows();
-    let (classes, positions) = if classifier { encode_labels(y, input.n_classes)? } else { (Vec::new(), Vec::new()) };
-    let (link, n_raw) = match classes.len() {
-        0 => (Link::Identity, 1),
-        2 => (Link::Logistic, 1),
-        k => (Link::Softmax, k),
-    };
-    let loss = Loss { link, y, positions, n_raw };
-    let init = initial_scores(&loss, classes.len(), params.value("init") == &Value::Str("zero".into()));
-    let rules = grow_rules(estimator, params, n, x.cols(), classifier, Splitter::Best)?;
-    let criterion = criterion(params.str("criterion"), 1);
-    let binned = BinnedMatrix::new(x);
-    let learning_rate = params.f64("learning_rate");
-    let n_inbag = ((subsample * n as f64) as usize).max(1);
-    let mut rng = Rng::from_random_state(random_state(params));
-    let mut raw: Vec<f64> = (0..n).flat_map(|_| init.iter().copied()).collect();
-    let mut gradient = vec![0.0; n];
-    let mut trees = Vec::with_capacity(params.usize("n_estimators") * n_raw);
-    let mut decreases = Vec::with_capacity(trees.capacity());
-    for _ in 0..params.usize("n_estimators") {
-        input.check_cancelled()?;
-        let weights = inbag_weights(n, n_inbag, &mut rng);
-        let stage_raw = raw.clone();
-        for k in 0..n_raw {
-            loss.negative_gradient(&stage_raw, k, &mut gradient);
-            let grower = TreeGrower {
-                binned: &binned,
-                targets: Targets::Values { y: &gradient, n_outputs: 1 },
-                criterion: criterion.as_ref(),
-                rules: rules.with_total_weight(n_inbag as f64),
-                cancelled: input.cancelled,
-            };
-            let grown = grower.grow(&weights, &mut rng)?;
-            let mut tree = grown.tree;
-            decreases.push(tree_impurity_decrease(&tree, x, &weights, NodeImpurity::Variance { y: &gradient, n_outputs: 1 }));
-            for (leaf, range) in grown.leaf_ranges.iter().enumerate() {
-                let rows = &grown.samples[range.clone()];
-                let value = loss.leaf_value(rows, &gradient, k, tree.values[leaf]);
-                tree.values[leaf] = value;
-                rows.iter().for_each(|&i| raw[i as usize * n_raw + k] += learning_rate * value);
-            }
-            if n_inbag < n {
-                for i in (0..n).filter(|&i| weights[i] == 0.0) {
-                    raw[i * n_raw + k] += learning_rate * tree.values[tree.leaf(&x.data()[i * x.cols()..(i + 1) * x.cols()])];
-                }
-            }
-            trees.push(tree);
-        }
-    }
-    let importances = Importances::overall(ImportanceKind::Impurity, boosting_importances(&trees, decreases, x.cols()));
-    let model = BoostedTrees { n_features: x.cols(), link, n_classes: input.n_classes, classes, learning_rate, init, trees };
-    let model = WithImportances { model: Box::new(model), importances };
-    Ok((Box::new(model), FitInfo { n_iter: Some(params.usize("n_estimators")), converged: true }))
-}
-
-/// sklearn's init estimators: the target mean (DummyRegressor), log-odds or log-priors of the classes
-/// (DummyClassifier "prior", probabilities clipped to float32's eps); `init="zero"` starts from 0.
-fn initial_scores(loss: &Loss, n_present: usize, zero: bool) -> Vec<f64> {
-    if zero {
-        return vec![0.0; loss.n_raw];
-    }
-    let n = loss.y.len() as f64;
-    let eps = f32::EPSILON as f64;
-    let prior = |k: usize| (loss.positions.iter().filter(|&&p| p == k).count() as f64 / n).clamp(eps, 1.0 - eps);
-    match loss.link {
-        Link::Identity => vec![loss.y.iter().sum::<f64>() / n],
-        Link::Logistic => vec![(prior(1) / (1.0 - prior(1))).ln()],
-        Link::Softmax => (0..n_present).map(|k| prior(k).ln()).collect(),
-    }
-}
-
-/// 1 for the `n_inbag` rows of this stage (all when subsample is 1), 0 for the others.
-fn inbag_weights(n: usize, n_inbag: usize, rng: &mut Rng) -> Vec<f64> {
-    if n_inbag >= n {
-        return vec![1.0; n];
-    }
-    let mut order: Vec<usize> = (0..n).collect();
-    let mut weights = vec![0.0; n];
-    for i in 0..n_inbag {
-        order.swap(i, i + rng.below(n - i));
-        weights[order[i]] = 1.0;
-    }
-    weights
-}
-
 impl BoostedTrees {
     fn n_raw(&self) -> usize {
         self.init.len()
@@ -272,23 +120,33 @@ impl BoostedTrees {
 
     fn raw_scores(&self, x: &MatrixView) -> Vec<f64> {
         let m = self.n_raw();
-        sum_leaf_values(x, &self.trees, m, |t| t % m, &self.init, self.learning_rate)
+        let combine = Combine::Boosted { init: &self.init, learning_rate: self.learning_rate };
+        combine_leaf_values(x, &self.trees, m, |t| t % m, combine, self.float32)
     }
 
+    /// rows × n_classes: expit of the one score (logistic) or the softmax of one score per trained class, spread
+    /// over the declared classes.
     fn probabilities(&self, x: &MatrixView) -> Vec<f64> {
         let raw = self.raw_scores(x);
         let m = self.n_raw();
         let mut out = vec![0.0; x.rows() * self.n_classes];
+        let mut trained = vec![0.0; self.classes.len()];
         for (row, dest) in raw.chunks_exact(m).zip(out.chunks_exact_mut(self.n_classes)) {
-            // Logistic has the one raw column (checked on read), softmax one per trained class.
-            scatter_class_probabilities(row, &self.classes, dest);
+            if self.link == Link::Logistic {
+                let p = sigmoid(row[0]);
+                trained.copy_from_slice(&[1.0 - p, p]);
+            } else {
+                softmax_probabilities(row, &mut trained);
+            }
+            self.classes.iter().zip(&trained).for_each(|(&c, &p)| dest[c as usize] = p);
         }
         out
     }
 
     pub fn read(r: &mut Reader) -> Result<BoostedTrees> {
         let n_features = r.dim("n_features")?;
-        let link = match r.u32()? {
+        let word = r.u32()?;
+        let link = match word & !FLOAT32_X {
             0 => Link::Identity,
             1 => Link::Logistic,
             2 => Link::Softmax,
@@ -322,7 +180,7 @@ impl BoostedTrees {
             return Err(Error::corrupt(format!("{n_trees} trees is not a whole number of stages of {n_raw}")));
         }
         let trees = read_trees(r, n_trees, n_features, 1)?;
-        Ok(BoostedTrees { n_features, link, n_classes, classes, learning_rate, init, trees })
+        Ok(BoostedTrees { n_features, link, n_classes, classes, learning_rate, init, trees, float32: word & FLOAT32_X != 0 })
     }
 }
 
@@ -350,11 +208,12 @@ impl Fitted for BoostedTrees {
     }
     fn write(&self, w: &mut Writer) {
         w.u32(self.n_features as u32);
-        w.u32(match self.link {
+        let link = match self.link {
             Link::Identity => 0,
             Link::Logistic => 1,
             Link::Softmax => 2,
-        });
+        };
+        w.u32(link | if self.float32 { FLOAT32_X } else { 0 });
         w.u32(self.n_classes as u32);
         w.u32(self.classes.len() as u32);
         self.classes.iter().for_each(|&c| w.u32(c));

@@ -1,189 +1,194 @@
-//! Growing one tree — the single builder behind decision trees, both forests and gradient boosting's stage trees.
-//! Samples are a permutation of row indices; a node owns a contiguous range of it and a split partitions that range
-//! in place (sklearn's layout), so a leaf's samples stay addressable for boosting's leaf updates.
-//!
-//! Without `max_leaf_nodes` nodes are expanded depth-first; with it, best-first by impurity improvement until the
-//! leaf budget is spent (sklearn's DepthFirstTreeBuilder / BestFirstTreeBuilder). Split candidates are evaluated when
-//! a node is created, so both orders share one loop and differ only in which pending node is expanded next.
-
-use std::collections::BinaryHeap;
-use std::ops::Range;
+//! Growing one tree the way scikit-learn 1.2's `DepthFirstTreeBuilder` and `BestFirstTreeBuilder` (`_tree.pyx`) do:
+//! the same stopping rules, the same order of node evaluations — which fixes the order of the splitter's random
+//! draws and of its reorderings of the sample array — and children's impurities taken from their parent's split.
+//! Without `max_leaf_nodes` nodes are split as they are popped from a stack (left subtree first); with it, every
+//! node is evaluated when created and the frontier (libstdc++'s heap, by impurity improvement) expands the best
+//! until `max_leaf_nodes − 1` splits are made. Leaves store the criterion's node value (class counts or means).
 
 use pgml_ml_core::error::{Error, Result};
-use pgml_ml_core::rng::Rng;
 
-use crate::binning::BinnedMatrix;
-use crate::criterion::{Criterion, COUNT, WEIGHT};
-use crate::split::{NodeSplitter, Split, SplitRules};
-use crate::targets::Targets;
+use crate::criterion::Criterion;
+use crate::heap::{pop_heap, push_heap};
+use crate::splitter::{SplitRecord, Splitter};
 use crate::tree::{Node, Tree};
 
 /// sklearn's EPSILON (np.finfo(float).eps): impurity at or below it makes a leaf.
 const EPSILON: f64 = f64::EPSILON;
 
-/// Nodes expanded between polls of the cancellation flag.
+/// Nodes processed between polls of the cancellation flag.
 const CANCEL_POLL: usize = 256;
 
 #[derive(Clone, Copy, Debug)]
 pub struct GrowRules {
-    pub split: SplitRules,
     pub max_depth: Option<usize>,
     pub min_samples_split: usize,
+    pub min_samples_leaf: usize,
+    /// Absolute weight (min_weight_fraction_leaf × the tree's total weight).
+    pub min_weight_leaf: f64,
     pub max_leaf_nodes: Option<usize>,
     pub min_impurity_decrease: f64,
 }
 
-/// A tree and where its training samples ended up: leaf `l`'s samples are `samples[leaf_ranges[l]]`.
-pub struct GrownTree {
-    pub tree: Tree,
-    pub samples: Vec<u32>,
-    pub leaf_ranges: Vec<Range<usize>>,
-}
-
-struct Pending {
-    id: usize,
-    range: Range<usize>,
-    stats: Vec<f64>,
-    depth: usize,
-    split: Option<(Split, f64)>,
-}
-
-/// Orders pending nodes by improvement for best-first growth; ties go to the earlier node.
-struct ByImprovement(f64, std::cmp::Reverse<usize>, Pending);
-impl PartialEq for ByImprovement {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other).is_eq()
+impl GrowRules {
+    /// The size and weight rules that make a node a leaf before any split is tried.
+    fn too_small(&self, depth: usize, n: usize, weight: f64) -> bool {
+        self.max_depth.is_some_and(|d| depth >= d) || n < self.min_samples_split || n < 2 * self.min_samples_leaf || weight < 2.0 * self.min_weight_leaf
     }
-}
-impl Eq for ByImprovement {}
-impl PartialOrd for ByImprovement {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for ByImprovement {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.0.total_cmp(&other.0).then(self.1.cmp(&other.1))
+
+    /// sklearn's test, negated as it writes it (`pos >= end or improvement + EPSILON < min_impurity_decrease`).
+    fn worth_splitting(&self, split: &SplitRecord, end: usize) -> bool {
+        !(split.pos >= end || split.improvement + EPSILON < self.min_impurity_decrease)
     }
 }
 
-enum Frontier {
-    DepthFirst(Vec<Pending>),
-    BestFirst(BinaryHeap<ByImprovement>),
+struct Builder<'s, 'x, C: Criterion> {
+    splitter: &'s mut Splitter<'x, C>,
+    rules: GrowRules,
+    n_values: usize,
+    nodes: Vec<Node>,
+    values: Vec<f64>,
+    cancelled: &'s (dyn Fn() -> bool + Sync),
+    processed: usize,
 }
 
-impl Frontier {
-    fn push(&mut self, node: Pending) {
-        match self {
-            Frontier::DepthFirst(stack) => stack.push(node),
-            Frontier::BestFirst(heap) => {
-                let gain = node.split.as_ref().map_or(f64::NEG_INFINITY, |(_, g)| *g);
-                heap.push(ByImprovement(gain, std::cmp::Reverse(node.id), node));
+impl<C: Criterion> Builder<'_, '_, C> {
+    fn poll(&mut self) -> Result<()> {
+        self.processed += 1;
+        if self.processed.is_multiple_of(CANCEL_POLL) && (self.cancelled)() {
+            return Err(Error::aborted());
+        }
+        Ok(())
+    }
+
+    fn make_leaf(&mut self, id: usize, value: &[f64]) {
+        self.nodes[id] = Node::leaf(self.values.len() / self.n_values);
+        self.values.extend_from_slice(value);
+    }
+
+    /// Two adjacent child slots for node `id`; returns the left one's index.
+    fn make_split(&mut self, id: usize, split: &SplitRecord) -> usize {
+        let left = self.nodes.len();
+        self.nodes.extend([Node::PENDING, Node::PENDING]);
+        self.nodes[id] = Node { threshold: split.threshold, feature: split.feature as u32, child: left as u32 };
+        left
+    }
+
+    fn node_value(&self) -> Vec<f64> {
+        let mut value = vec![0.0; self.n_values];
+        self.splitter.criterion.node_value(&mut value);
+        value
+    }
+
+    fn depth_first(&mut self) -> Result<()> {
+        struct Pending {
+            id: usize,
+            start: usize,
+            end: usize,
+            depth: usize,
+            impurity: f64,
+            n_constant_features: usize,
+        }
+        let n = self.splitter.samples.len();
+        let mut stack = vec![Pending { id: 0, start: 0, end: n, depth: 0, impurity: f64::INFINITY, n_constant_features: 0 }];
+        let mut first = true;
+        while let Some(node) = stack.pop() {
+            self.poll()?;
+            let weight = self.splitter.node_reset(node.start, node.end);
+            let mut is_leaf = self.rules.too_small(node.depth, node.end - node.start, weight);
+            let mut impurity = node.impurity;
+            if first {
+                impurity = self.splitter.criterion.node_impurity();
+                first = false;
+            }
+            is_leaf = is_leaf || impurity <= EPSILON;
+            let mut n_constant_features = node.n_constant_features;
+            let split = if is_leaf { None } else { Some(self.splitter.node_split(impurity, &mut n_constant_features)) };
+            match split.filter(|s| self.rules.worth_splitting(s, node.end)) {
+                None => {
+                    let value = self.node_value();
+                    self.make_leaf(node.id, &value);
+                }
+                Some(split) => {
+                    let left = self.make_split(node.id, &split);
+                    let depth = node.depth + 1;
+                    stack.push(Pending { id: left + 1, start: split.pos, end: node.end, depth, impurity: split.impurity_right, n_constant_features });
+                    stack.push(Pending { id: left, start: node.start, end: split.pos, depth, impurity: split.impurity_left, n_constant_features });
+                }
             }
         }
+        Ok(())
     }
-    fn pop(&mut self) -> Option<Pending> {
-        match self {
-            Frontier::DepthFirst(stack) => stack.pop(),
-            Frontier::BestFirst(heap) => heap.pop().map(|entry| entry.2),
+
+    /// `_add_split_node`: evaluates samples[start..end] as node `id` (its split, if any, and its value).
+    fn frontier_record(&mut self, id: usize, start: usize, end: usize, depth: usize, impurity: Option<f64>, values: &mut Vec<f64>) -> FrontierRecord {
+        let weight = self.splitter.node_reset(start, end);
+        let impurity = impurity.unwrap_or_else(|| self.splitter.criterion.node_impurity());
+        let mut is_leaf = self.rules.too_small(depth, end - start, weight) || impurity <= EPSILON;
+        // The best-first builder starts every node with no known constant feature.
+        let mut n_constant_features = 0;
+        let split = if is_leaf { None } else { Some(self.splitter.node_split(impurity, &mut n_constant_features)) };
+        is_leaf = is_leaf || !split.is_some_and(|s| self.rules.worth_splitting(&s, end));
+        let value_at = values.len();
+        values.extend(self.node_value());
+        match split.filter(|_| !is_leaf) {
+            Some(s) => FrontierRecord { id, start, end, depth, value_at, pos: s.pos, is_leaf: false, improvement: s.improvement, split: Some(s) },
+            None => FrontierRecord { id, start, end, depth, value_at, pos: end, is_leaf: true, improvement: 0.0, split: None },
         }
     }
-}
 
-pub struct TreeGrower<'a> {
-    pub binned: &'a BinnedMatrix,
-    pub targets: Targets<'a>,
-    pub criterion: &'a dyn Criterion,
-    pub rules: GrowRules,
-    pub cancelled: &'a (dyn Fn() -> bool + Sync),
-}
-
-impl TreeGrower<'_> {
-    /// Grows a tree on the rows with positive `weights` (bootstrap counts × sample/class weights).
-    pub fn grow(&self, weights: &[f64], rng: &mut Rng) -> Result<GrownTree> {
-        let mut samples: Vec<u32> = (0..weights.len() as u32).filter(|&i| weights[i as usize] > 0.0).collect();
-        if samples.is_empty() {
-            return Err(Error::data("no training row has a positive weight"));
-        }
-        let splitter = NodeSplitter { binned: self.binned, targets: self.targets, weights, criterion: self.criterion, rules: self.rules.split };
-        let root_stats = self.targets.stats(&samples, weights);
-        let root_weight = root_stats[WEIGHT];
-        let mut nodes = vec![Node::PENDING];
-        // Leaves are numbered as they are made; their values are computed right away so no per-leaf stats are kept
-        // (a fully grown tree on 1M rows has ~1M leaves).
-        let n_values = self.targets.n_values();
+    fn best_first(&mut self, max_leaf_nodes: usize) -> Result<()> {
+        let less = |a: &FrontierRecord, b: &FrontierRecord| a.improvement < b.improvement;
         let mut values = Vec::new();
-        let mut leaf_ranges = Vec::new();
-        let mut frontier = match self.rules.max_leaf_nodes {
-            None => Frontier::DepthFirst(Vec::new()),
-            Some(_) => Frontier::BestFirst(BinaryHeap::new()),
-        };
-        let mut split_budget = self.rules.max_leaf_nodes.map_or(usize::MAX, |m| m - 1);
-        let evaluate = |range: &Range<usize>, stats: &[f64], depth: usize, samples: &[u32], rng: &mut Rng| {
-            self.evaluate(&splitter, &samples[range.clone()], stats, depth, root_weight, rng)
-        };
-        let split = evaluate(&(0..samples.len()), &root_stats, 0, &samples, rng);
-        frontier.push(Pending { id: 0, range: 0..samples.len(), stats: root_stats, depth: 0, split });
-        let mut expanded = 0;
-        while let Some(node) = frontier.pop() {
-            expanded += 1;
-            if expanded % CANCEL_POLL == 0 && (self.cancelled)() {
-                return Err(Error::aborted());
+        let n = self.splitter.samples.len();
+        let mut frontier = vec![self.frontier_record(0, 0, n, 0, None, &mut values)];
+        push_heap(&mut frontier, less);
+        let mut split_budget = max_leaf_nodes - 1;
+        while !frontier.is_empty() {
+            self.poll()?;
+            pop_heap(&mut frontier, less);
+            let record = frontier.pop().expect("non-empty frontier");
+            match record.split.filter(|_| !record.is_leaf && split_budget > 0) {
+                None => self.make_leaf(record.id, &values[record.value_at..record.value_at + self.n_values]),
+                Some(split) => {
+                    split_budget -= 1;
+                    let left = self.make_split(record.id, &split);
+                    let depth = record.depth + 1;
+                    let l = self.frontier_record(left, record.start, record.pos, depth, Some(split.impurity_left), &mut values);
+                    let r = self.frontier_record(left + 1, record.pos, record.end, depth, Some(split.impurity_right), &mut values);
+                    for child in [l, r] {
+                        frontier.push(child);
+                        push_heap(&mut frontier, less);
+                    }
+                }
             }
-            let Some((split, _)) = node.split.filter(|_| split_budget > 0) else {
-                nodes[node.id].child = leaf_ranges.len() as u32;
-                values.extend(self.targets.leaf_values(&node.stats));
-                leaf_ranges.push(node.range);
-                continue;
-            };
-            split_budget -= 1;
-            let feature = &self.binned.features[split.feature].codes;
-            let slice = &mut samples[node.range.clone()];
-            let mid = node.range.start + partition(slice, |s| feature[s as usize] <= split.last_left_bin);
-            debug_assert_eq!((mid - node.range.start) as f64, split.left[COUNT]);
-            let left_id = nodes.len();
-            nodes.push(Node::PENDING);
-            nodes.push(Node::PENDING);
-            nodes[node.id] = Node { threshold: split.threshold, feature: split.feature as u32, child: left_id as u32 };
-            let depth = node.depth + 1;
-            let (left_range, right_range) = (node.range.start..mid, mid..node.range.end);
-            // Right first, so the depth-first stack expands the left child next (sklearn's order).
-            let right_split = evaluate(&right_range, &split.right, depth, &samples, rng);
-            let left_split = evaluate(&left_range, &split.left, depth, &samples, rng);
-            frontier.push(Pending { id: left_id + 1, range: right_range, stats: split.right, depth, split: right_split });
-            frontier.push(Pending { id: left_id, range: left_range, stats: split.left, depth, split: left_split });
         }
-        Ok(GrownTree { tree: Tree { nodes, values, n_values }, samples, leaf_ranges })
-    }
-
-    /// The node's split and its impurity improvement, or None when sklearn's stopping rules make it a leaf.
-    fn evaluate(&self, splitter: &NodeSplitter, samples: &[u32], stats: &[f64], depth: usize, root_weight: f64, rng: &mut Rng) -> Option<(Split, f64)> {
-        let rules = &self.rules;
-        let n = samples.len();
-        let leaf_by_size = self.rules.max_depth.is_some_and(|d| depth >= d)
-            || n < rules.min_samples_split
-            || n < 2 * rules.split.min_samples_leaf
-            || stats[WEIGHT] < 2.0 * rules.split.min_weight_leaf;
-        if leaf_by_size || self.criterion.impurity(stats) <= EPSILON {
-            return None;
-        }
-        let split = splitter.find(samples, stats, rng)?;
-        let improvement = self.criterion.improvement(stats, &split.left, &split.right, root_weight);
-        if improvement + EPSILON < rules.min_impurity_decrease {
-            return None;
-        }
-        Some((split, improvement))
+        Ok(())
     }
 }
 
-/// Moves the elements satisfying `left` to the front; returns how many there are.
-fn partition(slice: &mut [u32], left: impl Fn(u32) -> bool) -> usize {
-    let mut mid = 0;
-    for i in 0..slice.len() {
-        if left(slice[i]) {
-            slice.swap(i, mid);
-            mid += 1;
-        }
+/// A node of the best-first frontier (sklearn's `FrontierRecord`); its node value is `values[value_at..]`.
+#[derive(Clone, Copy)]
+struct FrontierRecord {
+    id: usize,
+    start: usize,
+    end: usize,
+    depth: usize,
+    value_at: usize,
+    pos: usize,
+    is_leaf: bool,
+    improvement: f64,
+    split: Option<SplitRecord>,
+}
+
+/// Grows a tree over the splitter's samples; leaves hold `n_values` node values each.
+pub fn grow<C: Criterion>(splitter: &mut Splitter<C>, rules: GrowRules, n_values: usize, cancelled: &(dyn Fn() -> bool + Sync)) -> Result<Tree> {
+    if splitter.samples.is_empty() {
+        return Err(Error::data("no training row has a positive weight"));
     }
-    mid
+    let mut builder = Builder { splitter, rules, n_values, nodes: vec![Node::PENDING], values: Vec::new(), cancelled, processed: 0 };
+    match rules.max_leaf_nodes {
+        None => builder.depth_first()?,
+        Some(m) => builder.best_first(m)?,
+    }
+    Ok(Tree { nodes: builder.nodes, values: builder.values, n_values })
 }

@@ -1,128 +1,199 @@
-//! Impurity criteria over node statistics. Every node, histogram bin and split side is summarised by one stats row:
-//! `[sample count, total weight, payload…]`, where the payload is the weight per class (classification) or, per
-//! output, Σ w·y then Σ w·y² (regression). Criteria read only these rows, so the split finder can sweep histograms
-//! without touching samples. Formulas are sklearn's `_criterion.pyx` (entropy in bits, as sklearn's `log` is log₂).
+//! scikit-learn 1.2's split criteria (`_criterion.pyx`), arithmetic step for step: a criterion holds the weighted
+//! statistics of a node's samples `[start, end)` and of its left part `[start, pos)`, moved to a new `pos` by adding
+//! samples in order from the old position or — when that is shorter — subtracting them from the node's end. Sums
+//! depend on that order in their last bits, and sklearn ranks candidate splits by those sums, so equal order is what
+//! makes the same tree. Classification (here): gini, entropy (log₂, as sklearn's `log`); regression
+//! (regression_criterion.rs): squared error and friedman_mse over one or several outputs.
 
-pub const COUNT: usize = 0;
-pub const WEIGHT: usize = 1;
-pub const PAYLOAD: usize = 2;
+/// The node window and weights every criterion keeps (sklearn's `Criterion` fields).
+#[derive(Clone, Debug, Default)]
+pub struct Window {
+    pub start: usize,
+    pub pos: usize,
+    pub end: usize,
+    /// Σ weights over every training sample (the tree's root weight, zero weights included).
+    pub weighted_n_samples: f64,
+    pub weighted_n_node_samples: f64,
+    pub weighted_n_left: f64,
+    pub weighted_n_right: f64,
+}
 
-pub trait Criterion: Sync + Send {
-    /// The node's impurity.
-    fn impurity(&self, stats: &[f64]) -> f64;
+/// The weighted sums every criterion keeps besides its window, per class or per output: over the node, its left part
+/// `[start, pos)` and its right part `[pos, end)`.
+#[derive(Clone, Debug)]
+pub struct Sums {
+    pub window: Window,
+    pub total: Vec<f64>,
+    pub left: Vec<f64>,
+    pub right: Vec<f64>,
+}
 
-    /// sklearn's `proxy_impurity_improvement`: ranks candidate splits of one node like the true improvement, cheaper.
-    fn proxy(&self, left: &[f64], right: &[f64]) -> f64;
+impl Sums {
+    pub fn new(width: usize, weighted_n_samples: f64) -> Sums {
+        let zeros = vec![0.0; width];
+        Sums { window: Window { weighted_n_samples, ..Window::default() }, total: zeros.clone(), left: zeros.clone(), right: zeros }
+    }
 
-    /// sklearn's `impurity_improvement`, the quantity `min_impurity_decrease` bounds:
-    /// W/W_root · (impurity − W_l/W · impurity_l − W_r/W · impurity_r).
-    fn improvement(&self, parent: &[f64], left: &[f64], right: &[f64], root_weight: f64) -> f64 {
-        let w = parent[WEIGHT];
-        w / root_weight
-            * (self.impurity(parent)
-                - left[WEIGHT] / w * self.impurity(left)
-                - right[WEIGHT] / w * self.impurity(right))
+    /// The start of `init`: the window, totals at zero.
+    pub fn begin(&mut self, start: usize, end: usize) {
+        self.window.start = start;
+        self.window.end = end;
+        self.total.iter_mut().for_each(|v| *v = 0.0);
+    }
+
+    /// pos = start: everything on the right.
+    pub fn reset(&mut self) {
+        let w = &mut self.window;
+        w.pos = w.start;
+        w.weighted_n_left = 0.0;
+        w.weighted_n_right = w.weighted_n_node_samples;
+        self.left.iter_mut().for_each(|v| *v = 0.0);
+        self.right.copy_from_slice(&self.total);
+    }
+
+    /// pos = end: everything on the left.
+    pub fn reverse_reset(&mut self) {
+        let w = &mut self.window;
+        w.pos = w.end;
+        w.weighted_n_left = w.weighted_n_node_samples;
+        w.weighted_n_right = 0.0;
+        self.right.iter_mut().for_each(|v| *v = 0.0);
+        self.left.copy_from_slice(&self.total);
+    }
+
+    /// The end of `update`: the right part is the node minus the left.
+    pub fn settle(&mut self, new_pos: usize) {
+        self.window.weighted_n_right = self.window.weighted_n_node_samples - self.window.weighted_n_left;
+        for ((r, t), l) in self.right.iter_mut().zip(&self.total).zip(&self.left) {
+            *r = t - l;
+        }
+        self.window.pos = new_pos;
     }
 }
 
-/// Σ_c p_c (1 − p_c) over class weights.
-pub struct Gini;
-/// −Σ_c p_c log₂ p_c (sklearn's "entropy" and "log_loss").
-pub struct Entropy;
-/// Mean over outputs of the weighted variance. Payload: n_outputs sums, then n_outputs sums of squares.
-pub struct SquaredError {
-    pub n_outputs: usize,
-}
-/// Friedman's improvement score for boosting: squared error impurity, splits ranked by the weighted squared mean
-/// difference of the two sides.
-pub struct FriedmanMse {
-    pub n_outputs: usize,
+/// sklearn's `impurity_improvement`: W/W_root · (impurity − W_r/W · impurity_r − W_l/W · impurity_l).
+pub fn weighted_improvement(w: &Window, parent: f64, left: f64, right: f64) -> f64 {
+    (w.weighted_n_node_samples / w.weighted_n_samples)
+        * (parent - (w.weighted_n_right / w.weighted_n_node_samples * right) - (w.weighted_n_left / w.weighted_n_node_samples * left))
 }
 
-fn class_proxy<C: Criterion>(criterion: &C, left: &[f64], right: &[f64]) -> f64 {
-    -left[WEIGHT] * criterion.impurity(left) - right[WEIGHT] * criterion.impurity(right)
+pub trait Criterion: Send {
+    fn window(&self) -> &Window;
+    /// `init`: the statistics of samples[start..end] in their current order, then `reset`.
+    fn init(&mut self, samples: &[u32], start: usize, end: usize);
+    /// pos = start: everything on the right.
+    fn reset(&mut self);
+    fn update(&mut self, samples: &[u32], new_pos: usize);
+    fn node_impurity(&self) -> f64;
+    fn children_impurity(&self, samples: &[u32]) -> (f64, f64);
+    /// Ranks the splits of one node like `impurity_improvement`, cheaper.
+    fn proxy_impurity_improvement(&self, samples: &[u32]) -> f64 {
+        let (left, right) = self.children_impurity(samples);
+        let w = self.window();
+        -w.weighted_n_right * right - w.weighted_n_left * left
+    }
+    /// False only when `proxy_impurity_improvement` is certainly not above `best` — decided from products, without
+    /// the divisions the proxy makes; the splitter then skips computing it.
+    fn proxy_may_exceed(&self, _best: f64) -> bool {
+        true
+    }
+    /// The weighted impurity decrease `min_impurity_decrease` is compared with.
+    fn impurity_improvement(&self, parent: f64, left: f64, right: f64) -> f64 {
+        weighted_improvement(self.window(), parent, left, right)
+    }
+    /// sklearn's node value: weighted class counts, or the weighted mean of each output.
+    fn node_value(&self, dest: &mut [f64]);
 }
 
-impl Criterion for Gini {
-    fn impurity(&self, stats: &[f64]) -> f64 {
-        let w = stats[WEIGHT];
-        1.0 - stats[PAYLOAD..].iter().map(|c| (c / w) * (c / w)).sum::<f64>()
-    }
-    fn proxy(&self, left: &[f64], right: &[f64]) -> f64 {
-        class_proxy(self, left, right)
-    }
+/// sklearn's `log`: ln(x) / ln(2).
+fn log2(x: f64) -> f64 {
+    x.ln() / std::f64::consts::LN_2
 }
 
-impl Criterion for Entropy {
-    fn impurity(&self, stats: &[f64]) -> f64 {
-        let w = stats[WEIGHT];
-        -stats[PAYLOAD..].iter().filter(|&&c| c > 0.0).map(|c| (c / w) * (c / w).log2()).sum::<f64>()
-    }
-    fn proxy(&self, left: &[f64], right: &[f64]) -> f64 {
-        class_proxy(self, left, right)
-    }
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ClassImpurity {
+    Gini,
+    Entropy,
 }
 
-fn variance(stats: &[f64], n_outputs: usize) -> f64 {
-    let w = stats[WEIGHT];
-    let (sums, squares) = stats[PAYLOAD..].split_at(n_outputs);
-    sums.iter().zip(squares).map(|(s, q)| q / w - (s / w) * (s / w)).sum::<f64>() / n_outputs as f64
+/// `ClassificationCriterion` for one output: weighted class counts.
+pub struct ClassCriterion<'a> {
+    kind: ClassImpurity,
+    class: &'a [u32],
+    weights: &'a [f64],
+    sums: Sums,
 }
 
-impl Criterion for SquaredError {
-    fn impurity(&self, stats: &[f64]) -> f64 {
-        variance(stats, self.n_outputs)
+impl<'a> ClassCriterion<'a> {
+    pub fn new(kind: ClassImpurity, class: &'a [u32], n_classes: usize, weights: &'a [f64], weighted_n_samples: f64) -> Self {
+        ClassCriterion { kind, class, weights, sums: Sums::new(n_classes, weighted_n_samples) }
     }
-    /// Σ_k s_l²/W_l + s_r²/W_r: the parent's terms are constant across the node's candidates.
-    fn proxy(&self, left: &[f64], right: &[f64]) -> f64 {
-        let m = self.n_outputs;
-        let side = |s: &[f64]| s[PAYLOAD..PAYLOAD + m].iter().map(|v| v * v).sum::<f64>() / s[WEIGHT];
-        side(left) + side(right)
-    }
-}
 
-impl FriedmanMse {
-    /// W_r·Σs_l − W_l·Σs_r over outputs.
-    fn mean_difference(&self, left: &[f64], right: &[f64]) -> f64 {
-        let total = |s: &[f64]| s[PAYLOAD..PAYLOAD + self.n_outputs].iter().sum::<f64>();
-        right[WEIGHT] * total(left) - left[WEIGHT] * total(right)
-    }
-}
-
-impl Criterion for FriedmanMse {
-    fn impurity(&self, stats: &[f64]) -> f64 {
-        variance(stats, self.n_outputs)
-    }
-    fn proxy(&self, left: &[f64], right: &[f64]) -> f64 {
-        let diff = self.mean_difference(left, right);
-        diff * diff / (left[WEIGHT] * right[WEIGHT])
-    }
-    /// sklearn's FriedmanMSE improvement (normalised by the node's weight, not the root's).
-    fn improvement(&self, parent: &[f64], left: &[f64], right: &[f64], _root_weight: f64) -> f64 {
-        let diff = self.mean_difference(left, right) / self.n_outputs as f64;
-        diff * diff / (left[WEIGHT] * right[WEIGHT] * parent[WEIGHT])
+    fn impurity_of(&self, counts: &[f64], weight: f64) -> f64 {
+        match self.kind {
+            ClassImpurity::Gini => {
+                let sq = counts.iter().fold(0.0, |s, c| s + c * c);
+                1.0 - sq / (weight * weight)
+            }
+            ClassImpurity::Entropy => counts.iter().filter(|&&c| c > 0.0).fold(0.0, |e, &c| {
+                let p = c / weight;
+                e - p * log2(p)
+            }),
+        }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+impl Criterion for ClassCriterion<'_> {
+    fn window(&self) -> &Window {
+        &self.sums.window
+    }
 
-    #[test]
-    fn impurities_match_their_definitions() {
-        // 3 samples: classes weighted 1 and 2.
-        let node = [3.0, 3.0, 1.0, 2.0];
-        assert!((Gini.impurity(&node) - (1.0 - 1.0 / 9.0 - 4.0 / 9.0)).abs() < 1e-15);
-        let expected = -(1.0 / 3.0f64) * (1.0 / 3.0f64).log2() - (2.0 / 3.0f64) * (2.0 / 3.0f64).log2();
-        assert!((Entropy.impurity(&node) - expected).abs() < 1e-15);
-        // y = 1, 2, 3 (unit weights): variance 2/3.
-        let node = [3.0, 3.0, 6.0, 14.0];
-        assert!((SquaredError { n_outputs: 1 }.impurity(&node) - 2.0 / 3.0).abs() < 1e-15);
-        // Split {1} | {2, 3}: improvement = 2/3 − (1/3·0 + 2/3·1/4) = 1/2.
-        let (left, right) = ([1.0, 1.0, 1.0, 1.0], [2.0, 2.0, 5.0, 13.0]);
-        let gain = SquaredError { n_outputs: 1 }.improvement(&node, &left, &right, 3.0);
-        assert!((gain - 0.5).abs() < 1e-12, "{gain}");
-        // Friedman: (2·1 − 1·5)² / (1·2·3) = 1.5.
-        assert!((FriedmanMse { n_outputs: 1 }.improvement(&node, &left, &right, 3.0) - 1.5).abs() < 1e-12);
+    fn init(&mut self, samples: &[u32], start: usize, end: usize) {
+        self.sums.begin(start, end);
+        let mut total = 0.0;
+        for &s in &samples[start..end] {
+            let w = self.weights[s as usize];
+            self.sums.total[self.class[s as usize] as usize] += w;
+            total += w;
+        }
+        self.sums.window.weighted_n_node_samples = total;
+        self.sums.reset();
+    }
+
+    fn reset(&mut self) {
+        self.sums.reset();
+    }
+
+    #[inline]
+    fn update(&mut self, samples: &[u32], new_pos: usize) {
+        let (pos, end) = (self.sums.window.pos, self.sums.window.end);
+        if new_pos - pos <= end - new_pos {
+            for &s in &samples[pos..new_pos] {
+                let w = self.weights[s as usize];
+                self.sums.left[self.class[s as usize] as usize] += w;
+                self.sums.window.weighted_n_left += w;
+            }
+        } else {
+            self.sums.reverse_reset();
+            for &s in samples[new_pos..end].iter().rev() {
+                let w = self.weights[s as usize];
+                self.sums.left[self.class[s as usize] as usize] -= w;
+                self.sums.window.weighted_n_left -= w;
+            }
+        }
+        self.sums.settle(new_pos);
+    }
+
+    fn node_impurity(&self) -> f64 {
+        self.impurity_of(&self.sums.total, self.sums.window.weighted_n_node_samples)
+    }
+
+    fn children_impurity(&self, _samples: &[u32]) -> (f64, f64) {
+        let w = &self.sums.window;
+        (self.impurity_of(&self.sums.left, w.weighted_n_left), self.impurity_of(&self.sums.right, w.weighted_n_right))
+    }
+
+    fn node_value(&self, dest: &mut [f64]) {
+        dest.copy_from_slice(&self.sums.total);
     }
 }

@@ -9,7 +9,7 @@ use pgml_ml_core::hyperparams::{Default, Kind, ParamSpec};
 use crate::ensemble::TreeEnsemble;
 use crate::fit_trees::{fit_ensemble, Sampling};
 use crate::params::*;
-use crate::split::Splitter;
+use crate::splitter::SplitterKind;
 
 const SPLITTER: ParamSpec = ParamSpec::new("splitter", Kind::Choice(&["best", "random"]), Default::Str("best"));
 
@@ -43,8 +43,8 @@ pub const DECISION_TREE_CLASSIFIER_PARAMS: &[ParamSpec] = &[
 ];
 
 fn fit(input: &FitInput, estimator: &str, classifier: bool) -> Result<Fit> {
-    let splitter = if input.params.str("splitter") == "random" { Splitter::Random } else { Splitter::Best };
-    fit_ensemble(input, estimator, classifier, splitter, Sampling { n_trees: 1, bootstrap: None })
+    let kind = if input.params.str("splitter") == "random" { SplitterKind::Random } else { SplitterKind::Best };
+    fit_ensemble(input, estimator, classifier, kind, Sampling::SingleTree)
 }
 
 pub const DECISION_TREE_REGRESSOR: AlgorithmDef = AlgorithmDef {

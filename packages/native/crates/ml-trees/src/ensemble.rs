@@ -2,8 +2,9 @@
 //! class probabilities for classifiers (predict is their argmax, as sklearn's forests), target means for
 //! regressors (several targets natively). A decision tree is the ensemble of one.
 //!
-//! Body (ids 20–25): `u32 n_features, u32 kind (0 regression, 1 classification), u32 n_values (targets or declared
-//! classes), u32 n_trees`, then each tree's body (tree.rs).
+//! Body (ids 20–25): `u32 n_features, u32 kind, u32 n_values (targets or declared classes), u32 n_trees`, then each
+//! tree's body (tree.rs). `kind`: bit 0 set for classification; `FLOAT32_X` set when thresholds compare X rounded to
+//! float32 (scikit-learn's trees: every model fitted since the exact port), clear for older models (float64 X).
 
 use pgml_ml_core::codec::{Reader, Writer};
 use pgml_ml_core::error::{Error, Result};
@@ -11,8 +12,11 @@ use pgml_ml_core::estimator::Fitted;
 use pgml_ml_core::matrix::MatrixView;
 use pgml_ml_core::numeric::argmax;
 
-use crate::predict::sum_leaf_values;
+use crate::predict::{combine_leaf_values, Combine};
 use crate::tree::{read_trees, Tree};
+
+/// The `kind` (and boosting's `link`) bit of models whose thresholds compare float32 X.
+pub const FLOAT32_X: u32 = 0x100;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct TreeEnsemble {
@@ -21,25 +25,25 @@ pub struct TreeEnsemble {
     /// Targets (regression) or declared classes (classification); every tree's leaves hold this many values.
     pub n_values: usize,
     pub trees: Vec<Tree>,
+    /// Thresholds compare X rounded to float32 (false only for models fitted before the exact port).
+    pub float32: bool,
 }
 
 impl TreeEnsemble {
     fn mean_leaf_values(&self, x: &MatrixView) -> Vec<f64> {
-        let base = vec![0.0; self.n_values];
-        sum_leaf_values(x, &self.trees, self.n_values, |_| 0, &base, 1.0 / self.trees.len() as f64)
+        combine_leaf_values(x, &self.trees, self.n_values, |_| 0, Combine::Mean, self.float32)
     }
 
     pub fn read(r: &mut Reader) -> Result<TreeEnsemble> {
         let n_features = r.dim("n_features")?;
-        let classifier = match r.u32()? {
-            0 => false,
-            1 => true,
-            other => return Err(Error::corrupt(format!("unknown tree ensemble kind {other}"))),
-        };
+        let kind = r.u32()?;
+        if kind & !(1 | FLOAT32_X) != 0 {
+            return Err(Error::corrupt(format!("unknown tree ensemble kind {kind}")));
+        }
         let n_values = r.dim("n_values")?;
         let n_trees = r.dim("n_trees")?;
         let trees = read_trees(r, n_trees, n_features, n_values)?;
-        Ok(TreeEnsemble { n_features, classifier, n_values, trees })
+        Ok(TreeEnsemble { n_features, classifier: kind & 1 == 1, n_values, trees, float32: kind & FLOAT32_X != 0 })
     }
 }
 
@@ -69,7 +73,7 @@ impl Fitted for TreeEnsemble {
     }
     fn write(&self, w: &mut Writer) {
         w.u32(self.n_features as u32);
-        w.u32(u32::from(self.classifier));
+        w.u32(u32::from(self.classifier) | if self.float32 { FLOAT32_X } else { 0 });
         w.u32(self.n_values as u32);
         w.u32(self.trees.len() as u32);
         self.trees.iter().for_each(|t| t.write(w));

@@ -11,7 +11,7 @@ use pgml_ml_core::hyperparams::{Default, Kind, ParamSpec, Value};
 use crate::ensemble::TreeEnsemble;
 use crate::fit_trees::{fit_ensemble, Sampling};
 use crate::params::*;
-use crate::split::Splitter;
+use crate::splitter::SplitterKind;
 
 const REGRESSION_CRITERION: ParamSpec = ParamSpec::new("criterion", Kind::Choice(&["squared_error", "friedman_mse"]), Default::Str("squared_error"));
 const CLASSIFICATION_CRITERION: ParamSpec = ParamSpec::new("criterion", Kind::Choice(&["gini", "entropy", "log_loss"]), Default::Str("gini"));
@@ -54,7 +54,7 @@ pub const RANDOM_FOREST_CLASSIFIER_PARAMS: &[ParamSpec] = forest_params!(CLASSIF
 pub const EXTRA_TREES_REGRESSOR_PARAMS: &[ParamSpec] = forest_params!(REGRESSION_CRITERION, Default::Number(1.0), false);
 pub const EXTRA_TREES_CLASSIFIER_PARAMS: &[ParamSpec] = forest_params!(CLASSIFICATION_CRITERION, Default::Str("sqrt"), false, CLASS_WEIGHT);
 
-fn fit(input: &FitInput, estimator: &str, classifier: bool, splitter: Splitter) -> Result<Fit> {
+fn fit(input: &FitInput, estimator: &str, classifier: bool, kind: SplitterKind) -> Result<Fit> {
     let params = input.params;
     reject_flag(estimator, params, "oob_score", "out-of-bag scores are not computed natively")?;
     reject_flag(estimator, params, "warm_start", "a native fit always starts from scratch")?;
@@ -64,7 +64,7 @@ fn fit(input: &FitInput, estimator: &str, classifier: bool, splitter: Splitter) 
         return Err(invalid(estimator, "max_samples", "cannot be set when bootstrap is false (sklearn raises too)"));
     }
     let draws = if bootstrap { Some(max_samples(estimator, params, input.x.rows())?) } else { None };
-    fit_ensemble(input, estimator, classifier, splitter, Sampling { n_trees: params.usize("n_estimators"), bootstrap: draws })
+    fit_ensemble(input, estimator, classifier, kind, Sampling::Forest { n_trees: params.usize("n_estimators"), bootstrap: draws })
 }
 
 fn read(r: &mut pgml_ml_core::codec::Reader) -> Result<Box<dyn pgml_ml_core::estimator::Fitted>> {
@@ -80,7 +80,7 @@ pub const RANDOM_FOREST_REGRESSOR: AlgorithmDef = AlgorithmDef {
     predict_proba: false,
     multi_target: true,
     accepts_nan: false,
-    fit: |input| fit(input, "RandomForestRegressor", false, Splitter::Best),
+    fit: |input| fit(input, "RandomForestRegressor", false, SplitterKind::Best),
     read,
 };
 
@@ -93,7 +93,7 @@ pub const RANDOM_FOREST_CLASSIFIER: AlgorithmDef = AlgorithmDef {
     predict_proba: true,
     multi_target: false,
     accepts_nan: false,
-    fit: |input| fit(input, "RandomForestClassifier", true, Splitter::Best),
+    fit: |input| fit(input, "RandomForestClassifier", true, SplitterKind::Best),
     read,
 };
 
@@ -106,7 +106,7 @@ pub const EXTRA_TREES_REGRESSOR: AlgorithmDef = AlgorithmDef {
     predict_proba: false,
     multi_target: true,
     accepts_nan: false,
-    fit: |input| fit(input, "ExtraTreesRegressor", false, Splitter::Random),
+    fit: |input| fit(input, "ExtraTreesRegressor", false, SplitterKind::Random),
     read,
 };
 
@@ -119,6 +119,6 @@ pub const EXTRA_TREES_CLASSIFIER: AlgorithmDef = AlgorithmDef {
     predict_proba: true,
     multi_target: false,
     accepts_nan: false,
-    fit: |input| fit(input, "ExtraTreesClassifier", true, Splitter::Random),
+    fit: |input| fit(input, "ExtraTreesClassifier", true, SplitterKind::Random),
     read,
 };

@@ -1,14 +1,14 @@
 //! scikit-learn's impurity-based `feature_importances_` from fitted trees. A flat `Tree` keeps no node statistics,
-//! so the training rows are routed through it once, with the weights the tree was grown with, to recover each
-//! node's weighted sample count and impurity (a split sends a training row where the fit did). Then, as sklearn's
+//! so the training rows (as float32, which the thresholds compare) are routed through it once, with the weights the
+//! tree was grown with, to recover each node's weighted sample count and impurity (a split sends a training row
+//! where the fit did). Then, as sklearn's
 //! `Tree.compute_feature_importances`: every split adds
 //! `w_node·impurity_node − w_left·impurity_left − w_right·impurity_right` to its feature, divided by the root's
 //! weight. Ensembles combine per-tree vectors the way sklearn's forests and gradient boosting do.
 //!
 //! Cost: one root-to-leaf walk per weighted training row and tree, a fraction of growing the tree.
 
-use pgml_ml_core::matrix::MatrixView;
-
+use crate::features::FeatureMatrix;
 use crate::tree::{Tree, LEAF};
 
 /// The node impurity a tree was grown with, over the targets it was grown on.
@@ -59,11 +59,10 @@ impl NodeImpurity<'_> {
 
 /// sklearn's `compute_feature_importances(normalize=False)` of one tree grown on `x` with `weights` (0 = not in
 /// this tree's sample).
-pub fn tree_impurity_decrease(tree: &Tree, x: &MatrixView, weights: &[f64], impurity: NodeImpurity) -> Vec<f64> {
-    let (cols, width) = (x.cols(), impurity.width());
+pub fn tree_impurity_decrease(tree: &Tree, x: &FeatureMatrix, weights: &[f64], impurity: NodeImpurity) -> Vec<f64> {
+    let (cols, width) = (x.n_features, impurity.width());
     let mut stats = vec![0.0; tree.nodes.len() * width];
-    for (row, values) in x.data().chunks_exact(cols).enumerate() {
-        let weight = weights[row];
+    for (row, &weight) in weights.iter().enumerate() {
         if weight == 0.0 {
             continue;
         }
@@ -74,7 +73,7 @@ pub fn tree_impurity_decrease(tree: &Tree, x: &MatrixView, weights: &[f64], impu
             if node.feature == LEAF {
                 break;
             }
-            id = node.child as usize + usize::from(values[node.feature as usize] > node.threshold);
+            id = node.child as usize + usize::from(f64::from(x.column(node.feature as usize)[row]) > node.threshold);
         }
     }
     let weighted = |id: usize| {
@@ -137,6 +136,11 @@ pub fn boosting_importances(trees: &[Tree], decreases: Vec<Vec<f64>>, n_features
 mod tests {
     use super::*;
     use crate::tree::Node;
+    use pgml_ml_core::matrix::MatrixView;
+
+    fn features(x: &[f64], rows: usize, cols: usize) -> FeatureMatrix {
+        FeatureMatrix::new(&MatrixView::new("X", x, rows, cols).unwrap(), false).unwrap()
+    }
 
     /// x0 ≤ 0.5 splits the root; its right child splits on x1 ≤ 0.5.
     fn two_split_tree() -> Tree {
@@ -154,7 +158,7 @@ mod tests {
     fn gini_decrease_by_hand() {
         // Rows (x0, x1) → class: (0,0)→0, (0,1)→0, (1,0)→1, (1,1)→0.
         let x = [0.0, 0.0, 0.0, 1.0, 1.0, 0.0, 1.0, 1.0];
-        let x = MatrixView::new("X", &x, 4, 2).unwrap();
+        let x = features(&x, 4, 2);
         let class = [0, 0, 1, 0];
         let d = tree_impurity_decrease(&two_split_tree(), &x, &[1.0; 4], NodeImpurity::Gini { class: &class, n_classes: 2 });
         // Root: 4 · (1 − (3/4)² − (1/4)²) = 1.5; left leaf pure; right node 2 · 0.5 = 1, its leaves pure.
@@ -166,7 +170,7 @@ mod tests {
     #[test]
     fn weights_count_rows_and_zero_weights_leave_them_out() {
         let x = [0.0, 0.0, 1.0, 0.0, 1.0, 1.0];
-        let x = MatrixView::new("X", &x, 3, 2).unwrap();
+        let x = features(&x, 3, 2);
         let y = [0.0, 4.0, 2.0];
         let doubled = tree_impurity_decrease(&two_split_tree(), &x, &[2.0, 2.0, 2.0], NodeImpurity::Variance { y: &y, n_outputs: 1 });
         let once = tree_impurity_decrease(&two_split_tree(), &x, &[1.0, 1.0, 1.0], NodeImpurity::Variance { y: &y, n_outputs: 1 });

@@ -1,5 +1,5 @@
-//! sklearn's tree hyperparameters, shared by every estimator of the family, and their resolution into
-//! `GrowRules` once the data's shape is known.
+//! sklearn's tree hyperparameters, shared by every estimator of the family, their resolution into `TreeRules` once
+//! the data's shape is known (as `BaseDecisionTree.fit` resolves them), and `random_state` as numpy's RandomState.
 //!
 //! JS numbers cannot tell sklearn's int from float, so count-or-fraction parameters read a value ≤ 1 as a fraction
 //! and a larger one as a count (which must then be an integer). The only value where sklearn differs is exactly 1 for
@@ -7,9 +7,10 @@
 
 use pgml_ml_core::error::{Error, Result};
 use pgml_ml_core::hyperparams::{Default, Kind, ParamSpec, Params, Value};
+use pgml_ml_core::mt19937::NumpyRandomState;
 
 use crate::builder::GrowRules;
-use crate::split::{SplitRules, Splitter};
+use crate::splitter::{SplitRules, SplitterKind};
 
 const POSITIVE: Kind = Kind::Float { min: 0.0, exclusive: true };
 const NON_NEGATIVE: Kind = Kind::Float { min: 0.0, exclusive: false };
@@ -50,13 +51,14 @@ fn count_or_fraction(estimator: &str, params: &Params, name: &str, n: usize, one
     }
 }
 
-/// Rows per tree for forests' `max_samples` (None: all rows).
+/// Rows per tree for forests' `max_samples` (None: all rows). A fraction is rounded as Python's `round` does
+/// (half to even).
 pub fn max_samples(estimator: &str, params: &Params, n_rows: usize) -> Result<usize> {
     if let Value::Null = params.value("max_samples") {
         return Ok(n_rows);
     }
     let v = params.f64("max_samples");
-    let count = if v <= 1.0 { ((v * n_rows as f64).round() as usize).max(1) } else { count_or_fraction(estimator, params, "max_samples", n_rows, true)? };
+    let count = if v <= 1.0 { ((v * n_rows as f64).round_ties_even() as usize).max(1) } else { count_or_fraction(estimator, params, "max_samples", n_rows, true)? };
     if count > n_rows {
         return Err(invalid(estimator, "max_samples", format!("must be at most the {n_rows} training rows, got {v}")));
     }
@@ -81,8 +83,25 @@ fn resolve_max_features(estimator: &str, params: &Params, n_features: usize, cla
     Ok(count.max(1))
 }
 
+/// sklearn's tree rules for `n_rows` training rows of `n_features` features; `min_weight_leaf` is filled in per tree
+/// from its sample weights (`for_weights`).
+#[derive(Clone, Copy, Debug)]
+pub struct TreeRules {
+    pub grow: GrowRules,
+    pub split: SplitRules,
+    min_weight_fraction_leaf: f64,
+}
+
+impl TreeRules {
+    /// The rules for a tree whose sample weights sum (numpy's `np.sum`) to `total_weight`.
+    pub fn for_weights(&self, total_weight: f64) -> TreeRules {
+        let min_weight_leaf = self.min_weight_fraction_leaf * total_weight;
+        TreeRules { grow: GrowRules { min_weight_leaf, ..self.grow }, split: SplitRules { min_weight_leaf, ..self.split }, ..*self }
+    }
+}
+
 /// The tree rules from the hyperparameters, for `n_rows` training rows of `n_features` features.
-pub fn grow_rules(estimator: &str, params: &Params, n_rows: usize, n_features: usize, classifier: bool, splitter: Splitter) -> Result<GrowRules> {
+pub fn tree_rules(estimator: &str, params: &Params, n_rows: usize, n_features: usize, classifier: bool, kind: SplitterKind) -> Result<TreeRules> {
     if params.f64("ccp_alpha") != 0.0 {
         return Err(invalid(estimator, "ccp_alpha", "must be 0: cost-complexity pruning is not implemented natively"));
     }
@@ -100,27 +119,18 @@ pub fn grow_rules(estimator: &str, params: &Params, n_rows: usize, n_features: u
         Value::Null => None,
         _ => Some(params.usize(name)),
     };
-    Ok(GrowRules {
-        split: SplitRules {
-            splitter,
-            max_features: resolve_max_features(estimator, params, n_features, classifier)?,
+    Ok(TreeRules {
+        grow: GrowRules {
+            max_depth: optional("max_depth"),
+            min_samples_split: min_samples_split.max(2 * min_samples_leaf),
             min_samples_leaf,
-            // Scaled by each tree's total weight when it is grown (`with_total_weight`).
-            min_weight_leaf: fraction,
+            min_weight_leaf: 0.0,
+            max_leaf_nodes: optional("max_leaf_nodes"),
+            min_impurity_decrease: params.f64("min_impurity_decrease"),
         },
-        max_depth: optional("max_depth"),
-        min_samples_split: min_samples_split.max(2 * min_samples_leaf),
-        max_leaf_nodes: optional("max_leaf_nodes"),
-        min_impurity_decrease: params.f64("min_impurity_decrease"),
+        split: SplitRules { kind, max_features: resolve_max_features(estimator, params, n_features, classifier)?, min_samples_leaf, min_weight_leaf: 0.0 },
+        min_weight_fraction_leaf: fraction,
     })
-}
-
-impl GrowRules {
-    /// `min_weight_fraction_leaf` (held in `min_weight_leaf` until now) × the tree's total sample weight.
-    pub fn with_total_weight(mut self, total_weight: f64) -> GrowRules {
-        self.split.min_weight_leaf *= total_weight;
-        self
-    }
 }
 
 /// Rejects sklearn options that exist but are not implemented natively (true-valued flags).
@@ -131,10 +141,21 @@ pub fn reject_flag(estimator: &str, params: &Params, name: &str, why: &str) -> R
     Ok(())
 }
 
-/// `random_state` as a seed (None: a fresh one per fit).
-pub fn random_state(params: &Params) -> Option<u64> {
-    match params.value("random_state") {
-        Value::Null => None,
-        _ => Some(params.f64("random_state") as u64),
-    }
+/// numpy's `RandomState(random_state)` (sklearn's `check_random_state`). An integer must fit numpy's seed range
+/// (0..2³²); unset draws a seed from the clock, so every fit differs — as sklearn's global RandomState does.
+pub fn random_state(estimator: &str, params: &Params) -> Result<NumpyRandomState> {
+    let seed = match params.value("random_state") {
+        Value::Null => {
+            let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+            (nanos ^ (nanos >> 32)) as u32
+        }
+        _ => {
+            let v = params.f64("random_state");
+            if v > f64::from(u32::MAX) {
+                return Err(invalid(estimator, "random_state", format!("must be below 2^32 (numpy's seed range), got {v}")));
+            }
+            v as u32
+        }
+    };
+    Ok(NumpyRandomState::new(seed))
 }

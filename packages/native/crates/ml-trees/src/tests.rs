@@ -215,6 +215,9 @@ fn unsupported_or_out_of_range_hyperparameters_are_typed_errors() {
         ("gradient_boosting_trees", Task::Classification, ("n_iter_no_change", Value::Number(5.0))),
         ("gradient_boosting_trees", Task::Classification, ("alpha", Value::Number(0.5))),
         ("gradient_boosting_trees", Task::Classification, ("learning_rate", Value::Str("0.1".into()))),
+        // numpy's RandomState takes seeds below 2³².
+        ("random_forest", Task::Regression, ("random_state", Value::Number(4_294_967_296.0))),
+        ("gradient_boosting_trees", Task::Regression, ("random_state", Value::Number(4_294_967_296.0))),
     ];
     for (name, task, param) in cases {
         let (y, k) = if *task == Task::Regression { (&reg, 0) } else { (&class, 3) };
@@ -234,5 +237,22 @@ fn unsupported_or_out_of_range_hyperparameters_are_typed_errors() {
         let model = fit(def(name, Task::Classification), &x, 3, &class, 1, 3, &[SEED, param.clone()]).unwrap();
         let agree = predict(model.as_ref(), &x).iter().zip(&class).filter(|(p, y)| p == y).count();
         assert!(agree >= 27, "{name} {param:?}: {agree}/30");
+    }
+}
+
+#[test]
+fn thresholds_compare_float32_x_except_in_models_from_before_the_exact_port() {
+    use crate::ensemble::TreeEnsemble;
+    use crate::tree::{Node, Tree};
+    // x = 1 + 2⁻²⁹ is above the threshold 1 + 2⁻³⁰ in float64, but rounds to 1 in float32 (sklearn's X).
+    let threshold = 1.0 + 2f64.powi(-30);
+    let x = [1.0 + 2f64.powi(-29)];
+    let tree = Tree { nodes: vec![Node { threshold, feature: 0, child: 1 }, Node::leaf(0), Node::leaf(1)], values: vec![10.0, 20.0], n_values: 1 };
+    for (float32, expected) in [(true, 10.0), (false, 20.0)] {
+        let model = TreeEnsemble { n_features: 1, classifier: false, n_values: 1, trees: vec![tree.clone()], float32 };
+        assert_eq!(predict(&model, &x), vec![expected]);
+        let d = def("decision_tree", Task::Regression);
+        let back = read(d, &bytes(d, &model)).unwrap();
+        assert_eq!(predict(back.as_ref(), &x), vec![expected], "float32 = {float32} after a round trip");
     }
 }

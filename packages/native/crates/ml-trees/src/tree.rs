@@ -19,6 +19,10 @@ pub struct Node {
 
 impl Node {
     pub const PENDING: Node = Node { threshold: 0.0, feature: LEAF, child: 0 };
+
+    pub fn leaf(index: usize) -> Node {
+        Node { threshold: 0.0, feature: LEAF, child: index as u32 }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -30,12 +34,18 @@ pub struct Tree {
 }
 
 impl Tree {
-    /// The leaf `row` lands in: left when `row[feature] <= threshold`, as sklearn.
+    /// The leaf `row` lands in: left when `row[feature] <= threshold`, as sklearn (which compares float32 X).
     #[inline]
-    pub fn leaf(&self, row: &[f64]) -> usize {
+    pub fn leaf<T: Copy + Into<f64>>(&self, row: &[T]) -> usize {
+        self.leaf_with(|f| row[f].into())
+    }
+
+    /// The leaf of the row whose feature f is `value(f)`.
+    #[inline]
+    pub fn leaf_with(&self, value: impl Fn(usize) -> f64) -> usize {
         let mut node = self.nodes[0];
         while node.feature != LEAF {
-            let right = usize::from(row[node.feature as usize] > node.threshold);
+            let right = usize::from(value(node.feature as usize) > node.threshold);
             node = self.nodes[node.child as usize + right];
         }
         node.child as usize

@@ -1,6 +1,8 @@
 //! `fit` for the four estimators, replaying python-xgboost's `XGBModel.fit` / `XGBClassifier.fit` against the same
 //! library: DMatrix from X (float64, copied and converted by XGBoost), labels, the wrapper's booster parameters,
-//! then `train(params, dtrain, num_boost_round)`.
+//! then `train(params, dtrain, num_boost_round)`. Several regression targets get one booster each, as the python
+//! runtime's MultiOutputRegressor fits them (the sklearn wrappers do not declare multi-output support): one joint
+//! booster draws its row and column samples for all targets from one stream and so grows other trees.
 
 use pgml_ml_core::labels::encode_labels;
 use pgml_ml_core::{Error, Fit, FitInfo, FitInput, ParamSpec, Result, Task};
@@ -37,17 +39,23 @@ pub fn fit(input: &FitInput, estimator: Estimator) -> Result<Fit> {
     let booster_params = booster_params(estimator.params, input.params, estimator.forest, n_trained)?;
     let rounds = rounds(input.params, estimator.forest);
 
-    let model = {
+    let t = y.cols();
+    // One count of rounds across the targets' boosters.
+    let round_done = input.ticking("rounds", rounds * t, 1);
+    let train = |labels: &[f64]| -> Result<Vec<u8>> {
         let mut dtrain = DMatrix::dense(input.x, dmatrix_threads(input.params))?;
-        dtrain.set_labels(&labels, y.rows(), y.cols())?;
-        let booster = Booster::train(&dtrain, &booster_params, rounds, &input.ticking("rounds", rounds, 1))?;
+        dtrain.set_labels(labels, y.rows(), 1)?;
+        let booster = Booster::train(&dtrain, &booster_params, rounds, &round_done)?;
         // What python's training callbacks record after any `train()` without early stopping ("compatibility with
         // versions older than 1.4"); stored in the model, so setting them keeps our UBJSON byte-identical to python's.
         booster.set_attr("best_iteration", &(rounds - 1).to_string())?;
         booster.set_attr("best_ntree_limit", &(rounds * trees_per_round(input.params, estimator.forest)).to_string())?;
-        booster.save_ubj()?
+        booster.save_ubj()
         // The training booster and matrix are freed here, before the model is loaded back from its bytes.
     };
-    let fitted = XgbModel::new(model, input.x.cols(), y.cols(), classes)?;
+    let models = (0..t)
+        .map(|j| train(&labels.iter().skip(j).step_by(t).copied().collect::<Vec<f64>>()))
+        .collect::<Result<Vec<_>>>()?;
+    let fitted = XgbModel::new(models, input.x.cols(), t, classes)?;
     Ok((Box::new(fitted), FitInfo { n_iter: Some(rounds), converged: true }))
 }

@@ -1,7 +1,8 @@
 //! The XGBoost family: `xgboost` (XGBRegressor, XGBClassifier) and `xgboost_random_forest` (XGBRFRegressor,
 //! XGBRFClassifier) through libxgboost's C API — the very library python3-xgboost loads — so, with the parameters
 //! python's sklearn wrapper would pass, predictions are python-xgboost's. Models are stored as XGBoost's own UBJSON
-//! inside our payload (model.rs). Multi-target regression is XGBoost's own (one output per tree, 1.7).
+//! inside our payload (model.rs). Multi-target regression fits one booster per target, as the python runtime's
+//! MultiOutputRegressor does.
 
 mod ffi;
 mod fit;
@@ -9,7 +10,7 @@ mod handle;
 mod model;
 mod params;
 
-use pgml_ml_core::{AlgorithmDef, Task};
+use pgml_ml_core::{AlgorithmDef, Result, Task};
 
 use crate::fit::{fit, Estimator};
 use crate::model::XgbModel;
@@ -71,6 +72,13 @@ pub const XGBOOST_RANDOM_FOREST_CLASSIFICATION: AlgorithmDef = AlgorithmDef {
     fit: |input| fit(input, RF_CLASSIFIER),
     read: |r| XgbModel::read(r, Task::Classification),
 };
+
+/// A saved XGBoost model in any format this libxgboost reads — UBJSON, JSON, or the binary format of 1.x's
+/// `XGBoosterSaveModel` to a `.bin` file, as PostgresML 2.x's rust runtime stored its models — re-saved as the
+/// UBJSON our payloads hold. Unreadable bytes → CORRUPT_MODEL.
+pub fn model_to_ubjson(model: &[u8]) -> Result<Vec<u8>> {
+    handle::Booster::load(model)?.save_ubj()
+}
 
 pub const ALGORITHMS: &[AlgorithmDef] =
     &[XGBOOST_REGRESSION, XGBOOST_CLASSIFICATION, XGBOOST_RANDOM_FOREST_REGRESSION, XGBOOST_RANDOM_FOREST_CLASSIFICATION];

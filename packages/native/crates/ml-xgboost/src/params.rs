@@ -47,13 +47,47 @@ macro_rules! xgb_params {
             // dart's dropout (kwargs the wrapper passes through; ignored by gbtree).
             number("rate_drop", 0.0, false),
             number("skip_drop", 0.0, false),
+            // The rest of XGBModel.__init__ (1.7.4), so every argument python-xgboost takes is accepted here too.
+            integer("verbosity", 0),
+            choice("sampling_method", &["uniform", "gradient_based"]),
+            text("monotone_constraints"),
+            text("interaction_constraints"),
+            choice("importance_type", &["gain", "weight", "cover", "total_gain", "total_cover"]),
+            integer("gpu_id", -1),
+            ParamSpec::new("validate_parameters", Kind::Bool, Default::Null).nullable(),
+            choice("predictor", &["auto", "cpu_predictor", "gpu_predictor"]),
+            ParamSpec::new("enable_categorical", Kind::Bool, Default::Null).nullable(),
+            ParamSpec::new("feature_types", Kind::TextOrList, Default::Null).nullable(),
+            integer("max_cat_to_onehot", 1),
+            integer("max_cat_threshold", 1),
+            ParamSpec::new("eval_metric", Kind::TextOrList, Default::Null).nullable(),
+            integer("early_stopping_rounds", 1),
+            // Python-only values (a float NaN, callback objects): JSON can carry only their default, null.
+            only_null("missing"),
+            only_null("callbacks"),
             $($own),*
         ]
     };
 }
 
+const fn text(name: &'static str) -> ParamSpec {
+    ParamSpec::new(name, Kind::Text, Default::Null).nullable()
+}
+const fn only_null(name: &'static str) -> ParamSpec {
+    ParamSpec::new(name, Kind::Choice(&[]), Default::Null).nullable()
+}
+
+/// Arguments the sklearn wrapper keeps to itself instead of passing them to the booster. `early_stopping_rounds`
+/// needs a validation set, and train gives fit none (the test split is for scoring): accepted and inert, as the
+/// python runtime does. `enable_categorical`/`feature_types` describe the DMatrix; ours is all numeric features.
+const WRAPPER_ONLY: &[&str] =
+    &["n_estimators", "early_stopping_rounds", "importance_type", "enable_categorical", "feature_types", "missing", "callbacks", "use_label_encoder"];
+
 const REGRESSION_OBJECTIVES: &[&str] = &[
     "reg:squarederror",
+    // 1.7 still takes the deprecated name PostgresML 2.x's rust runtime used (reg:squarederror, with a warning).
+    "reg:linear",
+    "reg:logistic",
     "reg:squaredlogerror",
     "reg:pseudohubererror",
     "reg:absoluteerror",
@@ -79,6 +113,8 @@ pub const XGB_CLASSIFIER: &[ParamSpec] = xgb_params!(
     number("colsample_bynode", 0.0, true),
     number("reg_lambda", 0.0, false),
     integer("num_parallel_tree", 1),
+    // XGBClassifier's own (deprecated in 1.7: only false/null are meaningful there).
+    ParamSpec::new("use_label_encoder", Kind::Bool, Default::Null).nullable(),
 );
 // The random forests set num_parallel_tree = n_estimators themselves and boost one round.
 pub const XGB_RF_REGRESSOR: &[ParamSpec] = xgb_params!(
@@ -94,6 +130,7 @@ pub const XGB_RF_CLASSIFIER: &[ParamSpec] = xgb_params!(
     forest_default("subsample", 0.0, true, 0.8),
     forest_default("colsample_bynode", 0.0, true, 0.8),
     forest_default("reg_lambda", 0.0, false, 1e-5),
+    ParamSpec::new("use_label_encoder", Kind::Bool, Default::Null).nullable(),
 );
 
 /// Upper bounds `Kind` cannot express; XGBoost would reject these only once training starts.
@@ -138,11 +175,13 @@ pub fn booster_params(specs: &[ParamSpec], params: &Params, forest: bool, classe
         }
     }
     let mut out: Vec<(&'static str, String)> = Vec::new();
-    for spec in specs.iter().filter(|s| s.name != "n_estimators") {
+    for spec in specs.iter().filter(|s| !WRAPPER_ONLY.contains(&s.name)) {
         match params.value(spec.name) {
             Value::Number(v) => out.push((spec.name, python_str(*v))),
             Value::Str(s) => out.push((spec.name, s.clone())),
             Value::Bool(b) => out.push((spec.name, if *b { "True" } else { "False" }.to_string())),
+            // A list (eval_metric) is set once per item, as python's `_configure_metrics` does.
+            Value::List(items) => out.extend(items.iter().map(|item| (spec.name, item.clone()))),
             Value::Null | Value::Nested(_) => {}
         }
     }
@@ -157,7 +196,9 @@ pub fn booster_params(specs: &[ParamSpec], params: &Params, forest: bool, classe
         }
         out.push(("num_class", classes.to_string()));
     }
-    out.push(("validate_parameters", "True".to_string()));
+    if !out.iter().any(|(name, _)| *name == "validate_parameters") {
+        out.push(("validate_parameters", "True".to_string()));
+    }
     Ok(out)
 }
 
@@ -220,6 +261,38 @@ mod tests {
         assert!(set.contains(&("reg_lambda", "1e-05".to_string())) && set.contains(&("objective", "multi:softprob".to_string())));
         assert!(set.contains(&("num_parallel_tree", "7".to_string())) && set.contains(&("num_class", "3".to_string())));
         assert_eq!(rounds(&p, true), 1);
+    }
+
+    #[test]
+    fn every_xgbmodel_argument_is_accepted() {
+        let p = resolve(
+            "XGBRegressor",
+            XGB_REGRESSOR,
+            &given(&[
+                ("eval_metric", Value::List(vec!["rmse".into(), "mae".into()])),
+                ("early_stopping_rounds", Value::Number(5.0)),
+                ("objective", Value::Str("reg:linear".into())),
+                ("booster", Value::Str("dart".into())),
+                ("monotone_constraints", Value::Str("(1,-1)".into())),
+                ("importance_type", Value::Str("gain".into())),
+                ("validate_parameters", Value::Bool(false)),
+                ("missing", Value::Null),
+            ]),
+        )
+        .unwrap();
+        let set = booster_params(XGB_REGRESSOR, &p, false, 0).unwrap();
+        let metrics: Vec<&str> = set.iter().filter(|(n, _)| *n == "eval_metric").map(|(_, v)| v.as_str()).collect();
+        assert_eq!(metrics, ["rmse", "mae"]);
+        assert!(set.contains(&("monotone_constraints", "(1,-1)".to_string())));
+        assert_eq!(set.iter().filter(|(n, _)| *n == "validate_parameters").count(), 1);
+        assert!(set.contains(&("validate_parameters", "False".to_string())));
+        // Wrapper-only arguments never reach the booster.
+        assert!(!set.iter().any(|(n, _)| ["early_stopping_rounds", "importance_type", "missing"].contains(n)));
+        let single = resolve("XGBClassifier", XGB_CLASSIFIER, &given(&[("eval_metric", Value::Str("logloss".into()))])).unwrap();
+        assert!(booster_params(XGB_CLASSIFIER, &single, false, 2).unwrap().contains(&("eval_metric", "logloss".to_string())));
+        for bad in [("missing", Value::Number(0.0)), ("eval_metric", Value::Nested("an array")), ("eval_metric", Value::Str(String::new()))] {
+            assert!(resolve("XGBRegressor", XGB_REGRESSOR, &given(std::slice::from_ref(&bad))).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

@@ -85,11 +85,38 @@ fn regression_single_and_multi_target() {
         let var = first.iter().map(|t| t * t).sum::<f64>() / d.rows as f64;
         assert!(mse < 0.25 * var, "{} mse {mse} var {var}", def.estimator);
 
-        let joint = fit(def, &[("n_estimators", num(20.0))], &x, &both, 0).unwrap();
-        assert_eq!(joint.n_outputs(), 2);
-        assert_eq!(joint.predict(&x).unwrap().len(), d.rows * 2);
-        assert_eq!(joint.predict_proba(&x).unwrap_err().kind, ErrorKind::InvalidArgument);
+        // Two targets: one booster each, exactly the single-target fits (python's MultiOutputRegressor).
+        let params = [("n_estimators", num(20.0)), ("subsample", num(0.7)), ("random_state", num(3.0))];
+        let two = fit(def, &params, &x, &both, 0).unwrap();
+        assert_eq!(two.n_outputs(), 2);
+        let pred = two.predict(&x).unwrap();
+        for t in 0..2 {
+            let column: Vec<f64> = d.y_reg.iter().skip(t).step_by(2).copied().collect();
+            let alone = fit(def, &params, &x, &MatrixView::new("y", &column, d.rows, 1).unwrap(), 0).unwrap();
+            assert_eq!(pred.iter().skip(t).step_by(2).copied().collect::<Vec<_>>(), alone.predict(&x).unwrap(), "{} target {t}", def.estimator);
+        }
+        assert_eq!(two.predict_proba(&x).unwrap_err().kind, ErrorKind::InvalidArgument);
+        let bytes = to_bytes(def, two.as_ref());
+        assert_eq!(to_bytes(def, from_bytes(def, &bytes).unwrap().as_ref()), bytes);
     }
+}
+
+#[test]
+fn joint_multi_target_payloads_from_before_still_load() {
+    // Payloads written before per-target fits (and by the migration's converter) hold one booster with XGBoost's
+    // own multi-output trees (format 1).
+    let d = data();
+    let x = MatrixView::new("X", &d.x, d.rows, d.cols).unwrap();
+    let mut dtrain = crate::handle::DMatrix::dense(&x, 1).unwrap();
+    dtrain.set_labels(&d.y_reg, d.rows, 2).unwrap();
+    let params = [("objective", "reg:squarederror".to_string())];
+    let booster = crate::handle::Booster::train(&dtrain, &params, 10, &|| false).unwrap();
+    let joint = crate::model::XgbModel::new(vec![booster.save_ubj().unwrap()], d.cols, 2, None).unwrap();
+    assert_eq!(joint.predict(&x).unwrap().len(), d.rows * 2);
+    let bytes = to_bytes(&XGBOOST_REGRESSION, &joint);
+    let back = from_bytes(&XGBOOST_REGRESSION, &bytes).unwrap();
+    assert_eq!(back.predict(&x).unwrap(), joint.predict(&x).unwrap());
+    assert_eq!(to_bytes(&XGBOOST_REGRESSION, back.as_ref()), bytes);
 }
 
 #[test]

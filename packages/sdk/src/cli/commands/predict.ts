@@ -1,7 +1,7 @@
 import { InvalidArgument, type FeatureInput, type Label } from '@pgml-ts/core';
 import type { PostgresML } from '../../client.js';
 import type { Command } from '../command.js';
-import { integerFlag, jsonFlag, noPositionals, stringFlag } from '../flags.js';
+import { integerFlag, jsonFlag, noPositionals, projectOrModelFlag, stringFlag } from '../flags.js';
 import { formatCell, formatTable } from '../format.js';
 import type { Output } from '../output.js';
 
@@ -96,9 +96,7 @@ Examples:
   },
   async run({ values, positionals, output, connect }) {
     noPositionals('predict', positionals);
-    const project = stringFlag(values, 'project');
-    const modelId = integerFlag(values, 'model', 1);
-    if ((project === undefined) === (modelId === undefined)) throw new InvalidArgument('give one of --project P or --model ID');
+    const target = projectOrModelFlag(values);
     const features = jsonFlag(values, 'features', 'array or object');
     const relation = stringFlag(values, 'relation');
     if ((features === undefined) === (relation === undefined)) {
@@ -118,7 +116,7 @@ Examples:
 
     const pgml = await connect();
     // Resolve the deployed model once, so the layout and the predictions come from the same model.
-    const model = await pgml.model(modelId ?? project!);
+    const model = await pgml.model(target);
     if (into !== undefined) {
       await scoreInto(pgml, model.modelId, relation!, values, output);
     } else if (relation !== undefined) {

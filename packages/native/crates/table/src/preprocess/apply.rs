@@ -155,7 +155,8 @@ fn missing(state: &State, sources: &[SourceColumn], c: usize, rows: &mut dyn Ite
         _ => column.name.clone(),
     };
     let what = if column.kind == Kind::Text { format!("{where_} (NULL or a category unseen in training)") } else { where_.to_string() };
-    missing_error(&name, &column.name, column.kind, count, &what)
+    // Training and test rows are read while training; anything else is a trained model's input.
+    missing_error(&name, column, count, &what, !matches!(where_, "training" | "test"))
 }
 
 /// Model input for raw predict rows (`rows × raw width`, text as category indices, NaN for NULL).

@@ -133,7 +133,7 @@ pub fn fit(table: &Table, train_rows: &[u32], options: &[ColumnOptions], target:
                 return Err(Error::data(format!("column {name:?} is NULL in all {missing} training rows")));
             }
             if missing > 0 && state.impute == Impute::Error {
-                return Err(missing_error(&name, &column.name, state.kind, missing, "training"));
+                return Err(missing_error(&name, state, missing, "training", false));
             }
             let mean = a.sum / a.present as f64;
             let (lo, hi) = a.values.as_deref().map_or((f64::NAN, f64::NAN), min_max);
