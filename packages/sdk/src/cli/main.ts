@@ -9,6 +9,7 @@ import { describeUrlText } from '../drivers/connection-url.js';
 import type { Command, GlobalOptions } from './command.js';
 import { algorithmsCommand } from './commands/algorithms.js';
 import { benchCommand } from './commands/bench.js';
+import { dashboardCommand } from './commands/dashboard.js';
 import { decomposeCommand } from './commands/decompose.js';
 import { deleteCommand } from './commands/delete.js';
 import { deployCommand } from './commands/deploy.js';
@@ -37,6 +38,7 @@ const COMMANDS: readonly Command[] = [
   deploymentsCommand,
   modelsCommand,
   explainCommand,
+  dashboardCommand,
   projectsCommand,
   deleteCommand,
   exportCommand,
