@@ -4,7 +4,7 @@
 'use strict';
 
 const WIDTH = 640;
-const diagonal = (lo, hi) => Plot.line([[lo, lo], [hi, hi]], { stroke: '#aaa', strokeDasharray: '4,3' });
+const diagonal = (lo, hi) => Plot.link([{ lo, hi }], { x1: 'lo', y1: 'lo', x2: 'hi', y2: 'hi', stroke: '#aaa', strokeDasharray: '4,3' });
 
 const charts = {
   bars: (d) =>

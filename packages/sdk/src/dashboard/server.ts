@@ -54,7 +54,8 @@ export function dashboardApp(pgml: PostgresML, rules: Parameters<typeof accessCo
   app.use(
     secureHeaders({
       contentSecurityPolicy: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], frameAncestors: ["'none'"], formAction: ["'self'"] },
-      referrerPolicy: 'no-referrer',
+      // same-origin, not no-referrer: under no-referrer browsers send `Origin: null` on form posts, which the CSRF check refuses.
+      referrerPolicy: 'same-origin',
     }),
   );
   app.use(accessControl(rules));
