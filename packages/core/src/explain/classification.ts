@@ -13,6 +13,8 @@ export interface ClassificationInput {
   yPred: ArrayLike<number>;
   /** rows × numClasses, when the model has predict_proba. */
   probabilities?: Matrix;
+  /** A binary classifier's decision_function (higher = the second class), when it has no probabilities. */
+  decisionScores?: Float64Array;
   /** The user's label of a class index, as text. */
   labelOf: (classIndex: number) => string;
 }
@@ -23,6 +25,7 @@ export function classificationExplanation(input: ClassificationInput): Classific
   const confusion = labels.map((_, t) => Array.from(counts.subarray(t * k, (t + 1) * k)));
   const explanation: ClassificationExplanation = { labels: labels.map(input.labelOf), confusion };
   if (input.probabilities) explanation.curves = classCurves(input.yTrue, input.probabilities, input.labelOf);
+  else if (input.decisionScores) explanation.curves = [curvesOf(input.yTrue, 1, input.decisionScores, input.labelOf)];
   return explanation;
 }
 
@@ -30,19 +33,24 @@ export function classificationExplanation(input: ClassificationInput): Classific
 function classCurves(yTrue: ArrayLike<number>, probabilities: Matrix, labelOf: (c: number) => string): ClassCurves[] {
   const classes = probabilities.cols === 2 ? [1] : [...new Set(Array.from(yTrue))].sort((a, b) => a - b);
   return classes.map((c) => {
-    const isClass = Float64Array.from(yTrue, (y) => (y === c ? 1 : 0));
     const score = new Float64Array(probabilities.rows);
     for (let i = 0; i < score.length; i++) score[i] = probabilities.data[i * probabilities.cols + c]!;
-    const counts = thresholdCounts(isClass, score);
-    const roc = rocCurve(counts);
-    const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
-    return {
-      label: labelOf(c),
-      positives: counts.positives,
-      rocAuc: roc.x.length > 0 ? areaUnder(roc) : null,
-      averagePrecision: finite(averagePrecision(counts)),
-      roc: thinCurve(roc, MAX_CURVE_POINTS),
-      precisionRecall: thinCurve(precisionRecallCurve(counts), MAX_CURVE_POINTS),
-    };
+    return curvesOf(yTrue, c, score, labelOf);
   });
+}
+
+/** Class c against the rest, ranked by `score`. */
+function curvesOf(yTrue: ArrayLike<number>, c: number, score: Float64Array, labelOf: (c: number) => string): ClassCurves {
+  const isClass = Float64Array.from(yTrue, (y) => (y === c ? 1 : 0));
+  const counts = thresholdCounts(isClass, score);
+  const roc = rocCurve(counts);
+  const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
+  return {
+    label: labelOf(c),
+    positives: counts.positives,
+    rocAuc: roc.x.length > 0 ? areaUnder(roc) : null,
+    averagePrecision: finite(averagePrecision(counts)),
+    roc: thinCurve(roc, MAX_CURVE_POINTS),
+    precisionRecall: thinCurve(precisionRecallCurve(counts), MAX_CURVE_POINTS),
+  };
 }

@@ -6,7 +6,7 @@ import { columnVariances, totalVariance } from '../ml/unsupervised-metrics.js';
 import type { FittedModel, Matrix, ModelImportances, Runtime, Task } from '../runtime.js';
 import type { Label } from '../train/labels.js';
 import { classificationExplanation } from './classification.js';
-import { permutationImportance, type PermutationScoring } from './permutation.js';
+import { permutationBudget, permutationImportance, type PermutationScoring } from './permutation.js';
 import { regressionExplanation } from './regression.js';
 import type { FeatureImportances, ModelExplanation } from './types.js';
 
@@ -16,6 +16,8 @@ export interface ExplainedModel {
   predict(x: Matrix): Promise<Float64Array>;
   /** rows × numClasses; undefined when the model has no probabilities. */
   predictProba?(x: Matrix): Promise<Float64Array | undefined>;
+  /** A binary classifier's decision_function; undefined when it has none. */
+  decisionFunction?(x: Matrix): Promise<Float64Array | undefined>;
   /** The estimator's own importances (Runtime.featureImportances). */
   importances(): Promise<ModelImportances | undefined>;
   /** Columns of a prediction row. */
@@ -36,6 +38,8 @@ export interface ExplainInput {
   targetNames: readonly string[];
   /** Seeds the samples and shuffles (the snapshot's seed: the same model explains the same way). */
   seed: number;
+  /** Rows the model was fitted on: bounds what permutation importance may cost. */
+  trainRows: number;
 }
 
 /** A runtime's model as `explainModel` questions it. */
@@ -43,6 +47,7 @@ export function runtimeModel(runtime: Runtime, model: FittedModel, signal?: Abor
   return {
     predict: (x) => runtime.predict(model, x, signal),
     ...(runtime.predictProba && model.numClasses ? { predictProba: (x: Matrix) => probabilitiesOf(runtime, model, x, signal) } : {}),
+    ...(runtime.decisionFunction && model.numClasses === 2 ? { decisionFunction: (x: Matrix) => runtime.decisionFunction!(model, x, signal) } : {}),
     importances: async () => runtime.featureImportances?.(model),
     outputs: model.numOutputs,
     ...(model.numClasses ? { numClasses: model.numClasses } : {}),
@@ -65,17 +70,27 @@ export async function explainModel(input: ExplainInput): Promise<ModelExplanatio
   let importances: FeatureImportances | null = null;
   if (own) importances = namedImportances(own, input);
   else if (hasRows && scoring) {
-    importances = await permutationImportance({ x: xTest, ...(yTest ? { y: yTest } : {}), scoring, outputs: model.outputs, predict: model.predict, seed: input.seed });
+    importances = await permutationImportance({
+      x: xTest,
+      ...(yTest ? { y: yTest } : {}),
+      scoring,
+      outputs: model.outputs,
+      predict: model.predict,
+      seed: input.seed,
+      budget: permutationBudget(input.trainRows),
+    });
   }
   const explanation: ModelExplanation = { version: 1, task, testRows: xTest.rows, features: input.features, importances };
   if (!hasRows) return explanation;
   switch (task) {
     case 'classification': {
       const probabilities = await model.predictProba?.(xTest);
+      const decisionScores = probabilities ? undefined : await model.decisionFunction?.(xTest);
       explanation.classification = classificationExplanation({
         yTrue: yTest!.data,
         yPred: predicted,
         ...(probabilities ? { probabilities: { data: probabilities, rows: xTest.rows, cols: model.numClasses! } } : {}),
+        ...(decisionScores ? { decisionScores } : {}),
         labelOf: (c) => labelText(input.labels?.[c] ?? c),
       });
       break;

@@ -3,9 +3,11 @@
  * importances of their own: how much the test score drops when one feature's values are shuffled across rows.
  *
  * Bounded cost, whatever the data: at most `PERMUTATION_MAX_ROWS` test rows (a seeded sample) and `PERMUTATION_REPEATS`
- * shuffles per feature, shrunk so that rows × features × repeats — the rows predicted in total — stays within
- * `PERMUTATION_BUDGET` (at least one row and one repeat per feature); predictions go to the runtime in batches of at
- * most `MAX_BATCH_VALUES` feature values.
+ * shuffles per feature, shrunk so that rows × features × repeats — the rows predicted in total — stays within the
+ * budget (at least one row and one repeat per feature). The budget follows the training set: predicting
+ * `permutationBudget(trainRows)` rows costs no more than a few passes over the training rows, which every fit makes
+ * (a kernel SVM's prediction costs as much per row as its fit), and never more than `PERMUTATION_BUDGET`.
+ * Predictions go to the runtime in batches of at most `MAX_BATCH_VALUES` feature values.
  */
 import { accuracy, r2 } from '../ml/metrics.js';
 import { createRng, randomPermutation, type Rng } from '../ml/random.js';
@@ -16,6 +18,13 @@ import type { FeatureImportances } from './types.js';
 export const PERMUTATION_MAX_ROWS = 1000;
 export const PERMUTATION_REPEATS = 5;
 export const PERMUTATION_BUDGET = 100_000;
+const MIN_BUDGET = 5_000;
+const BUDGET_PER_TRAINING_ROW = 4;
+
+/** Rows a permutation importance may predict for a model fitted on `trainRows` rows. */
+export function permutationBudget(trainRows: number): number {
+  return Math.min(PERMUTATION_BUDGET, Math.max(MIN_BUDGET, BUDGET_PER_TRAINING_ROW * trainRows));
+}
 const MAX_BATCH_VALUES = 1 << 21;
 
 export type PermutationScoring = NonNullable<FeatureImportances['permutation']>['scoring'];
@@ -30,14 +39,16 @@ export interface PermutationInput {
   outputs: number;
   predict: (x: Matrix) => Promise<Float64Array>;
   seed: number;
+  /** Rows the measurement may predict in all (`permutationBudget`). */
+  budget: number;
 }
 
 export async function permutationImportance(input: PermutationInput): Promise<FeatureImportances> {
-  const { x, seed } = input;
+  const { x, seed, budget } = input;
   const features = x.cols;
   const rng = createRng(seed);
-  const rowCount = Math.min(x.rows, PERMUTATION_MAX_ROWS, Math.max(1, Math.floor(PERMUTATION_BUDGET / features)));
-  const repeats = Math.max(1, Math.min(PERMUTATION_REPEATS, Math.floor(PERMUTATION_BUDGET / (rowCount * features))));
+  const rowCount = Math.min(x.rows, PERMUTATION_MAX_ROWS, Math.max(1, Math.floor(budget / features)));
+  const repeats = Math.max(1, Math.min(PERMUTATION_REPEATS, Math.floor(budget / (rowCount * features))));
   const rows = Uint32Array.from(randomPermutation(x.rows, rng).subarray(0, rowCount)).sort();
   const sample = takeRows(x, rows);
   const baseline = await input.predict(sample);
@@ -59,7 +70,7 @@ export async function permutationImportance(input: PermutationInput): Promise<Fe
   return {
     method: 'permutation',
     rows: [{ output: null, values: drops.map(mean), std: drops.map(standardDeviation) }],
-    permutation: { scoring: input.scoring, repeats, rows: rowCount, seed },
+    permutation: { scoring: input.scoring, repeats, rows: rowCount, seed, budget },
   };
 }
 

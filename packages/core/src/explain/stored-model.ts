@@ -52,6 +52,7 @@ export async function explainStoredModel(
       ...(model.labels ?? targets?.labels ? { labels: model.labels ?? targets!.labels! } : {}),
       targetNames: snapshot.yColumnNames,
       seed: snapshot.seed,
+      trainRows: split.train.length,
     });
   } finally {
     rows.table.free();

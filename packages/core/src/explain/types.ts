@@ -31,7 +31,15 @@ export interface FeatureImportances {
   method: ImportanceMethod;
   rows: ImportanceRow[];
   /** How permutation importance was measured (present for method `permutation`). */
-  permutation?: { scoring: 'accuracy' | 'r2' | 'cluster_agreement'; repeats: number; rows: number; seed: number };
+  permutation?: {
+    scoring: 'accuracy' | 'r2' | 'cluster_agreement';
+    repeats: number;
+    /** Test rows sampled. */
+    rows: number;
+    seed: number;
+    /** Rows it could predict in all (rows × features × repeats stays within it), from the training set's size. */
+    budget: number;
+  };
 }
 
 export interface ImportanceRow {
@@ -49,8 +57,8 @@ export interface ClassificationExplanation {
   /** `confusion[true][predicted]` counts over every test row. */
   confusion: number[][];
   /**
-   * One-vs-rest curves from predict_proba, one per class (a binary model: the second class only); absent when the
-   * model has no probabilities.
+   * One-vs-rest curves from predict_proba, one per class (a binary model: the second class only), or a binary
+   * model's decision_function when it has no probabilities; absent when it has neither.
    */
   curves?: ClassCurves[];
 }

@@ -21,7 +21,7 @@ import type { RuntimeRegistry } from '../registry.js';
 import type { FittedModel, Matrix, Runtime, StoredRuntimeName, Task } from '../runtime.js';
 import { ensureSchema } from '../schema/ensure-schema.js';
 import { snapshotFeatures, type FeatureLayout, type SnapshotFeatures } from '../snapshot/features.js';
-import { createSnapshot, lastSnapshot, readSnapshot, recordAnalysis, splitSnapshot, type Snapshot, type SnapshotData } from '../snapshot/snapshot.js';
+import { createSnapshot, lastSnapshot, readSnapshot, recordAnalysis, snapshotColumnStatistics, splitSnapshot, type Snapshot, type SnapshotData } from '../snapshot/snapshot.js';
 import { evaluate, takeRows } from './evaluate.js';
 import { encodeTargets, type Label, type Targets } from './labels.js';
 import { resolveTrainOptions, taskAlgorithm, type ResolvedTrainOptions, type TrainOptions, type TrainProgress } from './options.js';
@@ -121,7 +121,9 @@ export async function train(db: Db, registry: RuntimeRegistry, projectName: stri
     const yTrain = targets && takeRows(targets.y, data.split.train);
     const yTest = targets && takeRows(targets.y, data.split.test);
     const numClasses = targets?.labels?.length;
-    if (opts.relationName !== undefined) await recordAnalysis(tx, snapshot.id, analysis(data, layout, targets));
+    if (opts.relationName !== undefined) {
+      await recordAnalysis(tx, snapshot.id, { ...analysis(data, layout, targets), column_statistics: await snapshotColumnStatistics(tx, snapshot) });
+    }
     clock.lap('preprocess');
 
     const fit = (params: Record<string, unknown>, x: Matrix, y: Matrix | undefined, report: boolean): Promise<FittedModel> =>
@@ -167,6 +169,7 @@ export async function train(db: Db, registry: RuntimeRegistry, projectName: stri
       ...(targets?.labels ? { labels: targets.labels } : {}),
       targetNames: snapshot.yColumnNames,
       seed: snapshot.seed,
+      trainRows: xTrain.rows,
     });
     clock.lap('explain');
 
