@@ -13,6 +13,7 @@ import type { Task } from '../runtime.js';
 import type { DecodedTable, TableEngine } from '../data/table-engine.js';
 import type { LabelValues } from '../train/labels.js';
 import { classifyColumn, type SnapshotColumn } from './columns.js';
+import { columnStatistics, type ColumnStatistics } from './column-statistics.js';
 import { measureArrays, readTable, type ReadOptions } from './read.js';
 
 export interface Snapshot {
@@ -201,6 +202,11 @@ export function splitSnapshot(
 
 async function snapshotRelation(db: Db, snapshot: Snapshot): Promise<RelationInfo> {
   return resolveRelation(db, snapshot.materialized ? `pgml.${snapshotTableName(snapshot.id)}` : snapshot.relationName);
+}
+
+/** The snapshot's column statistics (column-statistics.ts), measured on its table or relation. */
+export async function snapshotColumnStatistics(db: Db, snapshot: Snapshot): Promise<Record<string, ColumnStatistics>> {
+  return columnStatistics(db, (await snapshotRelation(db, snapshot)).qualified, snapshot.columns);
 }
 
 /** Stores what the snapshot saw: row counts, the split, class balance and per-feature statistics. */

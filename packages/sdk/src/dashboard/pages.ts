@@ -108,7 +108,7 @@ export function snapshotPageHtml(page: SnapshotPage): string {
   const analysis = page.analysis ?? {};
   const stats = (analysis.column_statistics ?? {}) as Record<string, Record<string, unknown>>;
   const counts = analysis.class_counts as { train: Record<string, number>; test: Record<string, number> } | undefined;
-  const statNames = ['count', 'missing', 'distinct', 'min', 'max', 'mean', 'stddev', 'median'];
+  const statNames = ['count', 'missing', 'min', 'max', 'mean', 'stddev'];
   const body = html`<p class="summary">${page.relationName} · y ${page.yColumnNames.join(', ') || '—'} · test ${page.testSize} (${page.testSampling}) · ${
     page.materialized ? 'materialized' : 'reads the live relation'
   } · ${formatValue(analysis.rows)} rows (${formatValue(analysis.train_rows)} train, ${formatValue(analysis.test_rows)} test)</p>
