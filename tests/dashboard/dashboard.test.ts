@@ -32,20 +32,28 @@ afterAll(async () => {
   await world?.pgml.close();
 });
 
-/** Opens a page and waits for its charts; fails on a chart error or a browser-side exception. */
+let viewer: Page;
+const pageErrors: string[] = [];
+
+/**
+ * Shows `path` in the one viewer tab (a tab per page costs seconds on a loaded machine) and waits for its charts;
+ * fails on a chart error or a browser-side exception.
+ */
 async function open(path: string): Promise<Page> {
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  const response = await page.goto(new URL(path, dashboard.url).toString());
+  if (!viewer) {
+    viewer = await context.newPage();
+    viewer.on('pageerror', (error) => pageErrors.push(error.message));
+  }
+  pageErrors.length = 0;
+  const response = await viewer.goto(new URL(path, dashboard.url).toString());
   expect(response?.status(), path).toBe(200);
-  const charts = await page.locator('[data-chart]').count();
+  const charts = await viewer.locator('[data-chart]').count();
   // A string: this project's types have no DOM (the function runs in the page).
-  if (charts > 0) await page.waitForFunction("[...document.querySelectorAll('[data-chart]')].every((c) => c.dataset.rendered)");
-  expect(await page.locator('[data-rendered="error"]').allTextContents(), path).toEqual([]);
-  expect(await page.locator('[data-chart] svg').count(), `${path}: one svg per chart at least`).toBeGreaterThanOrEqual(charts);
-  expect(errors, path).toEqual([]);
-  return page;
+  if (charts > 0) await viewer.waitForFunction("[...document.querySelectorAll('[data-chart]')].every((c) => c.dataset.rendered)");
+  expect(await viewer.locator('[data-rendered="error"]').allTextContents(), path).toEqual([]);
+  expect(await viewer.locator('[data-chart] svg').count(), `${path}: one svg per chart at least`).toBeGreaterThanOrEqual(charts);
+  expect(pageErrors, path).toEqual([]);
+  return viewer;
 }
 
 const numbers = async (page: Page, selector: string): Promise<number[]> => (await page.locator(selector).allTextContents()).map(Number);
@@ -62,12 +70,11 @@ describe('dashboard pages', () => {
       expect(await projectPage.locator('#chart-key-metric g[aria-label="bar"] rect').count()).toBe(models.length);
       const deployments = await world.pgml.deployments({ project: project.name });
       expect(await projectPage.locator('#chart-deployments g[aria-label="dot"] circle').count()).toBe(deployments.length);
-      await projectPage.close();
     }
-    for (const id of Object.values(world.models)) await (await open(`/models/${id}`)).close();
+    for (const id of Object.values(world.models)) await open(`/models/${id}`);
     const snapshots = new Set((await world.pgml.models()).map((m) => m.snapshotId));
-    for (const id of snapshots) await (await open(`/snapshots/${id}`)).close();
-    await (await open('/parity')).close();
+    for (const id of snapshots) await open(`/snapshots/${id}`);
+    await open('/parity');
   });
 
   it('draws the confusion matrix over every test row and one ROC curve per class', async () => {
@@ -87,14 +94,12 @@ describe('dashboard pages', () => {
     expect(await page.locator('#chart-importances g[aria-label="cell"] rect').count()).toBe(4 * 3);
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'dashboard-model.png'), fullPage: true });
-    await page.close();
   });
 
   it('shows permutation importances for the python SVM and residuals, the sample and the search for regression', async () => {
     const svm = await open(`/models/${world.models.svm}`);
     expect(await svm.locator('h2', { hasText: 'permutation importance' }).count()).toBe(1);
     expect(await svm.locator('#chart-importances g[aria-label="bar"] rect').count()).toBe(4);
-    await svm.close();
 
     const { explanation } = await world.pgml.explain(world.models.ridge);
     const ridge = await open(`/models/${world.models.ridge}`);
@@ -107,11 +112,32 @@ describe('dashboard pages', () => {
     // The search over alpha: a table row and a chart point per candidate.
     expect(await ridge.locator('#search tbody tr').count()).toBe(4);
     expect(await ridge.locator('#chart-search g[aria-label="dot"] circle').count()).toBe(4);
-    await ridge.close();
 
     const xgboost = await open(`/models/${world.models.xgboost}`);
     expect(await xgboost.locator('h2', { hasText: 'split gain' }).count()).toBe(1);
-    await xgboost.close();
+  });
+
+  it("shows a snapshot's columns with the statistics recorded when it was taken, and their histograms", async () => {
+    const model = (await world.pgml.models()).find((m) => m.id === world.models.logistic)!;
+    const found = await world.pgml.db.query<{ analysis: unknown }>('SELECT analysis FROM pgml.snapshots WHERE id = $1', [model.snapshotId]);
+    const analysis = (typeof found.rows[0]!.analysis === 'string' ? JSON.parse(found.rows[0]!.analysis) : found.rows[0]!.analysis) as {
+      rows: number;
+      column_statistics: Record<string, { count: number; missing: number; histogram: { counts: number[] } }>;
+    };
+    const columns = Object.entries(analysis.column_statistics);
+    expect(columns.map(([name]) => name)).toEqual(['sepal_length', 'sepal_width', 'petal_length', 'petal_width', 'target']);
+    for (const [, stats] of columns) {
+      expect(stats.count + stats.missing).toBe(analysis.rows);
+      expect(stats.histogram.counts.reduce((a, b) => a + b, 0)).toBe(stats.count);
+    }
+    const page = await open(`/snapshots/${model.snapshotId}`);
+    expect(await page.locator('#columns tbody tr').count()).toBe(5);
+    for (let i = 0; i < columns.length; i++) {
+      // A bar per bin, empty bins included (drawn with no height).
+      expect(await page.locator(`#chart-histogram-${i} g[aria-label="rect"] rect`).count()).toBe(columns[i]![1].histogram.counts.length);
+    }
+    // Class balance of the split, train and test.
+    expect(await page.locator('#chart-class-counts g[aria-label="bar"] rect').count()).toBe(3 * 2);
   });
 });
 
@@ -119,7 +145,6 @@ describe('deploying from the dashboard', () => {
   it('needs the token: without it the page offers no form and a POST is refused', async () => {
     const page = await open('/projects/Iris%20Flowers');
     expect(await page.locator('#deploy-form').count()).toBe(0);
-    await page.close();
     const refused = await fetch(new URL('/projects/Iris%20Flowers/deploy', dashboard.url), { method: 'POST', body: new URLSearchParams({ choice: 'most_recent' }) });
     expect(refused.status).toBe(401);
   });

@@ -27,7 +27,7 @@ const charts = {
     }),
   curve: (d) =>
     Plot.plot({
-      width: 360, height: 320, x: { domain: [0, 1], label: d.x }, y: { domain: [0, 1], label: d.y }, color: { legend: new Set(d.rows.map((r) => r.label)).size > 1 },
+      width: 360, height: 320, x: { domain: [0, 1], label: d.x }, y: { domain: [0, 1], label: d.y }, color: { type: 'categorical', legend: new Set(d.rows.map((r) => r.label)).size > 1 },
       marks: [...(d.diagonal ? [diagonal(0, 1)] : []), Plot.line(d.rows, { x: 'x', y: 'y', stroke: 'label', z: 'label' })],
     }),
   histogram: (d) =>

@@ -14,7 +14,7 @@ import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import type { PostgresML } from '../client.js';
 import { modelPage, parityPage, projectPage, snapshotPage } from './data.js';
-import { escape, html, layout } from './html.js';
+import { html, layout } from './html.js';
 import { modelPageHtml, parityPageHtml, projectPageHtml, projectsPage, snapshotPageHtml } from './pages.js';
 import { accessControl, csrfToken, generateToken, isLoopback, type DashboardEnv } from './security.js';
 
@@ -106,7 +106,7 @@ export function dashboardApp(pgml: PostgresML, rules: Parameters<typeof accessCo
     const known = error instanceof PgmlError;
     const message = known ? `${error.code}: ${maskSecrets(error.message)}` : 'internal error (see the terminal running pgml dashboard)';
     if (!known) process.stderr.write(`pgml dashboard: ${maskSecrets(String(error instanceof Error ? error.stack ?? error.message : error))}\n`);
-    return c.html(layout('Error', html`<p class="error">${message}</p><p><a href="${escape(c.req.header('referer') ?? '/')}">Back</a></p>`), known ? 400 : 500);
+    return c.html(layout('Error', html`<p class="error">${message}</p><p><a href="/">All projects</a></p>`), known ? 400 : 500);
   });
   return app;
 }
