@@ -1,8 +1,8 @@
 /**
  * Per-column statistics recorded in a snapshot's `analysis` (PostgresML records them too): for every column the
  * row count and missing values, for numbers and booleans also min, max, mean, standard deviation and a histogram of
- * `HISTOGRAM_BINS` equal-width bins. Two streaming scans of the relation, whatever its width: one aggregate pass,
- * then one pass counting every column's bins (no sort, so the cost stays a fraction of reading the data for train).
+ * `HISTOGRAM_BINS` equal-width bins. Two streaming scans of the relation (per 300 / 80 columns): one aggregate pass,
+ * then one that bins every value once and counts the bins — no sort.
  */
 import type { Db } from '../db.js';
 import { quoteIdent } from '../db/identifiers.js';
@@ -80,15 +80,18 @@ async function addHistograms(
   binned: Array<{ index: number; min: number; max: number }>,
   stats: Record<string, ColumnStatistics>,
 ): Promise<void> {
-  const parts: string[] = [];
+  // Each value's bin is computed once (inner select), then counted per bin.
+  const buckets: string[] = [];
+  const counts: string[] = [];
   for (const { index, min, max } of binned) {
     const x = asFloat(columns[index]!);
     const bins = max > min ? HISTOGRAM_BINS : 1;
-    // width_bucket puts the maximum in bin bins + 1: it belongs to the last bin.
-    const bucket = max > min ? `least(width_bucket(${x}, ${min}::float8, ${max}::float8, ${bins}), ${bins})` : '1';
-    for (let b = 1; b <= bins; b++) parts.push(`count(*) FILTER (WHERE ${x} IS NOT NULL AND ${bucket} = ${b}) AS h${index}_${b}`);
+    // width_bucket puts the maximum in bin bins + 1: it belongs to the last bin. (least() skips NULLs: test first.)
+    const bin = max > min ? `least(width_bucket(${x}, ${min}::float8, ${max}::float8, ${bins}), ${bins})` : '1';
+    buckets.push(`CASE WHEN ${x} IS NOT NULL THEN ${bin} END AS b${index}`);
+    for (let b = 1; b <= bins; b++) counts.push(`count(*) FILTER (WHERE b${index} = ${b}) AS h${index}_${b}`);
   }
-  const row = (await db.query<Record<string, unknown>>(`SELECT ${parts.join(', ')} FROM ${relation}`)).rows[0]!;
+  const row = (await db.query<Record<string, unknown>>(`SELECT ${counts.join(', ')} FROM (SELECT ${buckets.join(', ')} FROM ${relation}) AS binned`)).rows[0]!;
   for (const { index, min, max } of binned) {
     const bins = max > min ? HISTOGRAM_BINS : 1;
     const width = (max - min) / bins;
