@@ -124,17 +124,19 @@ describe('dashboard pages', () => {
       rows: number;
       column_statistics: Record<string, { count: number; missing: number; histogram: { counts: number[] } }>;
     };
-    const columns = Object.entries(analysis.column_statistics);
-    expect(columns.map(([name]) => name)).toEqual(['sepal_length', 'sepal_width', 'petal_length', 'petal_width', 'target']);
-    for (const [, stats] of columns) {
+    const names = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width', 'target'];
+    expect(Object.keys(analysis.column_statistics).sort()).toEqual([...names].sort());
+    for (const name of names) {
+      const stats = analysis.column_statistics[name]!;
       expect(stats.count + stats.missing).toBe(analysis.rows);
       expect(stats.histogram.counts.reduce((a, b) => a + b, 0)).toBe(stats.count);
     }
     const page = await open(`/snapshots/${model.snapshotId}`);
     expect(await page.locator('#columns tbody tr').count()).toBe(5);
-    for (let i = 0; i < columns.length; i++) {
-      // A bar per bin, empty bins included (drawn with no height).
-      expect(await page.locator(`#chart-histogram-${i} g[aria-label="rect"] rect`).count()).toBe(columns[i]![1].histogram.counts.length);
+    // One histogram per column, in table order; a bar per bin, empty bins included (drawn with no height).
+    for (const [i, name] of names.entries()) {
+      expect(await page.locator(`#chart-histogram-${i}`).locator('xpath=..').locator('figcaption').textContent()).toBe(name);
+      expect(await page.locator(`#chart-histogram-${i} g[aria-label="rect"] rect`).count()).toBe(analysis.column_statistics[name]!.histogram.counts.length);
     }
     // Class balance of the split, train and test.
     expect(await page.locator('#chart-class-counts g[aria-label="bar"] rect').count()).toBe(3 * 2);

@@ -117,9 +117,10 @@ export function snapshotPageHtml(page: SnapshotPage): string {
     page.columns.map((c) => [c.name, c.type, c.kind, c.label ? 'label' : 'feature', ...statNames.map((s) => stats[c.name]?.[s] ?? null)]),
     'columns',
   )}</section>
-${Object.keys(stats).length ? html`<section><h2>Histograms</h2>${Object.entries(stats)
-    .filter(([, s]) => s.histogram)
-    .map(([name, s], i) => chart(`chart-histogram-${i}`, 'histogram', s.histogram, name))}</section>` : html``}
+${Object.keys(stats).length ? html`<section><h2>Histograms</h2>${page.columns
+    // In table order (stored JSONB orders keys its own way).
+    .filter((c) => stats[c.name]?.histogram)
+    .map((c, i) => chart(`chart-histogram-${i}`, 'histogram', stats[c.name]!.histogram, c.name))}</section>` : html``}
 ${counts ? chart('chart-class-counts', 'class-counts', { rows: Object.keys(counts.train).flatMap((label) => [{ label, split: 'train', rows: counts.train[label] }, { label, split: 'test', rows: counts.test[label] ?? 0 }]) }, 'rows per class') : html``}
 <section><h2>Models trained on it</h2>${table(['model', 'project', 'algorithm', 'runtime'], page.models.map((m) => [modelLink(m.id), m.project, m.algorithm, m.runtime]))}</section>`;
   return layout(`Snapshot ${page.id}`, body);
