@@ -16,6 +16,8 @@ const DEBIAN_PACKAGES = [
   'python3-sklearn', 'python3-numpy', 'python3-scipy', 'python3-xgboost',
   'postgresql-15', 'postgresql-plpython3-15',
   'python3-psycopg2', 'python3-pandas', 'time',
+  // The dashboard's browser tests drive it through playwright-core (Playwright's own download is not reachable).
+  'chromium',
 ];
 
 const quiet = process.env.PGML_BOOTSTRAP_QUIET === '1';

@@ -275,6 +275,19 @@ export interface FitAsyncOptions extends AsyncOptions {
   onProgress?: (progress: NativeFitProgress) => void;
 }
 
+/** What a model's feature importances are (see `NativeModel.featureImportances`). */
+export interface NativeFeatureImportances {
+  kind: 'coefficients' | 'impurity' | 'gain';
+  /** `rows × numFeatures`, row-major. */
+  values: Float64Array;
+  rows: number;
+  /**
+   * What each row explains: a class index (classifier coefficients), a target index (several regression targets),
+   * a component (PCA); `null` for a row that explains the whole model.
+   */
+  outputs: Array<number | null>;
+}
+
 export class NativeModel {
   private constructor(handle: unknown);
   static fit(input: NativeFitInput): NativeFitResult;
@@ -310,6 +323,13 @@ export class NativeModel {
   /** `rows × numClasses`; estimators without probabilities → `ALGORITHM_UNAVAILABLE`. */
   predictProba(x: Float64Array | number[], rows: number): Float64Array;
   predictProbaAsync(x: Float64Array | number[], rows: number, options?: AsyncOptions): Promise<Float64Array>;
+  /**
+   * scikit-learn's `coef_` (linear models; PCA's `components_`), impurity-based `feature_importances_` (trees,
+   * forests, gradient boosting) or python-xgboost's gain importances; undefined for estimators without them (kernel
+   * SVMs, k-means, histogram gradient boosting). Tree importances are measured at fit and are not part of the
+   * payload: a model loaded with `fromBytes` has none.
+   */
+  featureImportances(): NativeFeatureImportances | undefined;
   /**
    * The little-endian payload documented in crates/ml-core/src/codec.rs (magic `PGNM`, format version, algorithm
    * id, then the algorithm's body); `fromBytes(toBytes())` predicts bit-identically.

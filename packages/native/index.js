@@ -236,6 +236,13 @@ export class NativeModel {
     return withSignal(options, (token) => binding.mlPredictProbaAsync(this.#handle, x, rows, token));
   }
 
+  featureImportances() {
+    const found = binding.mlFeatureImportances(this.#handle);
+    if (found === undefined) return undefined;
+    const rows = found.outputs.length;
+    return { kind: found.kind, values: found.values, rows, outputs: Array.from(found.outputs, (o) => (o < 0 ? null : o)) };
+  }
+
   toBytes() {
     return binding.mlSerialize(this.#handle);
   }

@@ -26,6 +26,7 @@ eachDatabase((target) => {
       models: ['id', 'project_id', 'snapshot_id', 'num_features', 'algorithm', 'runtime', 'hyperparams', 'status', 'metrics', 'search', 'search_params', 'search_args'],
       deployments: ['id', 'project_id', 'model_id', 'strategy', 'created_at'],
       files: ['id', 'model_id', 'path', 'part', 'data'],
+      explanations: ['model_id', 'explanation', 'created_at', 'updated_at'],
     })) {
       for (const column of cols) expect(has(table, column), `${table}.${column}`).toBe(true);
     }

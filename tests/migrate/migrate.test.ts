@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deployedModel, predict, type Db } from '@pgml-ts/sdk';
+import { deployedModel, loadExplanation, predict, type Db } from '@pgml-ts/sdk';
 import type { MigrationReport } from '../../packages/sdk/src/migrate/index.js';
 import {
   closeRuntimes,
@@ -132,6 +132,19 @@ describe.skipIf(!DATABASE_URL)(`pgml migrate${DATABASE_URL ? '' : ' (skipped: DA
         const svm = fixture.models.find((m) => m.id === 9)!;
         const first = featureObjects(fixture, svm)[0]!;
         expect(await predict(targetDb, await runtimes(), 'Patients', first)).toBe(svm.expected!.predictions[0]);
+      });
+
+      it("measured every migrated model's explanation at migration, on its snapshot's test split", async () => {
+        for (const model of fixture.models.filter((m) => m.id !== CORRUPT && m.id !== HOSTILE)) {
+          const { explanation, task } = await loadExplanation(targetDb, model.id);
+          expect(explanation.task, `model ${model.id}`).toBe(task);
+          expect(explanation.testRows, `model ${model.id}`).toBeGreaterThan(0);
+          if (explanation.classification) {
+            const total = explanation.classification.confusion.flat().reduce((a, b) => a + b, 0);
+            expect(total, `model ${model.id} confusion matrix`).toBe(explanation.testRows);
+          }
+          expect(explanation.importances, `model ${model.id} importances`).not.toBeNull();
+        }
       });
 
       it('re-running adds nothing and reports every model as already migrated', async () => {

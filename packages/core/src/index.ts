@@ -1,6 +1,17 @@
 export * from './errors.js';
 export type { ChannelEvents, ChannelSubscription, CopySink, Db, QueryResult, WireHandback } from './db.js';
-export type { FitInput, FitProgress, FittedModel, InlinePredictor, Matrix, Runtime, RuntimeName, StoredRuntimeName, Task } from './runtime.js';
+export type {
+  FitInput,
+  FitProgress,
+  FittedModel,
+  InlinePredictor,
+  Matrix,
+  ModelImportances,
+  Runtime,
+  RuntimeName,
+  StoredRuntimeName,
+  Task,
+} from './runtime.js';
 export * from './db/index.js';
 export * from './datasets/index.js';
 export { ensureSchema, schemaVersion } from './schema/ensure-schema.js';
@@ -94,3 +105,5 @@ export {
   type RelationPredictions,
 } from './predict/predict-relation.js';
 export { takeSnapshot, type SnapshotOptions, type SnapshotResult } from './snapshot/take-snapshot.js';
+export * from './explain/index.js';
+export * from './ml/curves.js';

@@ -36,6 +36,19 @@ export interface FitProgress {
   unit: string;
 }
 
+/** Importances as the estimator reports them (see `Runtime.featureImportances`). */
+export interface ModelImportances {
+  kind: 'coefficients' | 'impurity' | 'gain';
+  /** rows × numFeatures, row-major. */
+  values: Float64Array;
+  rows: number;
+  /**
+   * What each row explains: a class (its index 0..k−1, or a migrated model's raw label), a target or component
+   * index; null for a row that explains the whole model.
+   */
+  outputs: Array<number | string | null>;
+}
+
 /** A fitted model, owned by the runtime that made it. `handle` is opaque to core. */
 export interface FittedModel {
   readonly runtime: RuntimeName;
@@ -76,6 +89,13 @@ export interface Runtime {
    * (undefined otherwise, e.g. a model in another process). Single-row predicts then skip the thread pool.
    */
   inline?(model: FittedModel): InlinePredictor | undefined;
+
+  /**
+   * The estimator's own feature importances: scikit-learn's `coef_` (linear models, PCA's `components_`),
+   * `feature_importances_` (trees, forests, boosting) or XGBoost's gain. Undefined when the estimator has none;
+   * core then measures permutation importance on the test split.
+   */
+  featureImportances?(model: FittedModel): Promise<ModelImportances | undefined>;
   /** The runtime's payload; core wraps it in the checksummed model header (DESIGN §6). */
   serialize(model: FittedModel): Promise<Uint8Array>;
   deserialize(payload: Uint8Array, meta: Omit<FittedModel, 'handle' | 'runtime'>): Promise<FittedModel>;

@@ -5,7 +5,7 @@
 
 use pgml_ml_core::codec::{Reader, Writer};
 use pgml_ml_core::hyperparams::resolve;
-use pgml_ml_core::{AlgorithmDef, Error, ErrorKind, FitInfo, FitInput, Fitted, Hyperparams, MatrixView, Params, Progress, Result, Task};
+use pgml_ml_core::{AlgorithmDef, Error, ErrorKind, FitInfo, FitInput, Fitted, Hyperparams, Importances, MatrixView, Params, Progress, Result, Task};
 
 /// One line per algorithm family crate (and one `[dependencies]` line in Cargo.toml).
 const FAMILIES: &[&[AlgorithmDef]] = &[
@@ -202,6 +202,11 @@ impl Model {
         }
         self.check_features(x)?;
         self.fitted.predict_proba(x)
+    }
+
+    /// scikit-learn's `coef_` / `feature_importances_` where the estimator has them (ml-core importance.rs).
+    pub fn feature_importances(&self) -> Option<Importances> {
+        self.fitted.feature_importances()
     }
 
     pub fn to_bytes(&self) -> Vec<u8> {

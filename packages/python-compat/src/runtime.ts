@@ -10,6 +10,7 @@ import {
   type FitInput,
   type FittedModel,
   type Matrix,
+  type ModelImportances,
   type Runtime,
   type Task,
 } from '@pgml-ts/core';
@@ -40,6 +41,12 @@ export interface PythonRuntimeOptions {
   /** Per-call timeout for fit (default none) and predict (default none). */
   fitTimeoutMs?: number;
   predictTimeoutMs?: number;
+}
+
+interface WireImportances {
+  kind: ModelImportances['kind'];
+  values: number[][];
+  outputs: Array<number | string | null>;
 }
 
 interface WireModelInfo {
@@ -154,6 +161,19 @@ export class PythonRuntime implements Runtime {
     return (reply.buffers[0] as F64Buffer).data;
   }
 
+  /** `coef_` / `feature_importances_` / XGBoost gain as the estimator reports them (worker's explain.py). */
+  async featureImportances(model: FittedModel): Promise<ModelImportances | undefined> {
+    const reply = await this.callWithModel(model, 'importances', undefined, {});
+    const found = (reply.result as { importances: WireImportances | null }).importances;
+    if (!found) return undefined;
+    return {
+      kind: found.kind,
+      values: Float64Array.from(found.values.flat()),
+      rows: found.values.length,
+      outputs: found.outputs,
+    };
+  }
+
   async serialize(model: FittedModel): Promise<Uint8Array> {
     return handleOf(model).pickle;
   }
@@ -207,15 +227,16 @@ export class PythonRuntime implements Runtime {
 
   private async callWithModel(
     model: FittedModel,
-    method: 'predict' | 'predict_proba' | 'decision_function',
-    x: Matrix,
+    method: 'predict' | 'predict_proba' | 'decision_function' | 'importances',
+    x: Matrix | undefined,
     params: Header,
     signal?: AbortSignal,
   ): Promise<CallResult> {
     const handle = handleOf(model);
-    checkMatrix(x, 'x');
+    if (x) checkMatrix(x, 'x');
     const options = { timeoutMs: this.options.predictTimeoutMs, signal };
-    const call = (): Promise<CallResult> => this.worker.call(method, { ...params, key: handle.key }, [asBuffer(x)], options);
+    const buffers = x ? [asBuffer(x)] : [];
+    const call = (): Promise<CallResult> => this.worker.call(method, { ...params, key: handle.key }, buffers, options);
     try {
       return await call();
     } catch (error) {

@@ -20,6 +20,7 @@ import {
   predictLoaded,
   predictProbaBatchLoaded,
   predictProbaLoaded,
+  loadExplanation,
   predictRelation,
   predictRelationRows,
   takeSnapshot,
@@ -52,6 +53,7 @@ import {
   type ServingStats,
   type SnapshotOptions,
   type SnapshotResult,
+  type StoredExplanation,
   type TrainOptions,
   type TrainResult,
   type Task,
@@ -255,6 +257,16 @@ export class PostgresML {
   /** The model predict would use for a project (its deployed model) or a model id, and the features it takes. */
   async model(projectOrModelId: string | number): Promise<ModelInfo> {
     return modelInfo(await deployedModel(this.#db, this.#runtimes.registry, projectOrModelId));
+  }
+
+  /**
+   * Why a model is good, as measured on its test split at train time: the confusion matrix and ROC / precision–recall
+   * curves (classification), residuals (regression), cluster sizes or explained variance, and feature importances.
+   * A project name gives its deployed model; a number, that model. NO_EXPLANATION for models trained before
+   * explanations were recorded.
+   */
+  explain(projectOrModelId: string | number): Promise<StoredExplanation> {
+    return loadExplanation(this.#db, projectOrModelId);
   }
 
   projects(): Promise<ProjectSummary[]> {

@@ -20,3 +20,4 @@ export {
 } from './vector.js';
 export { fromNativeError } from './native-errors.js';
 export * from '@pgml-ts/core';
+export { startDashboard, type Dashboard, type DashboardOptions } from './dashboard/server.js';

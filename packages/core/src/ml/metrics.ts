@@ -5,6 +5,7 @@
  */
 import { DimensionMismatch, EmptyInput, InvalidArgument } from '../errors.js';
 import type { Matrix } from '../runtime.js';
+import { areaUnder, rocCurve, thresholdCounts } from './curves.js';
 
 type Targets = Matrix | ArrayLike<number>;
 
@@ -187,36 +188,9 @@ export function mcc(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number 
  * (sklearn raises there); JSON serialises that as null.
  */
 export function rocAuc(yTrue: ArrayLike<number>, scoreOfClass1: ArrayLike<number>): number {
-  if (yTrue.length !== scoreOfClass1.length) throw new DimensionMismatch(yTrue.length, scoreOfClass1.length, 'scores');
-  if (yTrue.length === 0) throw new EmptyInput('y_true');
-  const n = yTrue.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scoreOfClass1[b]! - scoreOfClass1[a]!);
-  let positives = 0;
-  for (let i = 0; i < n; i++) {
-    const y = yTrue[i];
-    if (y !== 0 && y !== 1) throw new InvalidArgument(`rocAuc needs binary labels 0/1, got ${y} at ${i}`);
-    positives += y;
-  }
-  const negatives = n - positives;
-  if (positives === 0 || negatives === 0) return Number.NaN;
-  let area = 0;
-  let tps = 0;
-  let fps = 0;
-  let prevTpr = 0;
-  let prevFpr = 0;
-  for (let i = 0; i < n; i++) {
-    const row = order[i]!;
-    if (yTrue[row] === 1) tps++;
-    else fps++;
-    // Close a curve point only after the last row of a run of equal scores.
-    if (i + 1 < n && scoreOfClass1[order[i + 1]!] === scoreOfClass1[row]) continue;
-    const tpr = tps / positives;
-    const fpr = fps / negatives;
-    area += ((fpr - prevFpr) * (tpr + prevTpr)) / 2;
-    prevTpr = tpr;
-    prevFpr = fpr;
-  }
-  return area;
+  const counts = thresholdCounts(yTrue, scoreOfClass1);
+  if (counts.positives === 0 || counts.negatives === 0) return Number.NaN;
+  return areaUnder(rocCurve(counts));
 }
 
 /**

@@ -6,6 +6,8 @@
  * - Two additions: the snapshot's split `seed` (so the split can be recomputed exactly), and a per-database
  *   `pgml.instance` id that keys the in-process model cache. Class labels travel in the model file's header meta.
  * Version 3 adds the triggers that notify in-process serving of deployment changes (`../serving/deployments.ts`).
+ * Version 4 adds `pgml.explanations` (one JSON explanation per model, measured at train time) in a table of its own,
+ * so `pgml.models` stays PostgresML's.
  * A migration is a list of statements (PGlite runs one statement per query) applied in one transaction.
  */
 /** The channel migration 3's triggers notify (kept here: a released migration never changes). */
@@ -194,6 +196,19 @@ export const MIGRATIONS: readonly Migration[] = [
         FOR EACH ROW EXECUTE FUNCTION pgml.notify_deployments()`,
       `CREATE TRIGGER files_notify_truncate AFTER TRUNCATE ON pgml.files
         FOR EACH STATEMENT EXECUTE FUNCTION pgml.notify_deployments()`,
+    ],
+  },
+  {
+    version: 4,
+    name: 'model explanations',
+    statements: [
+      `CREATE TABLE pgml.explanations (
+        model_id BIGINT PRIMARY KEY,
+        explanation JSONB NOT NULL,
+        ${TIMESTAMPS},
+        CONSTRAINT model_id_fk FOREIGN KEY (model_id) REFERENCES pgml.models(id) ON DELETE CASCADE
+      )`,
+      updatedAtTrigger('explanations'),
     ],
   },
 ];

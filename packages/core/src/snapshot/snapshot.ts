@@ -13,6 +13,7 @@ import type { Task } from '../runtime.js';
 import type { DecodedTable, TableEngine } from '../data/table-engine.js';
 import type { LabelValues } from '../train/labels.js';
 import { classifyColumn, type SnapshotColumn } from './columns.js';
+import { columnStatistics, type ColumnStatistics } from './column-statistics.js';
 import { measureArrays, readTable, type ReadOptions } from './read.js';
 
 export interface Snapshot {
@@ -88,16 +89,25 @@ export function snapshotTableName(id: number): string {
   return `snapshot_${id}`;
 }
 
+const SNAPSHOT_COLUMNS = 's.id, s.relation_name, s.y_column_name, s.test_size, s.test_sampling, s.seed, s.materialized, s.columns';
+
 /** The project's newest snapshot that a model was trained on (PostgresML's `Project::last_snapshot`). */
 export async function lastSnapshot(db: Db, projectId: number): Promise<Snapshot | undefined> {
   const found = await db.query<Record<string, unknown>>(
-    `SELECT s.id, s.relation_name, s.y_column_name, s.test_size, s.test_sampling, s.seed, s.materialized, s.columns
+    `SELECT ${SNAPSHOT_COLUMNS}
        FROM pgml.snapshots s JOIN pgml.models m ON m.snapshot_id = s.id AND m.project_id = $1
       ORDER BY s.id DESC LIMIT 1`,
     [projectId],
   );
-  const row = found.rows[0];
-  if (!row) return undefined;
+  return found.rows[0] && snapshotFromRow(found.rows[0]);
+}
+
+export async function snapshotById(db: Db, id: number): Promise<Snapshot | undefined> {
+  const found = await db.query<Record<string, unknown>>(`SELECT ${SNAPSHOT_COLUMNS} FROM pgml.snapshots s WHERE s.id = $1`, [id]);
+  return found.rows[0] && snapshotFromRow(found.rows[0]);
+}
+
+function snapshotFromRow(row: Record<string, unknown>): Snapshot {
   const stored = (typeof row.columns === 'string' ? JSON.parse(row.columns) : row.columns) as Array<
     SnapshotColumn & { preprocessor?: Record<string, unknown> }
   >;
@@ -130,8 +140,16 @@ export interface SnapshotData extends SnapshotRows {
   split: SplitIndices;
 }
 
-/** Reads the snapshot's rows through the native data path (the caller frees `table`). */
-export async function readSnapshot(db: Db, engine: TableEngine, snapshot: Snapshot, options: ReadOptions = {}): Promise<SnapshotRows> {
+/**
+ * Reads the snapshot's rows through the native data path (the caller frees `table`). Features come in table order,
+ * or in `featureOrder` (a model's layout, e.g. a migrated 1.0 model's sorted names).
+ */
+export async function readSnapshot(
+  db: Db,
+  engine: TableEngine,
+  snapshot: Snapshot,
+  options: ReadOptions & { featureOrder?: readonly string[] } = {},
+): Promise<SnapshotRows> {
   const relation = await snapshotRelation(db, snapshot);
   // The relation may have changed since the snapshot (not materialized): the columns must still be there.
   for (const column of snapshot.columns) {
@@ -142,7 +160,12 @@ export async function readSnapshot(db: Db, engine: TableEngine, snapshot: Snapsh
     }
   }
   const columns = await measureArrays(db, relation.qualified, snapshot.columns);
-  const features = columns.filter((c) => !c.label);
+  const inTableOrder = columns.filter((c) => !c.label);
+  const features = options.featureOrder?.map((name) => {
+    const column = inTableOrder.find((c) => c.name === name);
+    if (!column) throw new UnknownColumn(snapshot.relationName, name);
+    return column;
+  }) ?? inTableOrder;
   const labels = snapshot.yColumnNames.map((name) => columns.find((c) => c.name === name)!);
   // Features in table order, then the labels in y order (their label index is their position among labels).
   const reads = [...features.map((column) => ({ column, role: 'feature' as const })), ...labels.map((column) => ({ column, role: 'label' as const }))];
@@ -179,6 +202,11 @@ export function splitSnapshot(
 
 async function snapshotRelation(db: Db, snapshot: Snapshot): Promise<RelationInfo> {
   return resolveRelation(db, snapshot.materialized ? `pgml.${snapshotTableName(snapshot.id)}` : snapshot.relationName);
+}
+
+/** The snapshot's column statistics (column-statistics.ts), measured on its table or relation. */
+export async function snapshotColumnStatistics(db: Db, snapshot: Snapshot): Promise<Record<string, ColumnStatistics>> {
+  return columnStatistics(db, (await snapshotRelation(db, snapshot)).qualified, snapshot.columns);
 }
 
 /** Stores what the snapshot saw: row counts, the split, class balance and per-feature statistics. */

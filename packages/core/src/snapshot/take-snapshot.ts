@@ -6,7 +6,7 @@ import { quoteIdent, resolveRelation } from '../db/identifiers.js';
 import { InvalidArgument } from '../errors.js';
 import { TEST_SAMPLINGS, testRowCount, type TestSampling } from '../ml/split.js';
 import { ensureSchema } from '../schema/ensure-schema.js';
-import { createSnapshot, recordAnalysis, snapshotTableName, type Snapshot } from './snapshot.js';
+import { createSnapshot, recordAnalysis, snapshotColumnStatistics, snapshotTableName, type Snapshot } from './snapshot.js';
 
 export interface SnapshotOptions {
   relationName: string;
@@ -48,7 +48,8 @@ export async function takeSnapshot(db: Db, options: SnapshotOptions): Promise<Sn
     const rows = Number(counted.rows[0]?.n ?? 0);
     // The same row-count rules train applies (empty relation, test size ≥ rows or ≤ 0) fail here, rolling back.
     const testRows = testRowCount(rows, snapshot.testSize);
-    await recordAnalysis(tx, snapshot.id, { rows, train_rows: rows - testRows, test_rows: testRows });
+    const statistics = await snapshotColumnStatistics(tx, snapshot);
+    await recordAnalysis(tx, snapshot.id, { rows, train_rows: rows - testRows, test_rows: testRows, column_statistics: statistics });
     return { ...snapshot, rows, trainRows: rows - testRows, testRows };
   });
 }

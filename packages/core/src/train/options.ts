@@ -13,7 +13,7 @@ import { parseSearchArgs, type SearchArgs, type SearchKind } from '../ml/search.
 import { SEARCHES } from '../schema/migrations.js';
 import { checkTask } from '../project/projects.js';
 
-export type TrainStage = 'snapshot' | 'read' | 'preprocess' | 'search' | 'fold' | 'fit' | 'score' | 'store' | 'deploy';
+export type TrainStage = 'snapshot' | 'read' | 'preprocess' | 'search' | 'fold' | 'fit' | 'score' | 'explain' | 'store' | 'deploy';
 
 export interface TrainProgress {
   stage: TrainStage;

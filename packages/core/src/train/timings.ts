@@ -12,6 +12,8 @@ export interface TrainTimings {
   fit: number;
   /** Predicting the test rows and computing the metrics. */
   score: number;
+  /** The model's explanation on the test rows (importances, confusion matrix, curves, residuals). */
+  explain: number;
   /** Serializing and storing the model, and deploying it. */
   store: number;
   total: number;
@@ -40,6 +42,7 @@ export class StageClock {
       preprocess: s.preprocess ?? 0,
       fit: s.fit ?? 0,
       score: s.score ?? 0,
+      explain: s.explain ?? 0,
       store: s.store ?? 0,
       total: (performance.now() - this.#start) / 1000,
     };

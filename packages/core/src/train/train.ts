@@ -1,12 +1,16 @@
 /**
  * `pgml.train`: snapshot (or reuse the last one), read it through the native data path, preprocess with
  * training-row statistics, optionally search hyperparameters by k-fold cross-validation and refit the best on the
- * whole training split, score on the test split, store the model, and deploy it as PostgresML 2.x does (strategy
+ * whole training split, score on the test split, explain it on the test split (confusion matrix, curves, residuals,
+ * importances; see explain/), store the model with its explanation, and deploy it as PostgresML 2.x does (strategy
  * `new_score`: unless the deployed model is strictly better on the key metric; ties deploy). Everything happens in
- * ONE transaction: any failure leaves no project, snapshot, model, file or deployment. Each stage is timed.
+ * ONE transaction: any failure leaves no project, snapshot, model, file, explanation or deployment. Each stage is timed.
  */
 import type { Db } from '../db.js';
 import { InvalidArgument } from '../errors.js';
+import { explainModel, runtimeModel } from '../explain/explain.js';
+import { saveExplanation } from '../explain/store.js';
+import { featureNames } from '../ml/preprocess-state.js';
 import { runSearch, searchCandidates, type SearchResults } from '../ml/search.js';
 import { kFold } from '../ml/split.js';
 import { deploysOver, keyMetric, type Metrics } from '../ml/task-metrics.js';
@@ -17,7 +21,7 @@ import type { RuntimeRegistry } from '../registry.js';
 import type { FittedModel, Matrix, Runtime, StoredRuntimeName, Task } from '../runtime.js';
 import { ensureSchema } from '../schema/ensure-schema.js';
 import { snapshotFeatures, type FeatureLayout, type SnapshotFeatures } from '../snapshot/features.js';
-import { createSnapshot, lastSnapshot, readSnapshot, recordAnalysis, splitSnapshot, type Snapshot, type SnapshotData } from '../snapshot/snapshot.js';
+import { createSnapshot, lastSnapshot, readSnapshot, recordAnalysis, snapshotColumnStatistics, splitSnapshot, type Snapshot, type SnapshotData } from '../snapshot/snapshot.js';
 import { evaluate, takeRows } from './evaluate.js';
 import { encodeTargets, type Label, type Targets } from './labels.js';
 import { resolveTrainOptions, taskAlgorithm, type ResolvedTrainOptions, type TrainOptions, type TrainProgress } from './options.js';
@@ -117,7 +121,9 @@ export async function train(db: Db, registry: RuntimeRegistry, projectName: stri
     const yTrain = targets && takeRows(targets.y, data.split.train);
     const yTest = targets && takeRows(targets.y, data.split.test);
     const numClasses = targets?.labels?.length;
-    if (opts.relationName !== undefined) await recordAnalysis(tx, snapshot.id, analysis(data, layout, targets));
+    if (opts.relationName !== undefined) {
+      await recordAnalysis(tx, snapshot.id, { ...analysis(data, layout, targets), column_statistics: await snapshotColumnStatistics(tx, snapshot) });
+    }
     clock.lap('preprocess');
 
     const fit = (params: Record<string, unknown>, x: Matrix, y: Matrix | undefined, report: boolean): Promise<FittedModel> =>
@@ -153,9 +159,23 @@ export async function train(db: Db, registry: RuntimeRegistry, projectName: stri
     const scoreTime = (performance.now() - scoreStart) / 1000;
     const allMetrics: Metrics = { ...metrics, fit_time: fitTime, score_time: scoreTime };
     clock.lap('score');
+    progress({ stage: 'explain' });
+    const explanation = await explainModel({
+      model: runtimeModel(runtime, model, options.signal),
+      task,
+      xTest,
+      ...(yTest ? { yTest } : {}),
+      features: featureNames(layout.preprocessor),
+      ...(targets?.labels ? { labels: targets.labels } : {}),
+      targetNames: snapshot.yColumnNames,
+      seed: snapshot.seed,
+      trainRows: xTrain.rows,
+    });
+    clock.lap('explain');
 
     progress({ stage: 'store' });
     const modelId = await insertModel(tx, { projectId: project.id, snapshotId: snapshot.id, algorithm, runtime: storedRuntime }, opts, params, layout, allMetrics, searchResults);
+    await saveExplanation(tx, modelId, explanation);
     const meta: StoredModelMeta = {
       numFeatures: model.numFeatures,
       numOutputs: model.numOutputs,

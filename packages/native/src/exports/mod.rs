@@ -67,6 +67,7 @@ pub static EXPORTS: &[Export] = &[
     Export { name: "mlPredictProbaAsync", callback: models::predict_proba_async },
     Export { name: "mlPredictInto", callback: models::predict_into },
     Export { name: "mlPredictProbaInto", callback: models::predict_proba_into },
+    Export { name: "mlFeatureImportances", callback: models::feature_importances },
     Export { name: "mlSerialize", callback: models::serialize },
     Export { name: "mlDeserialize", callback: models::deserialize },
     Export { name: "xgboostToUbjson", callback: models::xgboost_to_ubjson },

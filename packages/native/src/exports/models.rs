@@ -202,3 +202,18 @@ pub fn deserialize<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
     let m = Model::from_bytes(bytes(args, 0, "bytes")?)?;
     model_value(args.env, Arc::new(m))
 }
+
+/// (model) → `{ kind, values, outputs }` (values: outputs × features; an output of −1 explains the whole model), or
+/// undefined when the estimator has neither coefficients nor importances.
+pub fn feature_importances<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
+    let env = args.env;
+    let Some(importances) = model(args, 0)?.feature_importances() else {
+        return env.undefined();
+    };
+    let out = env.object()?;
+    env.set(out, "kind", env.string_value(importances.kind.name())?)?;
+    env.set(out, "values", env.typed_array_from_vec(importances.values)?)?;
+    let outputs: Vec<f64> = importances.outputs.iter().map(|o| o.map_or(-1.0, f64::from)).collect();
+    env.set(out, "outputs", env.typed_array_from_vec(outputs)?)?;
+    Ok(out)
+}

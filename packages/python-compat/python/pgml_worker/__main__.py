@@ -115,6 +115,12 @@ class Worker:
         except ValueError as error:
             raise estimators.WorkerError("DATA_ERROR", f"decision_function failed: {error}") from error
 
+    def importances(self, header, buffers):
+        from . import estimators, explain
+
+        estimator, task = self._model(header)
+        return {"importances": explain.feature_importances(estimator, task, estimators.num_features(estimator))}, []
+
     def free(self, header, buffers):
         for key in header["keys"]:
             self.models.pop(key, None)
@@ -124,7 +130,7 @@ class Worker:
         from .estimators import WorkerError
 
         method = header.get("method")
-        if method not in ("ping", "fit", "load", "predict", "predict_proba", "decision_function", "free"):
+        if method not in ("ping", "fit", "load", "predict", "predict_proba", "decision_function", "importances", "free"):
             return {"ok": False, "error": {"code": "PYTHON_WORKER", "message": f"unknown method {method!r}"}}, []
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")

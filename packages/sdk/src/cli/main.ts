@@ -9,10 +9,12 @@ import { describeUrlText } from '../drivers/connection-url.js';
 import type { Command, GlobalOptions } from './command.js';
 import { algorithmsCommand } from './commands/algorithms.js';
 import { benchCommand } from './commands/bench.js';
+import { dashboardCommand } from './commands/dashboard.js';
 import { decomposeCommand } from './commands/decompose.js';
 import { deleteCommand } from './commands/delete.js';
 import { deployCommand } from './commands/deploy.js';
 import { deploymentsCommand } from './commands/deployments.js';
+import { explainCommand } from './commands/explain.js';
 import { loadDatasetCommand } from './commands/load-dataset.js';
 import { migrateCommand } from './commands/migrate.js';
 import { modelsCommand } from './commands/models.js';
@@ -35,6 +37,8 @@ const COMMANDS: readonly Command[] = [
   deployCommand,
   deploymentsCommand,
   modelsCommand,
+  explainCommand,
+  dashboardCommand,
   projectsCommand,
   deleteCommand,
   exportCommand,

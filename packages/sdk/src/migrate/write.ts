@@ -6,10 +6,12 @@
  * deployed model (predict fails with NO_DEPLOYED_MODEL) rather than silently serving an older one.
  */
 import {
+  explainStoredModel,
   MODEL_FILE_PATH,
   ModelCache,
   predictBatch,
   predictProbaBatch,
+  saveExplanation,
   saveModelFile,
   snapshotTableName,
   type Db,
@@ -112,6 +114,23 @@ async function writeModel(ctx: WriteContext, tx: Db, model: PreparedModel): Prom
     });
   } catch (error) {
     Object.assign(model.report, { status: 'failed', runtimeAfter: null, message: (error as Error).message });
+  }
+  if (model.report.status === 'migrated') await explainMigrated(ctx, tx, model);
+}
+
+/**
+ * A migrated model's explanation, measured on its snapshot's test split as train measures a new one. A model that
+ * cannot be explained (its relation is gone) stays migrated without one; the report says why.
+ */
+async function explainMigrated(ctx: WriteContext, tx: Db, model: PreparedModel): Promise<void> {
+  await tx.query('SAVEPOINT pgml_migrate_explain');
+  try {
+    await saveExplanation(tx, model.v1.id, await explainStoredModel(tx, ctx.registry, model.v1.id, { cache: ctx.cache }));
+    await tx.query('RELEASE SAVEPOINT pgml_migrate_explain');
+  } catch (error) {
+    await tx.query('ROLLBACK TO SAVEPOINT pgml_migrate_explain');
+    const reason = `no explanation: ${(error as Error).message}`;
+    model.report.message = model.report.message ? `${model.report.message}; ${reason}` : reason;
   }
 }
 

@@ -12,6 +12,7 @@ import {
   type FittedModel,
   type InlinePredictor,
   type Matrix,
+  type ModelImportances,
   type Runtime,
   type Task,
 } from '@pgml-ts/core';
@@ -146,6 +147,11 @@ export class NativeRuntime implements Runtime {
       }
     };
     return { predictInto, predictProbaInto };
+  }
+
+  /** `NativeModel.featureImportances()`: coefficients, impurity or gain where the estimator has them. */
+  async featureImportances(model: FittedModel): Promise<ModelImportances | undefined> {
+    return mapped(() => this.#handle(model).featureImportances());
   }
 
   serialize(model: FittedModel): Promise<Uint8Array> {

@@ -11,7 +11,7 @@ use pgml_ml_core::codec::{Reader, Writer};
 use pgml_ml_core::error::{Error, Result};
 use pgml_ml_core::estimator::{AlgorithmDef, FitInfo, FitInput, Fitted, Task};
 use pgml_ml_core::hyperparams::{Default, Kind, ParamSpec, Value};
-use pgml_ml_core::{lapack, Fit, MatrixView};
+use pgml_ml_core::{lapack, Fit, ImportanceKind, Importances, MatrixView};
 
 use crate::tall_svd::centered_svd_tall;
 
@@ -172,6 +172,11 @@ impl Fitted for Pca {
             out.chunks_exact_mut(c).for_each(|row| row.iter_mut().zip(&scale).for_each(|(v, s)| *v /= s));
         }
         Ok(out)
+    }
+    /// `components_`: the linear map `transform` applies, one row per component.
+    fn feature_importances(&self) -> Option<Importances> {
+        let outputs = (0..self.n_components() as u32).map(Some).collect();
+        Some(Importances { kind: ImportanceKind::Coefficients, values: self.components.clone(), outputs })
     }
     fn write(&self, w: &mut Writer) {
         w.u32(self.n_features as u32);

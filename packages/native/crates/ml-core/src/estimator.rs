@@ -8,6 +8,7 @@ use std::fmt;
 use crate::codec::{Reader, Writer};
 use crate::error::{Error, ErrorKind, Result};
 use crate::hyperparams::{ParamSpec, Params};
+use crate::importance::Importances;
 use crate::matrix::MatrixView;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -144,6 +145,11 @@ pub trait Fitted: Send + Sync + fmt::Debug {
     /// estimators written in Rust; false where every call pays a large fixed cost outside this crate.
     fn inline_rows(&self) -> bool {
         true
+    }
+
+    /// scikit-learn's `coef_` / `feature_importances_` of this model, where the estimator has them (importance.rs).
+    fn feature_importances(&self) -> Option<Importances> {
+        None
     }
     /// The payload body (the registry writes the header with the def's id). `AlgorithmDef::read` must read exactly
     /// these bytes back; round trips are bit-exact.

@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use crate::codec::{Reader, Writer};
 use crate::error::{Error, Result};
 use crate::estimator::{Fit, FitInfo, FitInput, Fitted};
+use crate::importance::Importances;
 use crate::matrix::MatrixView;
 
 /// One single-target model per column of y.
@@ -82,6 +83,10 @@ impl Fitted for MultiTarget {
             out.iter_mut().skip(j).step_by(t).zip(column).for_each(|(o, v)| *o = *v);
         }
         Ok(out)
+    }
+    /// One row per target when every per-target model has importances of one kind.
+    fn feature_importances(&self) -> Option<Importances> {
+        Importances::stack(&self.models.iter().map(|m| m.feature_importances()).collect::<Vec<_>>())
     }
     fn write(&self, w: &mut Writer) {
         w.u32(self.models.len() as u32);

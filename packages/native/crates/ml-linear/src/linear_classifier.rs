@@ -5,6 +5,7 @@
 use pgml_ml_core::codec::{Reader, Writer};
 use pgml_ml_core::error::{Error, ErrorKind, Result};
 use pgml_ml_core::estimator::Fitted;
+use pgml_ml_core::importance::{ImportanceKind, Importances};
 use pgml_ml_core::labels::{classes_from_decision, read_trained_classes, scatter_class_probabilities, write_trained_classes};
 use pgml_ml_core::matrix::MatrixView;
 
@@ -77,6 +78,14 @@ impl Fitted for LinearClassifier {
             scatter_class_probabilities(row, &self.classes, &mut out[i * self.n_classes..(i + 1) * self.n_classes]);
         }
         Ok(out)
+    }
+
+    /// `coef_`: a binary model's single row scores the second trained class; otherwise row k scores `classes[k]`.
+    fn feature_importances(&self) -> Option<Importances> {
+        let rows = self.linear.n_outputs();
+        let scored = if rows == 1 { &self.classes[self.classes.len() - 1..] } else { &self.classes[..] };
+        let outputs = scored.iter().map(|&c| Some(c)).collect();
+        Some(Importances { kind: ImportanceKind::Coefficients, values: self.linear.coef.clone(), outputs })
     }
 
     fn write(&self, w: &mut Writer) {

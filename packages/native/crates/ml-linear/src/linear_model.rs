@@ -7,6 +7,7 @@
 use pgml_ml_core::codec::{Reader, Writer};
 use pgml_ml_core::error::{Error, Result};
 use pgml_ml_core::estimator::{check_features, Fitted};
+use pgml_ml_core::importance::{ImportanceKind, Importances};
 use pgml_ml_core::lapack;
 use pgml_ml_core::matrix::MatrixView;
 
@@ -68,6 +69,12 @@ impl Fitted for LinearModel {
     }
     fn predict(&self, x: &MatrixView) -> Result<Vec<f64>> {
         self.decision(x)
+    }
+    /// `coef_`: one row per target (a single target's row explains the model).
+    fn feature_importances(&self) -> Option<Importances> {
+        let outputs = self.n_outputs();
+        let rows = if outputs == 1 { vec![None] } else { (0..outputs as u32).map(Some).collect() };
+        Some(Importances { kind: ImportanceKind::Coefficients, values: self.coef.clone(), outputs: rows })
     }
     fn write(&self, w: &mut Writer) {
         w.u32(self.n_features as u32);

@@ -15,10 +15,12 @@ use pgml_ml_core::hyperparams::Value;
 use pgml_ml_core::labels::encode_labels;
 use pgml_ml_core::mt19937::NumpyRandomState;
 use pgml_ml_core::numeric::sigmoid;
+use pgml_ml_core::{ImportanceKind, Importances, WithImportances};
 
 use crate::boosting::{BoostedTrees, Link};
 use crate::features::FeatureMatrix;
 use crate::fit_trees::{grow_tree, total_weight};
+use crate::importance::{boosting_importances, tree_impurity_decrease, NodeImpurity};
 use crate::numpy;
 use crate::params::{invalid, random_state, reject_flag, tree_rules};
 use crate::rand_r::RandR;
@@ -159,6 +161,7 @@ pub fn fit(input: &FitInput, estimator: &str, classifier: bool) -> Result<Fit> {
     let mut random_state = random_state(estimator, params)?;
     let mut raw: Vec<f64> = (0..n).flat_map(|_| init.iter().copied()).collect();
     let mut trees: Vec<Tree> = Vec::with_capacity(params.usize("n_estimators") * n_raw);
+    let mut decreases: Vec<Vec<f64>> = Vec::with_capacity(trees.capacity());
     let stages = params.usize("n_estimators");
     for stage in 0..stages {
         input.check_cancelled()?;
@@ -166,11 +169,13 @@ pub fn fit(input: &FitInput, estimator: &str, classifier: bool) -> Result<Fit> {
         let weights: Vec<f64> = mask.iter().map(|&m| f64::from(u8::from(m))).collect();
         let total = total_weight(&weights);
         let rands: Vec<RandR> = (0..n_raw).map(|_| RandR::from_random_state(&mut random_state)).collect();
-        let stage_tree = |(k, rand): (usize, RandR)| -> Result<(Tree, Vec<usize>)> {
+        let stage_tree = |(k, rand): (usize, RandR)| -> Result<(Tree, Vec<usize>, Vec<f64>)> {
             let mut residual = vec![0.0; n];
             loss.negative_gradient(&raw, k, &mut residual);
             let criterion = RegressionCriterion::new(impurity, &residual, 1, &weights, total);
             let mut tree = grow_tree(&features, criterion, &rules, rand, &weights, 1, input.cancelled)?;
+            // Measured on the residuals the tree was grown on, before the Newton step rewrites its leaves.
+            let decrease = tree_impurity_decrease(&tree, &features, &weights, NodeImpurity::Variance { y: &residual, n_outputs: 1 });
             let leaf_of: Vec<usize> = (0..n).map(|i| tree.leaf_with(|f| f64::from(features.column(f)[i]))).collect();
             if link != Link::Identity {
                 let mut rows_of = vec![Vec::new(); tree.n_leaves()];
@@ -179,10 +184,11 @@ pub fn fit(input: &FitInput, estimator: &str, classifier: bool) -> Result<Fit> {
                     tree.values[leaf] = loss.newton_step(rows, &residual, &weights, k);
                 }
             }
-            Ok((tree, leaf_of))
+            Ok((tree, leaf_of, decrease))
         };
         let grown = rands.into_iter().enumerate().collect::<Vec<_>>().into_par_iter().map(stage_tree).collect::<Result<Vec<_>>>()?;
-        for (k, (tree, leaf_of)) in grown.into_iter().enumerate() {
+        for (k, (tree, leaf_of, decrease)) in grown.into_iter().enumerate() {
+            decreases.push(decrease);
             for (i, &leaf) in leaf_of.iter().enumerate() {
                 raw[i * n_raw + k] += learning_rate * tree.values[leaf];
             }
@@ -193,6 +199,8 @@ pub fn fit(input: &FitInput, estimator: &str, classifier: bool) -> Result<Fit> {
     if trees.is_empty() {
         return Err(Error::hyperparameter("n_estimators must be at least 1"));
     }
+    let importances = Importances::overall(ImportanceKind::Impurity, boosting_importances(&trees, decreases, x.cols()));
     let model = BoostedTrees { n_features: x.cols(), link, n_classes: input.n_classes, classes, learning_rate, init, trees, float32: true };
+    let model = WithImportances { model: Box::new(model), importances };
     Ok((Box::new(model), FitInfo { n_iter: Some(params.usize("n_estimators")), converged: true }))
 }

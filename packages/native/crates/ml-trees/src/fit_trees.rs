@@ -11,11 +11,13 @@ use pgml_ml_core::error::{Error, Result};
 use pgml_ml_core::estimator::{Fit, FitInfo, FitInput};
 use pgml_ml_core::hyperparams::Value;
 use pgml_ml_core::mt19937::NumpyRandomState;
+use pgml_ml_core::{ImportanceKind, Importances, WithImportances};
 
 use crate::builder::grow;
 use crate::criterion::{ClassCriterion, ClassImpurity, Criterion};
 use crate::ensemble::TreeEnsemble;
 use crate::features::FeatureMatrix;
+use crate::importance::{forest_importances, tree_impurity_decrease, NodeImpurity};
 use crate::numpy;
 use crate::params::{random_state, tree_rules, TreeRules};
 use crate::rand_r::RandR;
@@ -131,7 +133,7 @@ pub fn fit_ensemble(input: &FitInput, estimator: &str, classifier: bool, kind: S
         }
         None => Vec::new(),
     };
-    let grow_one = |seed: Option<u32>| -> Result<Tree> {
+    let grow_one = |seed: Option<u32>| -> Result<(Tree, Vec<f64>)> {
         input.check_cancelled()?;
         let weights = weights_for(seed);
         let total = total_weight(&weights);
@@ -145,25 +147,32 @@ pub fn fit_ensemble(input: &FitInput, estimator: &str, classifier: bool, kind: S
                 let criterion = ClassCriterion::new(impurity, class, input.n_classes, &weights, total);
                 let mut tree = grow_tree(&features, criterion, &rules, rand, &weights, input.n_classes, input.cancelled)?;
                 normalise_leaves(&mut tree, &present);
-                Ok(tree)
+                let impurity = if params.str("criterion") == "gini" { NodeImpurity::Gini { class, n_classes: input.n_classes } } else { NodeImpurity::Entropy { class, n_classes: input.n_classes } };
+                let decrease = tree_impurity_decrease(&tree, &features, &weights, impurity);
+                Ok((tree, decrease))
             }
             None => {
                 let impurity = if params.str("criterion") == "friedman_mse" { RegressionImpurity::FriedmanMse } else { RegressionImpurity::SquaredError };
                 let criterion = RegressionCriterion::new(impurity, y.data(), y.cols(), &weights, total);
-                grow_tree(&features, criterion, &rules, rand, &weights, y.cols(), input.cancelled)
+                let tree = grow_tree(&features, criterion, &rules, rand, &weights, y.cols(), input.cancelled)?;
+                let decrease = tree_impurity_decrease(&tree, &features, &weights, NodeImpurity::Variance { y: y.data(), n_outputs: y.cols() });
+                Ok((tree, decrease))
             }
         }
     };
     let (total_trees, grown) = (seeds.len(), std::sync::atomic::AtomicUsize::new(0));
-    let trees = seeds
+    let (trees, decreases): (Vec<Tree>, Vec<Vec<f64>>) = seeds
         .into_par_iter()
         .map(|seed| {
-            let tree = grow_one(seed)?;
+            let grown_tree = grow_one(seed)?;
             input.report(grown.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, total_trees, "trees");
-            Ok(tree)
+            Ok(grown_tree)
         })
-        .collect::<Result<Vec<_>>>()?;
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .unzip();
     let n_values = if classifier { input.n_classes } else { y.cols() };
+    let importances = Importances::overall(ImportanceKind::Impurity, forest_importances(&trees, decreases, x.cols()));
     let model = TreeEnsemble { n_features: x.cols(), classifier, n_values, trees, float32: true };
-    Ok((Box::new(model), FitInfo::CLOSED_FORM))
+    Ok((Box::new(WithImportances { model: Box::new(model), importances }), FitInfo::CLOSED_FORM))
 }

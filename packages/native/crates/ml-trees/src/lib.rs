@@ -12,6 +12,7 @@
 //! | `heap`, `builder` | libstdc++'s heap; depth-first and best-first (`max_leaf_nodes`) growth |
 //! | `tree`, `predict` | flat fitted trees, batch prediction over many trees in sklearn's order |
 //! | `params` | sklearn's tree hyperparameters → `TreeRules`, `random_state` |
+//! | `importance` | sklearn's impurity-based feature importances from fitted trees and their training rows |
 //! | `fit_trees`, `ensemble` | decision trees and forests: seeds, bootstrap, class weights, parallel trees |
 //! | `decision_tree`, `forest`, `boosting`, `boosting_fit` | the algorithm rows |
 
@@ -25,6 +26,7 @@ pub mod features;
 pub mod fit_trees;
 pub mod forest;
 pub mod heap;
+pub mod importance;
 pub mod numpy;
 pub mod params;
 pub mod predict;

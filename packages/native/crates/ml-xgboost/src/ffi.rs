@@ -45,4 +45,16 @@ extern "C" {
         out_dptr: *mut *const c_char,
     ) -> c_int;
     pub fn XGBoosterLoadModelFromBuffer(handle: BoosterHandle, buf: *const c_void, len: BstUlong) -> c_int;
+
+    /// Feature scores of a tree model (`config`: `{"importance_type": "gain", …}`): only features used in a split
+    /// are listed, by name (`f<i>` when the booster has no feature names). Buffers are thread-local to the booster.
+    pub fn XGBoosterFeatureScore(
+        handle: BoosterHandle,
+        config: *const c_char,
+        out_n_features: *mut BstUlong,
+        out_features: *mut *const *const c_char,
+        out_dim: *mut BstUlong,
+        out_shape: *mut *const BstUlong,
+        out_scores: *mut *const f32,
+    ) -> c_int;
 }

@@ -170,6 +170,37 @@ impl Booster {
         Ok(n as usize)
     }
 
+    /// Python's `get_score(importance_type="gain")` over `n_features` features: the average gain of the splits on
+    /// each feature (0 for features never split on), as XGBoost's f32. Linear boosters have no gain → DATA_ERROR.
+    pub fn gain_scores(&self, n_features: usize) -> Result<Vec<f32>> {
+        let config = c_string(r#"{"importance_type":"gain","feature_map":""}"#)?;
+        let (mut n_named, mut names, mut dims, mut shape, mut scores) = (0u64, ptr::null(), 0u64, ptr::null(), ptr::null());
+        // SAFETY: live handle; every out-pointer is valid.
+        check(
+            unsafe { ffi::XGBoosterFeatureScore(self.0, config.as_ptr(), &mut n_named, &mut names, &mut dims, &mut shape, &mut scores) },
+            ErrorKind::DataError,
+            "to compute feature gains",
+        )?;
+        let mut out = vec![0.0f32; n_features];
+        if n_named == 0 {
+            return Ok(out);
+        }
+        if names.is_null() || scores.is_null() || dims != 1 {
+            return Err(Error::data(format!("XGBoost returned feature scores of {dims} dimensions")));
+        }
+        // SAFETY: XGBoost reports `n_named` names and as many scores (a tree model's scores are one per named
+        // feature), alive until this thread's next call on the booster; both are read before any other call.
+        let (names, scores) = unsafe { (std::slice::from_raw_parts(names, n_named as usize), std::slice::from_raw_parts(scores, n_named as usize)) };
+        for (&name, &score) in names.iter().zip(scores) {
+            // SAFETY: each name is a NUL-terminated string owned by the same thread-local buffer.
+            let name = unsafe { CStr::from_ptr(name) }.to_string_lossy();
+            let index = name.strip_prefix('f').and_then(|i| i.parse::<usize>().ok()).filter(|&i| i < n_features);
+            let index = index.ok_or_else(|| Error::data(format!("XGBoost scored an unknown feature {name:?}")))?;
+            out[index] = score;
+        }
+        Ok(out)
+    }
+
     /// Python's `inplace_predict(X, predict_type="value")`: transformed predictions (probabilities for classifiers)
     /// as XGBoost's f32, rows × outputs per row, straight from our f64 buffer without building a DMatrix.
     pub fn predict(&self, x: &MatrixView) -> Result<(Vec<f32>, usize)> {

@@ -19,7 +19,7 @@
 
 use pgml_ml_core::codec::{Reader, Writer};
 use pgml_ml_core::numeric::argmax;
-use pgml_ml_core::{Error, Fitted, MatrixView, Result, Task};
+use pgml_ml_core::{Error, Fitted, ImportanceKind, Importances, MatrixView, Result, Task};
 
 use crate::handle::Booster;
 
@@ -51,6 +51,13 @@ fn fnv1a64(bytes: &[u8]) -> u64 {
 }
 
 impl XgbModel {
+    fn gain_row(&self, booster: &Booster) -> Option<Importances> {
+        let gains = booster.gain_scores(self.n_features).ok()?;
+        let total: f32 = gains.iter().sum();
+        let values = gains.iter().map(|&g| f64::from(if total == 0.0 { g } else { g / total })).collect();
+        Some(Importances::overall(ImportanceKind::Gain, values))
+    }
+
     /// Loads `models` (UBJSON; one, or one per target) and checks that they predict what the header says; a
     /// mismatch → CORRUPT_MODEL.
     pub fn new(models: Vec<Vec<u8>>, n_features: usize, n_targets: usize, classes: Option<Classes>) -> Result<XgbModel> {
@@ -194,6 +201,17 @@ impl Fitted for XgbModel {
             classes.trained.iter().zip(row).for_each(|(&label, &p)| dest[label as usize] = p as f64);
         }
         Ok(out)
+    }
+
+    /// python-xgboost's `feature_importances_` (importance_type "gain"): the gains normalized in f32 to sum 1, all
+    /// zeros when no tree splits; one row per target for the per-target boosters (as MultiOutputRegressor's
+    /// estimators report theirs). None for a linear booster, which has no gain.
+    fn feature_importances(&self) -> Option<Importances> {
+        let rows: Vec<Option<Importances>> = self.boosters.iter().map(|booster| self.gain_row(booster)).collect();
+        match &rows[..] {
+            [single] => single.clone(),
+            _ => Importances::stack(&rows),
+        }
     }
 
     fn write(&self, w: &mut Writer) {

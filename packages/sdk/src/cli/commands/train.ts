@@ -10,6 +10,7 @@ const STEP: Partial<Record<TrainProgress['stage'], string>> = {
   preprocess: 'preprocessing…',
   fit: 'fitting…',
   score: 'scoring on the test split…',
+  explain: 'explaining the model (importances, curves, residuals)…',
   store: 'storing the model…',
   deploy: 'deploying…',
 };
@@ -84,7 +85,7 @@ Prints the hyperparameters the model was fitted with (after --search, the winnin
 --json, the object train() returns:
   {"project","task","algorithm","runtime","deployed","modelId","snapshotId","metrics","fitTime","scoreTime","hyperparams",
    "searchResults" (every candidate's cross-validation scores, or null),
-   "timings": {"snapshot","read","split","preprocess","fit","score","store","total"}}  (seconds per stage)
+   "timings": {"snapshot","read","split","preprocess","fit","score","explain","store","total"}}  (seconds per stage)
 
 Re-training without --relation uses the project's last snapshot as it is: --y, --test-size, --test-sampling,
 --preprocess and --materialize-snapshot shape a new snapshot and are refused without --relation. --search-params and
