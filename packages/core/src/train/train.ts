@@ -27,6 +27,8 @@ import { encodeTargets, type Label, type Targets } from './labels.js';
 import { resolveTrainOptions, taskAlgorithm, type ResolvedTrainOptions, type TrainOptions, type TrainProgress } from './options.js';
 import { StageClock, type TrainTimings } from './timings.js';
 
+/** Rows a train-time snapshot's column statistics are measured on (`pgml snapshot` measures every row). */
+const TRAIN_STATISTICS_ROWS = 10_000;
 export interface TrainResult {
   project: string;
   task: Task;
@@ -122,7 +124,11 @@ export async function train(db: Db, registry: RuntimeRegistry, projectName: stri
     const yTest = targets && takeRows(targets.y, data.split.test);
     const numClasses = targets?.labels?.length;
     if (opts.relationName !== undefined) {
-      await recordAnalysis(tx, snapshot.id, { ...analysis(data, layout, targets), column_statistics: await snapshotColumnStatistics(tx, snapshot) });
+      await recordAnalysis(tx, snapshot.id, {
+        ...analysis(data, layout, targets),
+        column_statistics: await snapshotColumnStatistics(tx, snapshot, TRAIN_STATISTICS_ROWS),
+        column_statistics_rows: Math.min(data.rows, TRAIN_STATISTICS_ROWS),
+      });
     }
     clock.lap('preprocess');
 
