@@ -126,7 +126,7 @@ eachDatabase((target) => {
       onProgress: (p) => progress.push(p.stage),
     });
     expect(progress.filter((s) => s === 'fold')).toHaveLength(9);
-    expect(progress.slice(-4)).toEqual(['fit', 'score', 'store', 'deploy']);
+    expect(progress.slice(-5)).toEqual(['fit', 'score', 'explain', 'store', 'deploy']);
     const row = await db.query<{ hyperparams: Record<string, unknown>; metrics: { search_results: { best_index: number; params: unknown[]; n_splits: number } }; search: string }>(
       'SELECT hyperparams, metrics, search FROM pgml.models WHERE id = $1',
       [r.modelId],
