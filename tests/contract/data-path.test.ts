@@ -51,7 +51,7 @@ eachDatabase((target) => {
       task: 'regression', relationName: 'all_types', yColumnName: 'y', algorithm: 'linear', runtime: 'native', preprocess: imputeAll, testSampling: 'last', testSize: 5,
     });
     expect(result.timings.read).toBeGreaterThan(0);
-    expect(Object.keys(result.timings)).toEqual(['snapshot', 'read', 'split', 'preprocess', 'fit', 'score', 'store', 'total']);
+    expect(Object.keys(result.timings)).toEqual(['snapshot', 'read', 'split', 'preprocess', 'fit', 'score', 'explain', 'store', 'total']);
     const layout = (await db.query<{ analysis: { num_features: number } }>('SELECT analysis FROM pgml.snapshots WHERE id = $1', [result.snapshotId])).rows[0]!.analysis;
     // 7 scalars + 2 + 2 + 4 array elements + 3 text codes.
     expect(layout.num_features).toBe(18);

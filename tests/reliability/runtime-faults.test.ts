@@ -45,7 +45,10 @@ describe.skipIf(!DATABASE_URL)('faults while serving', () => {
   it('terminated idle backends: the next predict reconnects and succeeds', async () => {
     const rounds = FULL ? 20 : 5;
     for (let i = 0; i < rounds; i++) {
-      await Promise.all(Array.from({ length: 8 }, () => pgml.predict(project, INPUT))); // several pooled connections
+      // In-process serving answers predicts from memory, so the pool is filled explicitly: several idle pooled
+      // connections (and the deployment listener) are what gets terminated.
+      await Promise.all(Array.from({ length: 8 }, () => pgml.db.query('SELECT pg_sleep(0.01)')));
+      await Promise.all(Array.from({ length: 8 }, () => pgml.predict(project, INPUT)));
       expect(Number(await terminate())).toBeGreaterThan(0);
       injected++;
       expect(Number(await pgml.predict(project, INPUT))).toBe(expected);
