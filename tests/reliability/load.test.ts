@@ -52,11 +52,14 @@ describe.skipIf(!DATABASE_URL)('load against PostgreSQL', () => {
     // Both models answered, and every deployment but possibly the last one was served before the run ended.
     expect(Object.keys(report.answersByModel).sort()).toEqual(['linear', 'ridge']);
     expect(report.deployments.slice(0, -1).every((d) => d.firstServedMs !== null)).toBe(true);
+    const serving = JSON.stringify(report.serving);
     if (mode.killListenerEveryMs > 0) {
-      expect(report.serving.listenerKills).toBeGreaterThan(0);
-      expect(report.serving.connects).toBeGreaterThan(report.serving.listenerKills); // re-established after each
+      expect(report.serving.listenerKills, serving).toBeGreaterThan(1);
+      // Re-established after every kill (the last one may fall after the run's end).
+      expect(report.serving.connects, serving).toBeGreaterThanOrEqual(report.serving.listenerKills);
     } else if (mode.serving === 'auto') {
-      expect(report.serving.hits).toBeGreaterThan(report.serving.lookups); // served from memory, not per call
+      expect(report.serving.connects, serving).toBeGreaterThanOrEqual(1);
+      expect(report.serving.hits, serving).toBeGreaterThan(report.serving.lookups); // served from memory, not per call
     }
   });
 });

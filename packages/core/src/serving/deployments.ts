@@ -42,7 +42,7 @@ export interface ServingStats {
   reason: string | null;
   /** Calls answered from the in-process map, without a query. */
   hits: number;
-  /** Calls that ran the deployment lookup (a miss, a stale entry, or every call in per-call mode). */
+  /** Deployment lookup queries run (a miss, a stale entry, or every call in per-call mode); calls that miss while one is in flight share it. */
   lookups: number;
   /** Notifications (or polls) that dropped entries. */
   invalidations: number;
@@ -123,10 +123,13 @@ export class DeploymentServing {
   }
 
   #lookUp(projectOrModelId: string | number): Promise<ModelLookup> {
-    this.#stats.lookups++;
-    if (this.#mode === 'per-call') return lookUpModel(this.#db, this.#registry, projectOrModelId, this.#cache);
+    if (this.#mode === 'per-call') {
+      this.#stats.lookups++;
+      return lookUpModel(this.#db, this.#registry, projectOrModelId, this.#cache);
+    }
     const pending = this.#pending.get(projectOrModelId);
     if (pending) return pending;
+    this.#stats.lookups++;
     const generation = this.#generation;
     const startedAt = performance.now();
     const lookup = lookUpModel(this.#db, this.#registry, projectOrModelId, this.#cache).then(

@@ -82,13 +82,26 @@ export function listenOnPg(config: pg.ClientConfig, channel: string, events: Cha
   };
 }
 
-/** One round trip on the listening connection; no answer within HEARTBEAT_MS is a drop. */
+/**
+ * One round trip on the listening connection; no answer within HEARTBEAT_MS is a drop. The verdict waits one
+ * turn of the event loop (setImmediate runs after the I/O poll): when this process itself was too busy to read its
+ * sockets for a second, an answer that did arrive is read first rather than the connection blamed.
+ */
 function beat(client: pg.Client, fail: (error: Error) => void): void {
-  const overdue = setTimeout(() => fail(new Error(`the listening connection did not answer within ${HEARTBEAT_MS} ms`)), HEARTBEAT_MS);
+  let answered = false;
+  const overdue = setTimeout(() => {
+    setImmediate(() => {
+      if (!answered) fail(new Error(`the listening connection did not answer within ${HEARTBEAT_MS} ms`));
+    }).unref();
+  }, HEARTBEAT_MS);
   overdue.unref();
   client.query('SELECT 1').then(
-    () => clearTimeout(overdue),
+    () => {
+      answered = true;
+      clearTimeout(overdue);
+    },
     (error: unknown) => {
+      answered = true;
       clearTimeout(overdue);
       fail(error instanceof Error ? error : new Error(String(error)));
     },

@@ -105,12 +105,7 @@ class PgDb implements Db {
   async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
     // Already inside a transaction: run on the same client, so the work commits or rolls back with the outer one.
     if (this.target !== this.pool) return fn(this);
-    let client: pg.PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (error) {
-      throw this.#fail(error, 'could not connect');
-    }
+    const client = await this.#begin();
     let broken = false;
     // pg-pool drops its 'error' listener while a client is checked out: a connection that dies mid-transaction
     // (server crash, pg_terminate_backend) would emit an unhandled 'error' and end the process. The statement in
@@ -120,7 +115,6 @@ class PgDb implements Db {
     };
     client.on('error', onError);
     try {
-      await this.#run(client, 'BEGIN');
       const result = await fn(new PgDb(this.pool, client, false, this.server));
       await this.#run(client, 'COMMIT');
       return result;
@@ -137,6 +131,34 @@ class PgDb implements Db {
     }
   }
 
+  /**
+   * A pooled client with a transaction begun. A pooled connection the server closed while it sat idle is only
+   * noticed when BEGIN is sent on it; nothing has run yet, so BEGIN is tried again on another connection (as
+   * `query` does for reads) rather than failing the caller's train or deploy.
+   */
+  async #begin(): Promise<pg.PoolClient> {
+    for (let attempt = 1; ; attempt++) {
+      let client: pg.PoolClient;
+      try {
+        client = await this.pool.connect();
+      } catch (error) {
+        throw this.#fail(error, 'could not connect');
+      }
+      const onError = (): void => {}; // a dead socket's late 'error' must not end the process (see transaction)
+      client.on('error', onError);
+      try {
+        await client.query('BEGIN');
+        return client;
+      } catch (error) {
+        client.release(true);
+        if (attempt <= this.#retriesOnLostConnection() && connectionLost(error)) continue;
+        throw this.#fail(error, 'BEGIN failed');
+      } finally {
+        client.removeListener('error', onError);
+      }
+    }
+  }
+
   async #run(client: pg.PoolClient, sql: string): Promise<void> {
     try {
       await client.query(sql);
@@ -147,19 +169,29 @@ class PgDb implements Db {
 
   async copyOut(selectSql: string, sink: CopySink): Promise<void> {
     const text = `COPY (${selectSql}) TO STDOUT WITH (FORMAT binary)`;
-    await this.#onClient('COPY failed', async (client) => {
+    let received = false;
+    const work = async (client: pg.PoolClient): Promise<void> => {
       if (sink.wire) {
-        const query = new CopyWireQuery(text, { wire: sink.wire.bind(sink) });
+        const wire = sink.wire.bind(sink);
+        const query = new CopyWireQuery(text, {
+          wire: (bytes) => {
+            received = true;
+            return wire(bytes);
+          },
+        });
         client.query(query as unknown as pg.Submittable);
         return query.done;
       }
       const stream = client.query(copyTo(text));
       // Iterating pauses the socket while a chunk is being handled: a slow consumer slows the server, nothing piles up.
       for await (const chunk of stream as AsyncIterable<Buffer>) {
+        received = true;
         const handled = sink.data(chunk);
         if (handled) await handled;
       }
-    });
+    };
+    // A dead pooled connection is retried elsewhere only while the sink has seen nothing.
+    await this.#onClient('COPY failed', work, () => !received);
   }
 
   async copyIn(target: string, data: Uint8Array): Promise<number> {
@@ -174,28 +206,35 @@ class PgDb implements Db {
     });
   }
 
-  /** Runs `work` on this transaction's client, or on a pooled one released afterwards (broken if its socket died). */
-  async #onClient<T>(context: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    try {
-      if (this.target !== this.pool) return await work(this.target as pg.PoolClient);
-      const client = await this.pool.connect();
-      let broken = false;
-      const onError = (): void => {
-        broken = true; // as in transaction(): no unhandled 'error' while checked out
-      };
-      client.on('error', onError);
+  /**
+   * Runs `work` on this transaction's client, or on a pooled one released afterwards (broken if its socket died).
+   * Outside a transaction, a connection found dead (see `query`) is replaced and `work` run again while `retryable()`.
+   */
+  async #onClient<T>(context: string, work: (client: pg.PoolClient) => Promise<T>, retryable: () => boolean = () => false): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
       try {
-        return await work(client);
+        if (this.target !== this.pool) return await work(this.target as pg.PoolClient);
+        const client = await this.pool.connect();
+        let broken = false;
+        const onError = (): void => {
+          broken = true; // as in transaction(): no unhandled 'error' while checked out
+        };
+        client.on('error', onError);
+        try {
+          return await work(client);
+        } catch (error) {
+          // A COPY interrupted mid-stream leaves the protocol in an unknown state: never reuse the connection.
+          broken = true;
+          throw error;
+        } finally {
+          client.removeListener('error', onError);
+          client.release(broken);
+        }
       } catch (error) {
-        // A COPY interrupted mid-stream leaves the protocol in an unknown state: never reuse the connection.
-        broken = true;
-        throw error;
-      } finally {
-        client.removeListener('error', onError);
-        client.release(broken);
+        if (error instanceof PgmlError) throw error;
+        if (this.target === this.pool && connectionLost(error) && attempt <= this.#retriesOnLostConnection() && retryable()) continue;
+        throw this.#fail(error, context);
       }
-    } catch (error) {
-      throw error instanceof PgmlError ? error : this.#fail(error, context);
     }
   }
 
