@@ -1,8 +1,9 @@
 /**
- * The runtime registry (DESIGN §5): which runtime fits a (task, algorithm), and the data path (`TableEngine`) that
- * turns relations into their matrices — the pluggable native parts core drives. `native` and `python` force a runtime;
- * `auto` follows the parity table the benchmarks commit (benchmarks/results/parity.json), passed in as data so core
- * never reads another package's files. Without a table entry, auto prefers native when it supports the algorithm.
+ * The runtime registry (docs/architecture.md#runtimes): which runtime fits a (task, algorithm), and the data path
+ * (`TableEngine`) that turns relations into their matrices — the pluggable native parts core drives. `native` and
+ * `python` force a runtime; `auto` follows the parity table the benchmarks commit (benchmarks/results/parity.json),
+ * passed in as data so core never reads another package's files. Without a table entry, auto prefers native when it
+ * supports the algorithm.
  */
 import { ALGORITHMS, isKnownAlgorithm, notInstallableReason } from './algorithms.js';
 import type { TableEngine } from './data/table-engine.js';

@@ -1,6 +1,7 @@
 /**
- * The envelope around every stored model (DESIGN §6). A runtime's payload is opaque here; the header makes foreign,
- * truncated or damaged bytes fail loudly as `CorruptModel` before any runtime tries to interpret them.
+ * The envelope around every stored model (docs/architecture.md#model-format). A runtime's payload is opaque here; the
+ * header makes foreign, truncated or damaged bytes fail loudly as `CorruptModel` before any runtime tries to interpret
+ * them.
  *
  * Layout (all integers little-endian):
  *

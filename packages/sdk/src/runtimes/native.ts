@@ -1,7 +1,7 @@
 /**
- * The `native` runtime (DESIGN §5): core's `Runtime` over `@pgml-ts/native`'s models. What it supports is asked
- * from the Rust algorithm table (`nativeAlgorithms()`), so TypeScript keeps no second list; every heavy call uses
- * the async twins (libuv threadpool, AbortSignal).
+ * The `native` runtime (docs/architecture.md#runtimes): core's `Runtime` over `@pgml-ts/native`'s models. What it
+ * supports is asked from the Rust algorithm table (`nativeAlgorithms()`), so TypeScript keeps no second list; every
+ * heavy call uses the async twins (libuv threadpool, AbortSignal).
  */
 import {
   AlgorithmUnavailable,
