@@ -29,7 +29,8 @@ function bindingNamesUsed(): string[] {
   const names = new Set<string>();
   for (const file of ['index.js', 'table.js']) {
     const source = readFileSync(here(file), 'utf8');
-    for (const [, name] of source.matchAll(/\bbinding\.(\w+)/g)) names.add(name!);
+    // `binding.name`, not the file `./binding.js` that comments and imports mention.
+    for (const [, name] of source.matchAll(/(?<![\w/])binding\.(?!js\b)(\w+)/g)) names.add(name!);
     for (const [, list] of source.matchAll(/export const \{([^}]*)\} = binding;/g)) {
       for (const name of list!.split(',').map((n) => n.trim()).filter(Boolean)) names.add(name);
     }

@@ -143,8 +143,8 @@ def predict_proba(estimator, x, num_classes=None):
         )
     proba = np.asarray(estimator.predict_proba(x), dtype=np.float64)
     classes = getattr(estimator, "classes_", None)
-    partial = classes is not None and (len(classes) != num_classes or np.any(classes != np.arange(len(classes))))
-    if num_classes and partial:
+    known = num_classes and classes is not None
+    if known and (len(classes) != num_classes or np.any(classes != np.arange(len(classes)))):
         full = np.zeros((x.shape[0], num_classes))
         for column, label in enumerate(classes):
             index = int(label)
