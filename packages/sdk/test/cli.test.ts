@@ -1,8 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUILT, json, run } from './cli-engines.js';
+import { BIN, BUILT, json, run } from './cli-engines.js';
 
 let dataDir: string;
 
