@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Sets up a fresh machine for pgml-ts, idempotently: Debian packages (as root), Rust, pnpm, JS dependencies and the
 // native build. It runs BEFORE any npm dependency exists, so it uses Node built-ins only (the other scripts use zx).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PNPM_VERSION = '10.34.8';
 // What the native build, the python runtime, the test server and the benchmarks need: PL/Python rows (vector, e2e),
-// the end-to-end benchmark's Python client (psycopg2 + pandas) and its peak-RSS measurement (GNU time).
+// the end-to-end benchmark's Python client (psycopg2 + pandas) and its peak-RSS measurement (GNU time), and the
+// Python linter `npm test` runs (flake8).
 const DEBIAN_PACKAGES = [
   'librust-rayon-dev', 'librust-libc-dev', 'libopenblas-dev', 'libxgboost-dev',
   'python3-sklearn', 'python3-numpy', 'python3-scipy', 'python3-xgboost',
@@ -18,6 +19,7 @@ const DEBIAN_PACKAGES = [
   'python3-psycopg2', 'python3-pandas', 'time',
   // The dashboard's browser tests drive it through playwright-core (Playwright's own download is not reachable).
   'chromium',
+  'flake8',
 ];
 
 const quiet = process.env.PGML_BOOTSTRAP_QUIET === '1';

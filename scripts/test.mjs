@@ -1,6 +1,9 @@
 #!/usr/bin/env zx
-// Every test, against both databases: starts a throw-away PostgreSQL 15 (stopped on exit, failure or Ctrl-C),
-// exports DATABASE_URL for the run, type-checks, then runs the vitest workspace. vitest's summary is the last output.
+// Every check, in the order that fails fastest: type-check, lint (eslint, flake8, rustfmt, clippy — see each
+// package's `lint` script), the Rust workspace's own tests, then every vitest project against both databases (a
+// throw-away PostgreSQL 15 is started for it and stopped on exit, failure or Ctrl-C). Every step runs even when an
+// earlier one failed, so one run reports everything; the exit code is 1 when any failed. vitest's summary comes last,
+// then one line per step with its time. Arguments are passed to vitest.
 import { $ } from 'zx';
 import { startPostgres } from './lib/postgres-server.mjs';
 
@@ -10,18 +13,28 @@ $.verbose = false;
 // the thread count (tested); the benchmarks, which measure speed, run outside this script with the defaults.
 process.env.OMP_NUM_THREADS ??= '1';
 process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
+
+const NATIVE = new URL('../packages/native/', import.meta.url).pathname;
+const results = [];
+
+async function step(name, run) {
+  const start = performance.now();
+  const { exitCode } = await run($({ stdio: 'inherit', nothrow: true }));
+  results.push({ name, ok: exitCode === 0, seconds: (performance.now() - start) / 1000 });
+}
+
+await step('typecheck', ($$) => $$`pnpm exec turbo run typecheck --output-logs=errors-only`);
+await step('lint', ($$) => $$`pnpm exec turbo run lint lint:root --output-logs=errors-only`);
+// The release profile: its dependencies are the ones the addon's build (`napi build --release`) already compiled.
+await step('cargo test', ($$) => $$({ cwd: NATIVE })`cargo test --workspace --release --offline --quiet`);
 const server = await startPostgres();
 process.env.DATABASE_URL = server.url;
-let exitCode = 0;
 try {
-  const typecheck = await $({ stdio: 'inherit', nothrow: true })`pnpm exec turbo run typecheck --output-logs=errors-only`;
-  if (typecheck.exitCode !== 0) {
-    process.stderr.write('typecheck failed\n');
-    exitCode = 1;
-  }
-  const vitest = await $({ stdio: 'inherit', nothrow: true })`pnpm exec vitest run ${process.argv.slice(3)}`;
-  exitCode ||= vitest.exitCode ?? 1;
+  await step('vitest', ($$) => $$`pnpm exec vitest run ${process.argv.slice(3)}`);
 } finally {
   server.stop();
 }
-process.exit(exitCode);
+for (const { name, ok, seconds } of results) {
+  process.stderr.write(`${ok ? 'ok    ' : 'FAILED'} ${name.padEnd(10)} ${seconds.toFixed(0).padStart(5)} s\n`);
+}
+process.exit(results.every((r) => r.ok) ? 0 : 1);

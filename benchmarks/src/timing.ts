@@ -43,8 +43,9 @@ export async function measure(fn: () => unknown, { warmup = 2, runs = 7 }: Measu
 }
 
 async function settle(value: unknown): Promise<'async' | 'sync'> {
-  if (value !== null && typeof value === 'object' && typeof (value as PromiseLike<unknown>).then === 'function') {
-    await value;
+  const thenable = value as PromiseLike<unknown> | null;
+  if (thenable !== null && typeof thenable === 'object' && typeof thenable.then === 'function') {
+    await thenable;
     return 'async';
   }
   return 'sync';

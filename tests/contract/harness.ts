@@ -1,54 +1,34 @@
 /**
- * The contract suite runs every case against each database: embedded PGlite (memory://) and, when DATABASE_URL is
- * set, a fresh PostgreSQL database per test file (CREATE DATABASE, dropped afterwards). Without DATABASE_URL the
- * PostgreSQL half is skipped visibly (`describe.skipIf`) rather than silently passing.
+ * The contract suite runs every case against each database of the repository's one list (`DATABASES`, shared with
+ * the sdk's tests): embedded PGlite (memory://) and, when DATABASE_URL is set, a fresh PostgreSQL database per test
+ * file (CREATE DATABASE, dropped afterwards). Without DATABASE_URL the PostgreSQL half is skipped visibly.
  */
-import { describe } from 'vitest';
-import { createPgDb, createPgliteDb, loadNative, runtimeRegistry, type Db, type RuntimeName, type RuntimeRegistry } from '@pgml-ts/sdk';
+import { loadNative, runtimeRegistry, type Db, type RuntimeName, type RuntimeRegistry } from '@pgml-ts/sdk';
 import { PythonRuntime } from '@pgml-ts/python-compat';
-// One way to make a throw-away PostgreSQL database for every suite in the repo (sdk tests and this suite).
-import { createPostgresDatabase } from '../../packages/sdk/test/databases.js';
+import { describeEachDatabase, hasPostgres, type DatabaseKind, type FreshDatabase } from '../../packages/sdk/test/databases.js';
+
+export { hasPostgres };
 
 export interface Target {
   name: 'pglite' | 'postgres';
   /** Opens the test database (created on first call); every handle opened is closed by `dispose`. */
   open(): Promise<Db>;
-  /** A second, independent handle on the same database (another pool), where the engine allows one. */
-  openAnother?(): Promise<Db>;
+  /** A second, independent handle on the same database (another pool); PGlite, which has one, returns it. */
+  openAnother(): Promise<Db>;
   dispose(): Promise<void>;
 }
 
-const DATABASE_URL = process.env.DATABASE_URL;
-
-function pgliteTarget(): Target {
-  let db: Db | undefined;
+function target(kind: DatabaseKind): Target {
+  let database: Promise<FreshDatabase> | undefined;
+  const created = (): Promise<FreshDatabase> => (database ??= kind.create());
   return {
-    name: 'pglite',
-    async open() {
-      db ??= await createPgliteDb('memory://');
-      return db;
+    name: kind.engine,
+    open: async () => (await created()).db,
+    async openAnother() {
+      const fresh = await created();
+      return fresh.another?.() ?? fresh.db;
     },
     async dispose() {
-      await db?.close();
-    },
-  };
-}
-
-function postgresTarget(): Target {
-  const handles: Db[] = [];
-  let database: Promise<{ url: string; drop: () => Promise<void> }> | undefined;
-  const connect = async (): Promise<Db> => {
-    const db = createPgDb((await (database ??= createPostgresDatabase())).url);
-    handles.push(db);
-    return db;
-  };
-  let first: Promise<Db> | undefined;
-  return {
-    name: 'postgres',
-    open: () => (first ??= connect()),
-    openAnother: connect,
-    async dispose() {
-      for (const db of handles) await db.close();
       if (database) await (await database).drop();
     },
   };
@@ -56,14 +36,13 @@ function postgresTarget(): Target {
 
 /** Declares `suite` once per database; the PostgreSQL copy is skipped (and reported) without DATABASE_URL. */
 export function eachDatabase(suite: (target: () => Target) => void): void {
-  describe(`pglite [${RUNTIMES_UNDER_TEST.join(', ')}]`, () => {
-    const target = pgliteTarget();
-    suite(() => target);
-  });
-  describe.skipIf(!DATABASE_URL)(`postgres [${RUNTIMES_UNDER_TEST.join(', ')}]${DATABASE_URL ? '' : ' (skipped: DATABASE_URL is not set)'}`, () => {
-    const target = DATABASE_URL ? postgresTarget() : pgliteTarget();
-    suite(() => target);
-  });
+  describeEachDatabase(
+    (engine) => `${engine} [${RUNTIMES_UNDER_TEST.join(', ')}]`,
+    (kind) => {
+      const shared = target(kind);
+      suite(() => shared);
+    },
+  );
 }
 
 /**

@@ -1,11 +1,13 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset, predict, predictBatch, predictJoint, predictProba, train, type Db } from '@pgml-ts/sdk';
-import { eachDatabase, python, registry } from './harness.js';
+import { eachDatabase, hasPostgres, python, registry, RUNTIMES_UNDER_TEST } from './harness.js';
 import { sklearnMetrics } from './sklearn-reference.js';
 
 const DATASETS = ['breast_cancer', 'diabetes', 'digits', 'iris', 'linnerud', 'wine'] as const;
-// Metrics of the same train per database, compared once both halves ran.
+// Metrics of the same train per database, compared after both halves ran.
 const metricsByEngine = new Map<string, Record<string, number>>();
+// linear is native for both tasks whenever native is under test (the product's configuration), else python's.
+const LINEAR_RUNTIME = RUNTIMES_UNDER_TEST.includes('native') ? 'native' : 'python';
 
 afterAll(async () => {
   await python.close();
@@ -32,7 +34,7 @@ eachDatabase((target) => {
     ] as const;
     for (const { project, ...options } of cases) {
       const result = await train(db, runtimes, project, { ...options, yColumnName: options.yColumnName as string | string[] });
-      expect(result).toMatchObject({ project, task: options.task, algorithm: 'linear', runtime: runtimes.resolve(options.task, 'linear').name, deployed: true });
+      expect(result).toMatchObject({ project, task: options.task, algorithm: 'linear', runtime: LINEAR_RUNTIME, deployed: true });
       expect(result.metrics.fit_time).toBeGreaterThan(0);
       if (options.task === 'classification') expect(result.metrics.f1).toBeGreaterThan(0.8);
     }
@@ -115,7 +117,6 @@ eachDatabase((target) => {
     for (const key of Object.keys(ref)) expect(diabetes.metrics[key]).toBeCloseTo(ref[key]!, 6);
     const { fit_time: _f, score_time: _s, ...comparable } = diabetes.metrics;
     metricsByEngine.set(target().name, comparable);
-    if (metricsByEngine.size === 2) expect(metricsByEngine.get('pglite')).toEqual(metricsByEngine.get('postgres'));
   });
 
   it('searches with k-fold CV and refits the best candidate on the whole training split', async () => {
@@ -191,5 +192,13 @@ eachDatabase((target) => {
     const again = await train(db, runtimes, 'wine frozen', { algorithm: 'ridge' });
     expect(again.snapshotId).toBe(first.snapshotId);
     expect(again.task).toBe('classification');
+  });
+});
+
+// Runs after both databases' suites (vitest runs a file's blocks in order): the same train, the same metrics.
+describe.skipIf(!hasPostgres)('both databases', () => {
+  it('give the same metrics for the same train', () => {
+    expect([...metricsByEngine.keys()].sort()).toEqual(['pglite', 'postgres']);
+    expect(metricsByEngine.get('pglite')).toEqual(metricsByEngine.get('postgres'));
   });
 });

@@ -7,7 +7,7 @@ import { NativeRuntime } from '@pgml-ts/sdk';
 import { compare, MATCH_TOLERANCE } from '../../packages/sdk/src/migrate/compare.js';
 import type { FittedAttributes } from '../../packages/sdk/src/migrate/fitted-attributes.js';
 import { converterFor, convertToNative } from '../../packages/sdk/src/migrate/native-converters.js';
-import { flattenTree, float32Threshold } from '../../packages/sdk/src/migrate/tree-payload.js';
+import { flattenTree } from '../../packages/sdk/src/migrate/tree-payload.js';
 
 function fitted(className: string, params: Record<string, unknown>, arrays: Record<string, [number[], number[]]>): FittedAttributes {
   return {
@@ -104,20 +104,30 @@ describe('native converters', () => {
     expect(compare([1], [1, 2]).matches).toBe(false);
   });
 
-  it('move tree thresholds so that x <= t′ exactly when scikit-learn\'s float32(x) <= t', () => {
-    let state = 12345;
-    const random = (): number => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
-    for (let i = 0; i < 2000; i++) {
-      const a = Math.fround((random() - 0.5) * 10 ** Math.floor(random() * 8 - 3));
-      const b = Math.fround(a + (random() + 1e-3) * Math.abs(a || 1) * 1e-3);
-      const t = (a + b) / 2; // what sklearn stores: a midpoint of two float32 training values
-      const adjusted = float32Threshold(t);
-      // Doubles around t and around the float32 rounding boundaries next to it.
-      const boundary = (Math.fround(t) + b) / 2;
-      for (const x of [t, adjusted, a, b, boundary, boundary * (1 + 2 ** -52), boundary * (1 - 2 ** -52), t + (b - a) * random()]) {
-        expect(x <= adjusted, `t=${t} x=${x}`).toBe(Math.fround(x) <= t);
-      }
-    }
+  it('write trees that send a row left exactly when scikit-learn\'s float32(x) <= threshold', async () => {
+    const native = await NativeRuntime.load();
+    // A threshold between two neighbouring float32s (1 and 1 + 2⁻²³), as extra trees draw them.
+    const threshold = 1 + 2 ** -25;
+    const className = 'sklearn.tree._classes.DecisionTreeRegressor';
+    const conversion = convertToNative(converterFor(className, 'regression')!, {
+      task: 'regression',
+      numFeatures: 1,
+      numOutputs: 1,
+      fitted: fitted(className, {}, {
+        'tree_.children_left': [[3], [1, -1, -1]],
+        'tree_.children_right': [[3], [2, -1, -1]],
+        'tree_.feature': [[3], [0, -2, -2]],
+        'tree_.threshold': [[3], [threshold, -2, -2]],
+        'tree_.value': [[3, 1, 1], [0, -1, 1]],
+      }),
+    });
+    if (!('payload' in conversion)) throw new Error(conversion.unsupported);
+    const model = await native.deserialize(conversion.payload, { task: 'regression', algorithm: 'decision_tree', numFeatures: 1, numOutputs: 1 });
+    // Doubles above the threshold whose float32 rounding (1) is not: scikit-learn sends them left.
+    const rows = [1, threshold, 1 + 2 ** -24, 1 + 0.4 * 2 ** -23, 1 + 0.6 * 2 ** -23, 2];
+    const expected = rows.map((x) => (Math.fround(x) <= threshold ? -1 : 1));
+    expect(expected).toEqual([-1, -1, -1, -1, 1, 1]);
+    expect(Array.from(await native.predict(model, { data: Float64Array.from(rows), rows: rows.length, cols: 1 }))).toEqual(expected);
   });
 
   it('lay sklearn trees out with each node\'s children side by side after it', () => {

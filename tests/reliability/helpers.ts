@@ -3,12 +3,12 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { seeded } from '../../benchmarks/src/load/fixture.js';
+import { createRng } from '@pgml-ts/core';
 
 /** Creates `public.<prefix>_<random>` with x0..x3 float8 and y float8 (a noisy linear target); returns its name. */
 export async function createRegressionTable(url: string, prefix: string, rows = 300): Promise<string> {
   const table = `public.${prefix}_${randomBytes(4).toString('hex')}`;
-  const random = seeded(7);
+  const random = createRng(7).next;
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

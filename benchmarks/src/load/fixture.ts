@@ -5,6 +5,7 @@
  * the two — and for a batch, when every row of it equals the SAME model's.
  */
 import { randomBytes } from 'node:crypto';
+import { createRng } from '@pgml-ts/core';
 import type { AlgorithmName, PostgresML } from '@pgml-ts/sdk';
 
 export const FEATURES = 4;
@@ -41,18 +42,6 @@ export interface LoadFixture {
   drop(): Promise<void>;
 }
 
-/** Deterministic pseudo-random numbers (mulberry32), so every run trains the same models. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export async function createLoadFixture(
   pgml: PostgresML,
   options: { trainRows?: number; inputs?: number; batchRows?: number; models?: [ModelSpec, ModelSpec] } = {},
@@ -60,7 +49,8 @@ export async function createLoadFixture(
   const suffix = randomBytes(4).toString('hex');
   const table = `public.load_${suffix}`;
   const project = `load ${suffix}`;
-  const random = seeded(42);
+  // Seeded, so every run trains the same models.
+  const random = createRng(42).next;
   const trainRows = options.trainRows ?? 400;
   const columns = Array.from({ length: FEATURES }, (_, i) => `x${i}`);
   await pgml.db.query(`CREATE TABLE ${table} (${columns.map((c) => `${c} float8`).join(', ')}, y float8)`);

@@ -19,7 +19,8 @@ from sklearn.impute import SimpleImputer
 from sklearn.model_selection import ParameterGrid
 from sklearn.preprocessing import MaxAbsScaler, MinMaxScaler, RobustScaler, StandardScaler
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test", "ml", "fixtures", "sklearn-references.json")
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(HERE, "..", "test", "ml", "fixtures", "sklearn-references.json")
 rng = np.random.default_rng(20240607)
 
 
@@ -156,7 +157,8 @@ def scaler_cases():
         out[f"impute_{strategy}"] = imputer.statistics_
     # Ties for the mode: sklearn picks the smallest of the most frequent values.
     mode_data = np.array([[3.0], [1.0], [3.0], [1.0], [2.0], [np.nan], [np.nan], [np.nan]])
-    out["mode_ties"] = {"x": mode_data[:, 0], "mode": SimpleImputer(strategy="most_frequent").fit(mode_data).statistics_[0]}
+    mode = SimpleImputer(strategy="most_frequent").fit(mode_data).statistics_[0]
+    out["mode_ties"] = {"x": mode_data[:, 0], "mode": mode}
     filled = SimpleImputer(strategy="mean").fit(train).transform(test)
     for name, scaler in (("standard", StandardScaler()), ("min_max", MinMaxScaler()),
                          ("max_abs", MaxAbsScaler()), ("robust", RobustScaler())):

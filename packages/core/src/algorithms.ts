@@ -16,6 +16,14 @@ export const NOT_INSTALLABLE: Readonly<Record<string, string>> = Object.fromEntr
   Object.entries(UNAVAILABLE_ALGORITHMS).map(([name, { reason }]) => [name, reason]),
 );
 
+/**
+ * Why `algorithm` cannot run here, or undefined when it can. An own-property lookup: a name such as `constructor`
+ * or `toString` is an unknown algorithm, not an unavailable one.
+ */
+export function notInstallableReason(algorithm: string): string | undefined {
+  return Object.hasOwn(NOT_INSTALLABLE, algorithm) ? NOT_INSTALLABLE[algorithm] : undefined;
+}
+
 /** Every PostgresML algorithm name known for each task: the trainable ones, then the ones not installable here. */
 export const ALGORITHMS: Readonly<Record<Task, readonly string[]>> = Object.fromEntries(
   (Object.keys(ALGORITHM_NAMES) as Task[]).map((task) => [

@@ -17,7 +17,7 @@ export * from './datasets/index.js';
 export { ensureSchema, schemaVersion } from './schema/ensure-schema.js';
 export { foreignSchema, MigrationRequired, type ForeignSchema } from './schema/foreign-schema.js';
 export { LATEST_SCHEMA_VERSION, MIGRATIONS, RECORDED_STRATEGIES, STRATEGIES, type Migration } from './schema/migrations.js';
-export { ALGORITHMS, isAlgorithmName, isKnownAlgorithm, NOT_INSTALLABLE, type AlgorithmName } from './algorithms.js';
+export { ALGORITHMS, isAlgorithmName, isKnownAlgorithm, NOT_INSTALLABLE, notInstallableReason, type AlgorithmName } from './algorithms.js';
 export { ALGORITHM_NAMES } from './algorithms.generated.js';
 export * from './catalogue/hyperparams.js';
 export { editDistance, nearestName } from './suggest.js';

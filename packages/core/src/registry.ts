@@ -1,10 +1,11 @@
 /**
- * The runtime registry (DESIGN §5): which runtime fits a (task, algorithm), and the data path (`TableEngine`) that
- * turns relations into their matrices — the pluggable native parts core drives. `native` and `python` force a runtime;
- * `auto` follows the parity table the benchmarks commit (benchmarks/results/parity.json), passed in as data so core
- * never reads another package's files. Without a table entry, auto prefers native when it supports the algorithm.
+ * The runtime registry (docs/architecture.md#runtimes): which runtime fits a (task, algorithm), and the data path
+ * (`TableEngine`) that turns relations into their matrices — the pluggable native parts core drives. `native` and
+ * `python` force a runtime; `auto` follows the parity table the benchmarks commit (benchmarks/results/parity.json),
+ * passed in as data so core never reads another package's files. Without a table entry, auto prefers native when it
+ * supports the algorithm.
  */
-import { ALGORITHMS, isKnownAlgorithm, NOT_INSTALLABLE } from './algorithms.js';
+import { ALGORITHMS, isKnownAlgorithm, notInstallableReason } from './algorithms.js';
 import type { TableEngine } from './data/table-engine.js';
 import { AlgorithmUnavailable, InvalidArgument, PgmlError } from './errors.js';
 import type { Runtime, RuntimeName, Task } from './runtime.js';
@@ -119,7 +120,7 @@ export class RuntimeRegistry {
       throw new InvalidArgument(`unknown runtime ${JSON.stringify(choice)}: expected ${RUNTIME_CHOICES.join(', ')}`);
     }
     const requested = choice === 'rust' ? 'native' : choice;
-    const unavailable = NOT_INSTALLABLE[algorithm];
+    const unavailable = notInstallableReason(algorithm);
     if (unavailable) throw new AlgorithmUnavailable(algorithm, unavailable, { task });
     const supporting = RUNTIME_NAMES.map((n) => this.#runtimes.get(n)).filter(
       (r): r is Runtime => r !== undefined && r.supports(task, algorithm),

@@ -1,5 +1,5 @@
 /**
- * The contract between core's train/predict orchestration and an algorithm runtime (DESIGN §5).
+ * The contract between core's train/predict orchestration and an algorithm runtime (docs/architecture.md#runtimes).
  * Matrices are dense, row-major Float64Array; labels for classification are class indices 0..k-1 as f64
  * (core owns the mapping from the user's labels to indices and back).
  */
@@ -96,7 +96,7 @@ export interface Runtime {
    * core then measures permutation importance on the test split.
    */
   featureImportances?(model: FittedModel): Promise<ModelImportances | undefined>;
-  /** The runtime's payload; core wraps it in the checksummed model header (DESIGN §6). */
+  /** The runtime's payload; core wraps it in the checksummed model header (docs/architecture.md#model-format). */
   serialize(model: FittedModel): Promise<Uint8Array>;
   deserialize(payload: Uint8Array, meta: Omit<FittedModel, 'handle' | 'runtime'>): Promise<FittedModel>;
   close?(): Promise<void>;

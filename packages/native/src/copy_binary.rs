@@ -161,7 +161,7 @@ fn parse_uniform<T: Element>(buf: &[u8], start: usize, cancel: Cancel<'_>) -> Re
     let dim = dim as usize;
     let row_bytes = ROW_HEADER + dim * (4 + T::SIZE);
     let body = &buf[start..buf.len() - 2];
-    if body.len() % row_bytes != 0 {
+    if !body.len().is_multiple_of(row_bytes) {
         return Ok(None);
     }
     let rows = body.len() / row_bytes;
@@ -198,7 +198,7 @@ fn parse_rows<T: Element>(mut cur: Cursor<'_>, cancel: Cancel<'_>) -> Result<(Ve
     let mut dim = None;
     let mut row = 0usize;
     loop {
-        if row % CANCEL_EVERY_ROWS == 0 {
+        if row.is_multiple_of(CANCEL_EVERY_ROWS) {
             cancel.check()?;
         }
         let fields = cur.i16("a field count")?;

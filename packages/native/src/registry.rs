@@ -137,6 +137,8 @@ pub struct Model {
 /// Fits `name` for `task`. `x` is rows × features; `y` is rows × targets for regression, rows × 1 class indices
 /// (0..n_classes) for classification, and may be absent for clustering and decomposition. `cancelled` is polled
 /// between iterations of iterative solvers, `progress` told how far the fit came.
+// Eight parameters, each a different type, so the compiler catches a swap; the one caller is the N-API export.
+#[allow(clippy::too_many_arguments)]
 pub fn fit(
     task: Task,
     name: &str,

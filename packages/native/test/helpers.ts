@@ -1,16 +1,11 @@
 // Shared test fixtures: a seeded RNG, plain-TS reference implementations and a binary COPY stream builder.
+import { createRng } from '@pgml-ts/core';
 
 export const LENGTHS = [1, 3, 7, 8, 9, 15, 16, 17, 33, 127, 128, 129, 1000];
 
-/** mulberry32: small, seeded, good enough for test data. */
+/** core's seeded generator (mulberry32), as a function: uniforms in [0, 1). */
 export function rng(seed: number): () => number {
-  let t = seed >>> 0;
-  return () => {
-    t = (t + 0x6d2b79f5) >>> 0;
-    let r = Math.imul(t ^ (t >>> 15), 1 | t);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
+  return createRng(seed).next;
 }
 
 export function randomArray(n: number, seed: number): number[] {

@@ -84,12 +84,16 @@ describe('clustering parity with scikit-learn', () => {
         // Same seeding draws, same Lloyd iterations: the same clustering and centers — up to rounding, which on
         // integer-valued digits can tip a point equidistant from two centers and end in a neighbouring optimum.
         expect(agreeing).toBeGreaterThan(0.995);
-        if (agreeing < 1) return;
         const bytes = model.toBytes();
         const k = ref.centers.length;
-        expect(maxAbsDiff(f64sAt(bytes, 16, k * s.info.features), ref.centers.flat())).toBeLessThan(1e-8);
         const inertia = f64sAt(bytes, 16 + 8 * k * s.info.features, 1)[0]!;
-        expect(Math.abs(inertia - ref.inertia) / ref.inertia).toBeLessThan(1e-10);
+        if (agreeing === 1) {
+          expect(maxAbsDiff(f64sAt(bytes, 16, k * s.info.features), ref.centers.flat())).toBeLessThan(1e-8);
+          expect(Math.abs(inertia - ref.inertia) / ref.inertia).toBeLessThan(1e-10);
+        } else {
+          // The neighbouring optimum is as good a clustering: its inertia within 0.1% of scikit-learn's.
+          expect(Math.abs(inertia - ref.inertia) / ref.inertia).toBeLessThan(1e-3);
+        }
       }
     });
   }

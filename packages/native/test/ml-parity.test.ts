@@ -96,7 +96,14 @@ describe('classification parity with scikit-learn (lbfgs, to solver tolerance)',
       // Same iteration rules as scipy, but on the unscaled, ill-conditioned datasets (wine, breast_cancer) the
       // paths drift apart and the relative-reduction stop fires at different points of a flat valley: coefficients
       // differ there while the objective stays within ~1% and the key metric agrees (see the log line).
-      expect(objectiveGap).toBeLessThan(ref.dataset === 'iris' || (ref.dataset === 'digits' && !ref.converged) ? 1e-6 : 0.02);
+      const samePath = ref.dataset === 'iris' || (ref.dataset === 'digits' && !ref.converged);
+      expect(objectiveGap).toBeLessThan(samePath ? 1e-6 : 0.02);
+      expect(agree).toBeGreaterThanOrEqual(0.99);
+      if (samePath) {
+        // The same iterates as scipy's: the same model up to the solver's tolerance.
+        expect(diff).toBeLessThan(1e-2);
+        expect(probaDiff).toBeLessThan(1e-3);
+      }
       if (ref.converged) expect(f1).toBeCloseTo(ref.metrics.f1!, 12);
       for (let i = 0; i < s.testRows; i++) {
         const row = proba.subarray(i * k, (i + 1) * k);

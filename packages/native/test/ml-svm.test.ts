@@ -112,6 +112,9 @@ describe('SVC parity with scikit-learn (libsvm)', () => {
         const abDiff = maxRelDiff([...state.probA!, ...state.probB!], [...ref.probA!, ...ref.probB!], 1);
         probaLine = `, log-loss ${logLoss.toFixed(5)} vs ${ref.metrics.log_loss!.toFixed(5)}, proba max diff ${probaDiff.toExponential(2)}, Platt A/B max rel diff ${abDiff.toExponential(2)}`;
         expect(Math.abs(logLoss - ref.metrics.log_loss!)).toBeLessThan(0.01);
+        // Same SMO path and the same Platt cross-validation folds: libsvm's numbers, to rounding.
+        expect(probaDiff).toBeLessThan(1e-9);
+        expect(abDiff).toBeLessThan(1e-9);
         for (let i = 0; i < s.testRows; i++) expect(Math.abs(proba.subarray(i * k, (i + 1) * k).reduce((a, b) => a + b) - 1)).toBeLessThan(1e-9);
       }
       console.info(

@@ -7,7 +7,6 @@ import { FeaturePreprocessor, TableDecoder, type NativeTable, type PreprocessCol
 import { copyStream, float4, float8, floatArray, i16, i32, type Field } from '../../core/test/db/copy-builder.js';
 import { thrown } from './helpers.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const references: any = JSON.parse(readFileSync(new URL('../../core/test/ml/fixtures/sklearn-references.json', import.meta.url), 'utf8'));
 const num = (v: number | null): number => (v === null ? Number.NaN : v);
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);

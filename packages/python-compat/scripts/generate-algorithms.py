@@ -31,7 +31,10 @@ def render_estimators(estimators):
     blocks = []
     for path, info in estimators.items():
         params = "".join(f"      {json.dumps(p)},\n" for p in info["hyperparams"])
-        blocks.append(f"  {json.dumps(path)}: {{\n    \"predictProba\": {json.dumps(info['predictProba'])},\n    \"hyperparams\": [\n{params}    ],\n  }},\n")
+        proba = json.dumps(info["predictProba"])
+        blocks.append(
+            f"  {json.dumps(path)}: {{\n    \"predictProba\": {proba},\n    \"hyperparams\": [\n{params}    ],\n  }},\n"
+        )
     return "{\n" + "".join(blocks) + "}"
 
 
@@ -54,7 +57,8 @@ def render():
         + json.dumps(data["unavailable"], indent=2)
         + ";\n\n"
         f"/** Estimator class -> its hyperparameters as {versions()} validate them (pgml_worker/catalogue.py). */\n"
-        "export const PYTHON_ESTIMATORS: Readonly<Record<string, { predictProba: boolean; hyperparams: readonly HyperparamSpec[] }>> = "
+        "export const PYTHON_ESTIMATORS: "
+        "Readonly<Record<string, { predictProba: boolean; hyperparams: readonly HyperparamSpec[] }>> = "
         + render_estimators(estimators)
         + ";\n"
     )

@@ -1,5 +1,6 @@
 /**
- * Framing of the Python worker pipe (DESIGN §7), mirrored by python/pgml_worker/protocol.py.
+ * Framing of the Python worker pipe (docs/architecture.md#python-worker-protocol), mirrored by
+ * python/pgml_worker/protocol.py.
  *
  *   frame  = u32 LE body length | body
  *   body   = u32 LE header length | header (UTF-8 JSON, space-padded so buffers start 8-byte aligned) | buffers

@@ -29,6 +29,15 @@ export function fromNativeError(error: unknown): unknown {
   return new PgmlError(code as PgmlErrorCode, error.message);
 }
 
+/** Runs `run` for an async API: whatever it throws or rejects with is a rejection, native errors typed. */
+export async function nativeAsync<T>(run: () => T | Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw fromNativeError(error);
+  }
+}
+
 /** Wraps a function so that native errors it throws (or rejects with) become typed errors. */
 export function withNativeErrors<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
   return (...args: A): R => {

@@ -1,31 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const BIN = fileURLToPath(new URL('../bin/pgml.js', import.meta.url));
-const BUILT = existsSync(fileURLToPath(new URL('../dist/cli/main.js', import.meta.url)));
+import { BIN, BUILT, json, run } from './cli-engines.js';
 
 let dataDir: string;
 
-function pgml(args: string[], env: Record<string, string | undefined> = {}) {
-  const result = spawnSync(process.execPath, [BIN, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, DATABASE_URL: '', PGML_DATA_DIR: dataDir, ...env },
-    timeout: 60_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** With --json, stdout must be exactly one JSON object. */
-function json(stdout: string): Record<string, unknown> {
-  const value: unknown = JSON.parse(stdout);
-  expect(typeof value === 'object' && value !== null && !Array.isArray(value)).toBe(true);
-  expect(stdout.trim().split('\n')).toHaveLength(1);
-  return value as Record<string, unknown>;
-}
+const pgml = (args: string[], env: Record<string, string> = {}) => run({ args: [], env: { PGML_DATA_DIR: dataDir } }, args, env);
 
 describe.skipIf(!BUILT)(`pgml CLI${BUILT ? '' : ' — skipped: packages/sdk is not built (pnpm build)'}`, () => {
   beforeAll(() => {
@@ -108,7 +90,6 @@ describe.skipIf(!BUILT)(`pgml CLI${BUILT ? '' : ' — skipped: packages/sdk is n
 
   it('runs vector functions', () => {
     const result = pgml(['vector', 'dot-product', '--a', '[1,2,3]', '--b', '[4,5,6]', '--json']);
-    if (result.code === 1 && result.stdout.includes('NATIVE_UNAVAILABLE')) return; // native not built here
     expect(result.code, result.stderr).toBe(0);
     expect(json(result.stdout)).toEqual({ function: 'dot-product', result: 32 });
     expect(pgml(['vector', 'norm-l2', '--a', '[3,4]']).stdout).toBe('5\n');

@@ -1,6 +1,8 @@
 /**
- * Runs a suite once per available database: embedded PGlite (in memory) always, and PostgreSQL when DATABASE_URL is
- * set — each suite in a fresh database created on that server and dropped afterwards.
+ * The databases every suite runs against — the one list both harnesses (this file's `describeEachDb` and
+ * tests/contract/harness.ts) loop over: embedded PGlite (in memory) always, and PostgreSQL when DATABASE_URL is set,
+ * each suite in a fresh database created on that server and dropped afterwards. A database that cannot run here is
+ * skipped visibly, with the reason in the suite's title.
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe } from 'vitest';
@@ -46,36 +48,75 @@ export async function createPostgresDatabase(): Promise<{ url: string; drop: () 
   };
 }
 
-/** `describe(title)` once per engine; `get()` returns the suite's database inside tests and hooks. */
-export function describeEachDb(title: string, suite: (get: () => TestDatabase) => void): void {
-  describe(`${title} [pglite]`, () => {
-    let current: TestDatabase | undefined;
-    beforeAll(async () => {
-      current = { engine: 'pglite', db: await createPgliteDb('memory://') };
-    });
-    afterAll(async () => {
-      await current?.db.close();
-    });
-    suite(() => current!);
-  });
-
-  const postgresTitle = SERVER_URL
-    ? `${title} [postgres]`
-    : `${title} [postgres] — skipped: DATABASE_URL is not set (npm test sets it)`;
-  describe.skipIf(!SERVER_URL)(postgresTitle, () => {
-    let current: TestDatabase | undefined;
-    let drop: (() => Promise<void>) | undefined;
-    beforeAll(async () => {
-      const created = await createPostgresDatabase();
-      drop = created.drop;
-      current = { engine: 'postgres', db: createPgDb(created.url), url: created.url };
-    });
-    afterAll(async () => {
-      await current?.db.close();
-      await drop?.();
-    });
-    suite(() => current!);
-  });
+/** A suite's own database: its first handle, more handles where the engine has them, and its removal. */
+export interface FreshDatabase extends TestDatabase {
+  /** Another independent handle (another pool) on the same database; PGlite has none. */
+  another?(): Db;
+  /** Closes every handle and removes the database. */
+  drop(): Promise<void>;
 }
 
-export const hasPostgres = Boolean(SERVER_URL);
+export interface DatabaseKind {
+  engine: Engine;
+  /** Why this database does not run here; undefined when it does. */
+  unavailable?: string;
+  create(): Promise<FreshDatabase>;
+}
+
+export const DATABASES: readonly DatabaseKind[] = [
+  {
+    engine: 'pglite',
+    async create() {
+      const db = await createPgliteDb('memory://');
+      return { engine: 'pglite', db, drop: () => db.close() };
+    },
+  },
+  {
+    engine: 'postgres',
+    ...(SERVER_URL ? {} : { unavailable: 'DATABASE_URL is not set (npm test sets it)' }),
+    async create() {
+      const { url, drop } = await createPostgresDatabase();
+      const handles = [createPgDb(url)];
+      return {
+        engine: 'postgres',
+        db: handles[0]!,
+        url,
+        another() {
+          handles.push(createPgDb(url));
+          return handles.at(-1)!;
+        },
+        async drop() {
+          for (const handle of handles) await handle.close();
+          await drop();
+        },
+      };
+    },
+  },
+];
+
+/** `describe` once per database, titled `title [engine]` (with the reason when skipped). */
+export function describeEachDatabase(title: (engine: Engine) => string, suite: (kind: DatabaseKind) => void): void {
+  for (const kind of DATABASES) {
+    const name = title(kind.engine) + (kind.unavailable ? ` — skipped: ${kind.unavailable}` : '');
+    describe.skipIf(kind.unavailable !== undefined)(name, () => suite(kind));
+  }
+}
+
+/** `describe(title)` once per engine; `get()` returns the suite's database inside tests and hooks. */
+export function describeEachDb(title: string, suite: (get: () => TestDatabase) => void): void {
+  describeEachDatabase(
+    (engine) => `${title} [${engine}]`,
+    (kind) => {
+      let current: FreshDatabase | undefined;
+      beforeAll(async () => {
+        current = await kind.create();
+      });
+      afterAll(async () => {
+        await current?.drop();
+      });
+      suite(() => current!);
+    },
+  );
+}
+
+export const hasPostgres = DATABASES.every((kind) => kind.unavailable === undefined);

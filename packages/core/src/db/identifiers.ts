@@ -1,6 +1,7 @@
 /**
- * User-supplied relation and column names (DESIGN §4): parsed here, looked up in the catalog with the name bound as
- * a parameter, and only then quoted into SQL. No user text is ever interpolated into a statement.
+ * User-supplied relation and column names (docs/architecture.md#db-interface): parsed here, looked up in the catalog
+ * with the name bound as a parameter, and only then quoted into SQL. No user text is ever interpolated into a
+ * statement.
  */
 import type { Db } from '../db.js';
 import { InvalidArgument, UnknownColumn, UnknownRelation } from '../errors.js';

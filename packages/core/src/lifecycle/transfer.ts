@@ -1,9 +1,10 @@
 /**
- * Moving a model between databases: `exportModel` writes it as one file — the checksummed model format (DESIGN §6)
- * whose meta carries the feature layout and preprocessing predict needs, plus an `export` record with the project,
- * hyperparameters, metrics and search settings — and `importModel` stores it in another database (PGlite or
- * PostgreSQL, either way), in its project, where it predicts as it did at home. The snapshot stays behind: an imported
- * model has none (`snapshotId` null), so it cannot be re-trained from there, only predicted with and deployed.
+ * Moving a model between databases: `exportModel` writes it as one file — the checksummed model format
+ * (docs/architecture.md#model-format) whose meta carries the feature layout and preprocessing predict needs, plus an
+ * `export` record with the project, hyperparameters, metrics and search settings — and `importModel` stores it in
+ * another database (PGlite or PostgreSQL, either way), in its project, where it predicts as it did at home. The
+ * snapshot stays behind: an imported model has none (`snapshotId` null), so it cannot be re-trained from there, only
+ * predicted with and deployed.
  */
 import type { Db } from '../db.js';
 import { CorruptModel, InvalidArgument, PgmlError } from '../errors.js';

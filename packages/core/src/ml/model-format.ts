@@ -1,6 +1,7 @@
 /**
- * The envelope around every stored model (DESIGN §6). A runtime's payload is opaque here; the header makes foreign,
- * truncated or damaged bytes fail loudly as `CorruptModel` before any runtime tries to interpret them.
+ * The envelope around every stored model (docs/architecture.md#model-format). A runtime's payload is opaque here; the
+ * header makes foreign, truncated or damaged bytes fail loudly as `CorruptModel` before any runtime tries to interpret
+ * them.
  *
  * Layout (all integers little-endian):
  *
@@ -17,6 +18,7 @@
  * | 23+A+M   | P    | runtime payload                                                        |
  * | 23+A+M+P | 4    | u32 CRC-32 (IEEE 802.3, as zlib) of every byte before it               |
  */
+import { crc32 } from 'node:zlib';
 import { CorruptModel, InvalidArgument } from '../errors.js';
 import type { RuntimeName, Task } from '../runtime.js';
 
@@ -57,23 +59,6 @@ export interface DecodedModel {
   payload: Uint8Array;
 }
 
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-/** CRC-32 (IEEE, reflected, as zlib's `crc32`). */
-export function crc32(bytes: Uint8Array, start = 0, end = bytes.length): number {
-  let crc = 0xffffffff;
-  for (let i = start; i < end; i++) crc = CRC_TABLE[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
-}
-
 export function encodeModel(input: EncodeModelInput): Uint8Array {
   const version = input.formatVersion ?? MODEL_FORMAT_VERSION;
   if (!Number.isInteger(version) || version < 0 || version > 0xffff) {
@@ -110,7 +95,7 @@ export function encodeModel(input: EncodeModelInput): Uint8Array {
   at += 8;
   out.set(payload, at);
   at += payload.length;
-  view.setUint32(at, crc32(out, 0, at), true);
+  view.setUint32(at, crc32(out.subarray(0, at)), true);
   return out;
 }
 
@@ -167,7 +152,7 @@ export function decodeModel(bytes: Uint8Array): DecodedModel {
     throw new CorruptModel(`${bytes.length - at - 4} unexpected trailing bytes after the checksum`);
   }
   const expected = view.getUint32(at, true);
-  const actual = crc32(bytes, 0, at);
+  const actual = crc32(bytes.subarray(0, at));
   if (expected !== actual) {
     throw new CorruptModel(`checksum mismatch (stored ${hex(expected)}, computed ${hex(actual)})`);
   }

@@ -4,10 +4,10 @@
  * materialized: the relation is copied into `pgml."snapshot_<id>"` and later re-training reads that frozen copy.
  * The split is recomputed from the stored test size, sampling and seed, so it is the same on every read.
  */
+import { crc32 } from 'node:zlib';
 import type { Db } from '../db.js';
 import { canonicalName, quoteIdent, resolveColumn, resolveRelation, type RelationInfo } from '../db/index.js';
 import { EmptyInput, InvalidArgument, PgmlError, UnknownColumn } from '../errors.js';
-import { crc32 } from '../ml/model-format.js';
 import { trainTestSplit, type SplitIndices, type TestSampling } from '../ml/split.js';
 import type { Task } from '../runtime.js';
 import type { DecodedTable, TableEngine } from '../data/table-engine.js';
@@ -52,7 +52,7 @@ export async function createSnapshot(tx: Db, input: CreateSnapshotInput): Promis
     if (!column) throw new UnknownColumn(`${relation.schema}.${relation.name}`, name);
     if (column.label) throw new InvalidArgument(`preprocess names the y column ${JSON.stringify(name)}; only features are preprocessed`);
   }
-  const seed = crc32(new TextEncoder().encode(`${relation.schema}.${relation.name}\0${yNames.join('\0')}`));
+  const seed = crc32(`${relation.schema}.${relation.name}\0${yNames.join('\0')}`);
   const inserted = await tx.query<{ id: string | number }>(
     `INSERT INTO pgml.snapshots (relation_name, y_column_name, test_size, test_sampling, status, columns, materialized, seed)
      VALUES ($1, $2, $3, $4, 'in_progress', $5, $6, $7) RETURNING id`,

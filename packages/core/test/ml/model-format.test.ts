@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CorruptModel, PgmlError } from '../../src/errors.js';
-import { crc32, decodeModel, encodeModel, MODEL_FORMAT_VERSION } from '../../src/ml/model-format.js';
+import { decodeModel, encodeModel, MODEL_FORMAT_VERSION } from '../../src/ml/model-format.js';
 import { createRng } from '../../src/ml/random.js';
 
 const sample = () =>
@@ -23,13 +23,6 @@ function expectCorrupt(bytes: Uint8Array, reason?: RegExp): CorruptModel {
   }
   throw new Error('decodeModel accepted corrupt bytes');
 }
-
-describe('crc32', () => {
-  it('matches the IEEE check value', () => {
-    expect(crc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);
-    expect(crc32(new Uint8Array())).toBe(0);
-  });
-});
 
 describe('model format', () => {
   it('round-trips header, meta and payload', () => {

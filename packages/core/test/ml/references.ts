@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import type { Matrix } from '../../src/runtime.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const references: any = JSON.parse(
   readFileSync(new URL('./fixtures/sklearn-references.json', import.meta.url), 'utf8'),
 );

@@ -37,6 +37,10 @@ describe('RuntimeRegistry', () => {
     expect(() => registry.resolve('regression', 'lasso')).toThrow(expect.objectContaining({ code: 'ALGORITHM_UNAVAILABLE' }));
     expect(() => registry.resolve('classification', 'lightgbm')).toThrow(/algorithm "lightgbm" is unavailable: LightGBM is not installed/);
     expect(() => registry.resolve('classification', 'catboost')).toThrow(/CatBoost is not installed/);
+    // Names inherited from Object.prototype are unknown algorithms, not unavailable ones.
+    for (const name of ['constructor', 'toString', '__proto__']) {
+      expect(() => registry.resolve('classification', name)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    }
   });
 
   it('validates parity tables', () => {

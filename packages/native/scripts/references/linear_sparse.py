@@ -48,8 +48,9 @@ def main():
         cases.append(case(name, ElasticNet, "elastic_net", {}))
         cases.append(case(name, ElasticNet, "elastic_net", {"alpha": 0.01, "l1_ratio": 0.7}))
         cases.append(case(name, ElasticNet, "elastic_net", {"alpha": 0.001, "l1_ratio": 0.2, "max_iter": 50}))
-        cases.append(case(name, ElasticNet, "elastic_net", {"alpha": 0.05, "selection": "random", "random_state": 42,
-                                                             "tol": 1e-6}))
+        cases.append(case(name, ElasticNet, "elastic_net", {
+            "alpha": 0.05, "selection": "random", "random_state": 42, "tol": 1e-6,
+        }))
         # Stopped by max_iter: the coefficients after exactly 5 sweeps.
         cases.append(case(name, Lasso, "lasso", {"alpha": 1e-4, "max_iter": 5}))
     write_cases("linear_sparse", cases, "scripts/references/linear_sparse.py")

@@ -5,11 +5,11 @@ loads the same libxgboost.so the native crate links).
     /usr/bin/python3 packages/native/scripts/references/xgboost.py
 
 Fits XGBRegressor / XGBClassifier / XGBRFRegressor / XGBRFClassifier exactly as the python runtime builds them (the
-user's hyperparameters over its XGBOOST_DEFAULTS, which the native runtime applies too) on the committed split, and writes test/fixtures/ml/xgboost.json: test
-predictions and probabilities (XGBoost's float32 values), key metrics, and the SHA-256 of the model as XGBoost's
-UBJSON (`save_raw("ubj")`), which the native payload embeds — equal hashes mean the very same trees. Several
-targets (linnerud) are fitted through MultiOutputRegressor, as the python runtime wraps the XGBoost regressors (they
-do not declare multi-output support): one model per target, hashed one after the other.
+user's hyperparameters over its XGBOOST_DEFAULTS, which the native runtime applies too) on the committed split, and
+writes test/fixtures/ml/xgboost.json: test predictions and probabilities (XGBoost's float32 values), key metrics, and
+the SHA-256 of the model as XGBoost's UBJSON (`save_raw("ubj")`), which the native payload embeds — equal hashes mean
+the very same trees. Several targets (linnerud) are fitted through MultiOutputRegressor, as the python runtime wraps the
+XGBoost regressors (they do not declare multi-output support): one model per target, hashed one after the other.
 """
 import hashlib
 import os

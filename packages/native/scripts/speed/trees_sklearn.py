@@ -16,7 +16,8 @@ ESTIMATORS = {
     ("gradient_boosting_trees", "classification"): GradientBoostingClassifier,
 }
 
-file, n, p, task, algorithm, hyperparams = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5], json.loads(sys.argv[6])
+file, n, p, task, algorithm = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
+hyperparams = json.loads(sys.argv[6])
 data = np.fromfile(file, dtype="<f8")
 x, y = data[: n * p].reshape(n, p), data[n * p: n * p + n]
 model = ESTIMATORS[(algorithm, task)](**hyperparams)

@@ -46,7 +46,7 @@ pub fn matrix_rows(what: &str, len: usize, dim: usize) -> Result<usize> {
     if dim == 0 {
         return Err(Error::invalid(format!("{what}: dim must be a positive integer")));
     }
-    if len % dim != 0 {
+    if !len.is_multiple_of(dim) {
         return Err(Error::new(
             crate::error::ErrorCode::DimensionMismatch,
             format!("{what}: dimension mismatch: matrix has {len} elements, not a multiple of dim {dim}"),

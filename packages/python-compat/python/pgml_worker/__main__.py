@@ -74,9 +74,11 @@ class Worker:
         except safe_pickle.RefusedGlobal as error:
             raise estimators.WorkerError("CORRUPT_MODEL", str(error), refused=error.global_name) from error
         except Exception as error:  # truncated or foreign bytes raise anything from EOFError to KeyError
-            raise estimators.WorkerError("CORRUPT_MODEL", f"not a loadable pickle: {type(error).__name__}: {error}") from error
+            reason = f"not a loadable pickle: {type(error).__name__}: {error}"
+            raise estimators.WorkerError("CORRUPT_MODEL", reason) from error
         if not any(hasattr(estimator, m) for m in ("predict", "transform", "fit_predict")):
-            raise estimators.WorkerError("CORRUPT_MODEL", f"the pickle holds a {type(estimator).__name__}, not an estimator")
+            reason = f"the pickle holds a {type(estimator).__name__}, not an estimator"
+            raise estimators.WorkerError("CORRUPT_MODEL", reason)
         self.models[header["key"]] = (estimator, task)
         return estimators.describe(estimator, task), []
 

@@ -110,7 +110,8 @@ class AlgorithmError(Exception):
 
 def estimator_class(algorithm, task):
     if algorithm in UNAVAILABLE and task in UNAVAILABLE[algorithm][0]:
-        raise AlgorithmError("ALGORITHM_UNAVAILABLE", f"algorithm {algorithm!r} is unavailable: {UNAVAILABLE[algorithm][1]}")
+        reason = UNAVAILABLE[algorithm][1]
+        raise AlgorithmError("ALGORITHM_UNAVAILABLE", f"algorithm {algorithm!r} is unavailable: {reason}")
     path = ALGORITHMS.get(algorithm, {}).get(task)
     if path is None:
         raise AlgorithmError("ALGORITHM_UNAVAILABLE", f"algorithm {algorithm!r} does not support task {task!r}")

@@ -41,7 +41,10 @@ def _constraint(c):
         return {
             "boolean": [{"type": "boolean"}],
             "verbose": [{"type": "integer", "min": 0, "minExclusive": False}, {"type": "boolean"}],
-            "random_state": [{"type": "integer", "min": 0, "minExclusive": False, "max": MAX_SEED, "maxExclusive": False}, {"type": "null"}],
+            "random_state": [
+                {"type": "integer", "min": 0, "minExclusive": False, "max": MAX_SEED, "maxExclusive": False},
+                {"type": "null"},
+            ],
             "array-like": [{"type": "array"}],
             "cv_object": [{"type": "integer", "min": 2, "minExclusive": False}, {"type": "null"}],
             "missing_values": [{"type": "number"}, {"type": "string"}, {"type": "null"}],

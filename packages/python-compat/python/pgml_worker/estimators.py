@@ -54,17 +54,25 @@ def _refuse_booleans_as_numbers(estimator, hyperparams):
         if not isinstance(value, bool) or constraints is None or constraints == "no_validation":
             continue
         unwrapped = [getattr(c, "constraint", c) for c in constraints]  # sklearn's Hidden(...) wraps a constraint
-        if not any(c in ("boolean", "no_validation") or c is bool or getattr(c, "type", None) is bool for c in unwrapped):
-            raise ValueError(f"The {name!r} parameter of {type(estimator).__name__} must not be a boolean, got {value!r}.")
+        if not any(c in ("boolean", "no_validation") or c is bool or getattr(c, "type", None) is bool
+                   for c in unwrapped):
+            raise ValueError(
+                f"The {name!r} parameter of {type(estimator).__name__} must not be a boolean, got {value!r}."
+            )
 
 
 def _is_transductive(estimator):
     """Clusterers such as DBSCAN, OPTICS and spectral clustering label only the rows they were fitted on."""
-    return not hasattr(estimator, "predict") and not hasattr(estimator, "transform") and hasattr(estimator, "fit_predict")
+    return (
+        not hasattr(estimator, "predict")
+        and not hasattr(estimator, "transform")
+        and hasattr(estimator, "fit_predict")
+    )
 
 
 def fit(estimator, task, x, y):
-    if type(estimator).__module__.startswith("xgboost") and getattr(estimator, "early_stopping_rounds", None) is not None:
+    is_xgboost = type(estimator).__module__.startswith("xgboost")
+    if is_xgboost and getattr(estimator, "early_stopping_rounds", None) is not None:
         # Train hands fit no validation set (the test split is for scoring), so there is nothing to stop early on;
         # XGBoost would refuse the fit ("Must have at least 1 validation dataset"). Accepted, as PostgresML 2.x
         # accepts it, and inert: every round is built, as the native runtime does.
@@ -127,11 +135,16 @@ def predict_proba(estimator, x, num_classes=None):
         raise WorkerError(
             "INVALID_ARGUMENT",
             f"{type(estimator).__name__} has no predict_proba"
-            + (" (train svm/nu_svm with hyperparams {\"probability\": true})" if hasattr(estimator, "probability") else ""),
+            + (
+                " (train svm/nu_svm with hyperparams {\"probability\": true})"
+                if hasattr(estimator, "probability")
+                else ""
+            ),
         )
     proba = np.asarray(estimator.predict_proba(x), dtype=np.float64)
     classes = getattr(estimator, "classes_", None)
-    if num_classes and classes is not None and (len(classes) != num_classes or np.any(classes != np.arange(len(classes)))):
+    known = num_classes and classes is not None
+    if known and (len(classes) != num_classes or np.any(classes != np.arange(len(classes)))):
         full = np.zeros((x.shape[0], num_classes))
         for column, label in enumerate(classes):
             index = int(label)
@@ -153,7 +166,9 @@ def decision_function(estimator, x):
         raise WorkerError("INVALID_ARGUMENT", f"{type(estimator).__name__} has no decision_function")
     scores = np.asarray(estimator.decision_function(x), dtype=np.float64)
     if scores.ndim != 1:
-        raise WorkerError("INVALID_ARGUMENT", f"{type(estimator).__name__}.decision_function is not binary (shape {scores.shape})")
+        raise WorkerError(
+            "INVALID_ARGUMENT", f"{type(estimator).__name__}.decision_function is not binary (shape {scores.shape})"
+        )
     return scores.reshape(-1, 1)
 
 

@@ -1,4 +1,4 @@
-"""Framing (DESIGN §7), mirrored by src/protocol.ts.
+"""Framing (docs/architecture.md#python-worker-protocol), mirrored by src/protocol.ts.
 
 frame  = u32 LE body length | body
 body   = u32 LE header length | header (UTF-8 JSON, space-padded so buffers start 8-byte aligned) | buffers

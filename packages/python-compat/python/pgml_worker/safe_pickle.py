@@ -43,7 +43,9 @@ _RENAMED_MODULES = {"__builtin__": "builtins", "copy_reg": "copyreg"}
 
 class RefusedGlobal(pickle.UnpicklingError):
     def __init__(self, module, name):
-        super().__init__(f"refused to load global {module}.{name}: not an allowed scikit-learn/numpy/scipy/xgboost name")
+        super().__init__(
+            f"refused to load global {module}.{name}: not an allowed scikit-learn/numpy/scipy/xgboost name"
+        )
         self.global_name = f"{module}.{name}"
 
 

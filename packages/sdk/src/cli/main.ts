@@ -1,5 +1,6 @@
 /**
- * The `pgml` CLI (DESIGN §3). `main(argv)` returns the exit code: 0 ok, 1 user error (`PgmlError`), 2 internal.
+ * The `pgml` CLI (docs/architecture.md#cli). `main(argv)` returns the exit code: 0 ok, 1 user error (`PgmlError`), 2
+ * internal.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';

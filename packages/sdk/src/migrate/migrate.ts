@@ -1,5 +1,6 @@
 /**
- * `pgml migrate`: moves a PostgresML 1.0 database (DESIGN §8), or with `--from-v2` a PostgresML 2.x one, to our
+ * `pgml migrate`: moves a PostgresML 1.0 database (docs/architecture.md#migration), or with `--from-v2` a PostgresML
+ * 2.x one, to our
  * 2.x-compatible schema without retraining.
  *
  * This lives in @pgml-ts/sdk rather than python-compat: it needs the pg driver (two databases), the native runtime

@@ -6,13 +6,16 @@
  * wrapper, 27; boosting.rs) `u32 n_features, u32 link, u32 n_classes, u32 n_present, u32 classes[], f64
  * learning_rate, u32 n_raw, f64 init[n_raw], u32 n_trees`, trees of one value each.
  *
- * scikit-learn predicts trees on X cast to float32 (`float32(x) <= threshold` goes left); the native trees compare
- * the f64 value. `float32Threshold` moves each threshold to the largest double whose float32 rounding is still on
- * the left, so both sides send every row the same way.
+ * scikit-learn predicts trees on X cast to float32 (`float32(x) <= threshold` goes left), and so do the native trees
+ * whose `kind` / `link` word carries `FLOAT32_X` — every tree the native runtime fits since its exact port. The
+ * payloads here set it and keep scikit-learn's thresholds as they are, so a converted model is the model a native
+ * fit writes.
  */
 import { PayloadWriter, type NativeEstimator } from './native-payload.js';
 
 const LEAF = 0xffffffff;
+/** ensemble.rs `FLOAT32_X`: thresholds compare X rounded to float32. */
+const FLOAT32_X = 0x100;
 
 export interface SklearnTree {
   left: ArrayLike<number>;
@@ -27,34 +30,6 @@ export interface FlatTree {
   children: number[];
   /** n_leaves × n_values. */
   values: number[];
-}
-
-const f32 = new Float32Array(1);
-const f32Bits = new Uint32Array(f32.buffer);
-const f64 = new Float64Array(1);
-const f64Bits = new BigUint64Array(f64.buffer);
-
-/** The float32 next to `value` (a float32) towards +∞ (`up`) or −∞. */
-function stepFloat32(value: number, up: boolean): number {
-  if (value === 0) return up ? 1.401298464324817e-45 : -1.401298464324817e-45;
-  f32[0] = value;
-  f32Bits[0] = f32Bits[0]! + ((value > 0) === up ? 1 : -1);
-  return f32[0]!;
-}
-
-/** The largest double x with `Math.fround(x) <= threshold` (round-to-nearest-even, as numpy's astype). */
-export function float32Threshold(threshold: number): number {
-  if (!Number.isFinite(threshold)) return threshold;
-  let below = Math.fround(threshold);
-  if (below > threshold) below = stepFloat32(below, false);
-  const above = stepFloat32(below, true);
-  if (!Number.isFinite(above) || !Number.isFinite(below)) return threshold;
-  const midpoint = (below + above) / 2; // exact: neighbouring float32s differ in their 24th significant bit
-  f32[0] = below;
-  if ((f32Bits[0]! & 1) === 0) return midpoint; // a tie rounds to `below`, the even one: still left
-  f64[0] = midpoint;
-  f64Bits[0] = f64Bits[0]! + (midpoint > 0 ? -1n : 1n);
-  return f64[0]!;
 }
 
 /** Breadth-first re-layout: children of node i are appended as a pair, so they always follow their parent. */
@@ -74,7 +49,7 @@ export function flattenTree(tree: SklearnTree, leafValues: (node: number) => rea
     flat.thresholds.push(0, 0);
     flat.features.push(LEAF, LEAF);
     flat.children.push(0, 0);
-    flat.thresholds[slot] = float32Threshold(tree.threshold[node]!);
+    flat.thresholds[slot] = tree.threshold[node]!;
     flat.features[slot] = tree.feature[node]!;
     flat.children[slot] = child;
     queue.push([left, child], [tree.right[node]!, child + 1]);
@@ -97,7 +72,7 @@ function writeTree(writer: PayloadWriter, tree: FlatTree, valuesPerLeaf: number)
 export function treeEnsemblePayload(estimator: NativeEstimator, numFeatures: number, classifier: boolean, valuesPerLeaf: number, trees: readonly FlatTree[]): Uint8Array {
   const writer = new PayloadWriter(estimator);
   writer.u32(numFeatures);
-  writer.u32(classifier ? 1 : 0);
+  writer.u32((classifier ? 1 : 0) | FLOAT32_X);
   writer.u32(valuesPerLeaf);
   writer.u32(trees.length);
   trees.forEach((tree) => writeTree(writer, tree, valuesPerLeaf));
@@ -120,7 +95,7 @@ export function boostingPayload(estimator: 'GradientBoostingRegressor' | 'Gradie
   const writer = new PayloadWriter(estimator);
   if (estimator === 'GradientBoostingRegressor') writer.u32(1);
   writer.u32(b.numFeatures);
-  writer.u32(b.link);
+  writer.u32(b.link | FLOAT32_X);
   writer.u32(b.numClasses);
   writer.u32(b.numClasses);
   for (let k = 0; k < b.numClasses; k++) writer.u32(k);

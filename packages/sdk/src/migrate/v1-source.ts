@@ -1,5 +1,5 @@
 /**
- * Reading a PostgresML 1.0 schema (DESIGN §8). Two shapes exist, told apart by their columns:
+ * Reading a PostgresML 1.0 schema (docs/architecture.md#migration). Two shapes exist, told apart by their columns:
  * - early: `projects.objective`, the pickle in `models.pickle BYTEA`;
  * - final: `projects.task`, the pickle in `pgml.files(model_id, path, part, data)`, parts concatenated by `part`.
  * Rows are read through `to_jsonb`, so a column one 1.x release lacked (e.g. `search_args`) is simply absent, and

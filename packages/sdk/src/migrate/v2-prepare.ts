@@ -9,7 +9,7 @@
  * - rust svm, lightgbm, catboost → unsupported, with the reason.
  * The features come from the 2.x snapshot's columns (v2-features.ts), its preprocessing included.
  */
-import { NOT_INSTALLABLE, PgmlError, type Label, type Runtime, type StoredModelMeta } from '@pgml-ts/core';
+import { notInstallableReason, PgmlError, type Label, type Runtime, type StoredModelMeta } from '@pgml-ts/core';
 import { compareAll, FLOAT32 } from './compare.js';
 import { NotConvertible } from './converter-kit.js';
 import { decodeLinfa, linfaPredict, linfaToNative, type LinfaConversion } from './linfa-models.js';
@@ -52,7 +52,7 @@ export function loadV2Snapshot(ctx: PrepareContext, snapshot: V1Snapshot): Promi
 export async function prepareV2Model(ctx: V2PrepareContext, model: PreparedModel, snapshot: SnapshotSource | undefined): Promise<void> {
   const v2 = model.v1 as V2Model;
   try {
-    const unavailable = NOT_INSTALLABLE[v2.algorithm_name];
+    const unavailable = notInstallableReason(v2.algorithm_name);
     if (unavailable) throw new PgmlError('INVALID_ARGUMENT', `${v2.algorithm_name} (${v2.runtime} runtime) is ${unavailable}`);
     if (!snapshot) throw new PgmlError('DATA_ERROR', `snapshot ${v2.snapshot_id} does not exist`);
     if (snapshot.error) throw snapshot.error;

@@ -39,8 +39,9 @@ export interface RuntimesReport {
 }
 
 /**
- * The python worker is one per process (DESIGN §7) and the model cache is process-wide, so clients share it: the
- * last client to close stops it (it restarts on the next use, and cached models re-load from their bytes).
+ * The python worker is one per process (docs/architecture.md#python-worker-protocol) and the model cache is
+ * process-wide, so clients share it: the last client to close stops it (it restarts on the next use, and cached models
+ * re-load from their bytes).
  */
 let openClients = 0;
 

@@ -1,7 +1,7 @@
 /**
- * The `native` runtime (DESIGN §5): core's `Runtime` over `@pgml-ts/native`'s models. What it supports is asked
- * from the Rust algorithm table (`nativeAlgorithms()`), so TypeScript keeps no second list; every heavy call uses
- * the async twins (libuv threadpool, AbortSignal).
+ * The `native` runtime (docs/architecture.md#runtimes): core's `Runtime` over `@pgml-ts/native`'s models. What it
+ * supports is asked from the Rust algorithm table (`nativeAlgorithms()`), so TypeScript keeps no second list; every
+ * heavy call uses the async twins (libuv threadpool, AbortSignal).
  */
 import {
   AlgorithmUnavailable,
@@ -17,16 +17,8 @@ import {
   type Task,
 } from '@pgml-ts/core';
 import type { NativeModel, NativeTask } from '@pgml-ts/native';
-import { fromNativeError } from '../native-errors.js';
+import { nativeAsync, withNativeErrors } from '../native-errors.js';
 import { loadNative, type NativeModule } from '../vector.js';
-
-async function mapped<T>(run: () => T | Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    throw fromNativeError(error);
-  }
-}
 
 function checkFeatures(model: FittedModel, x: Matrix): void {
   if (x.cols !== model.numFeatures) throw new DimensionMismatch(model.numFeatures, x.cols, 'feature');
@@ -59,11 +51,7 @@ export class NativeRuntime implements Runtime {
 
   validateHyperparams(task: Task, algorithm: string, hyperparams: Record<string, unknown>): Record<string, unknown> {
     const nativeTask = this.#nativeTask(task, algorithm);
-    try {
-      return this.#native.validateHyperparams(nativeTask, algorithm, hyperparams);
-    } catch (error) {
-      throw fromNativeError(error);
-    }
+    return withNativeErrors(this.#native.validateHyperparams)(nativeTask, algorithm, hyperparams);
   }
 
   async fit(input: FitInput): Promise<FittedModel> {
@@ -72,7 +60,7 @@ export class NativeRuntime implements Runtime {
     const supervised = task === 'regression' || task === 'classification';
     if (supervised && !input.y) throw new PgmlError('INVALID_ARGUMENT', `${input.task} needs targets (y)`);
     const targets = supervised && input.y ? { y: input.y.data, yCols: input.y.cols } : {};
-    const { model } = await mapped(() =>
+    const { model } = await nativeAsync(() =>
       this.#native.NativeModel.fitAsync(
         {
           task,
@@ -110,14 +98,14 @@ export class NativeRuntime implements Runtime {
   }
 
   predict(model: FittedModel, x: Matrix, signal?: AbortSignal): Promise<Float64Array> {
-    return mapped(() => {
+    return nativeAsync(() => {
       checkFeatures(model, x);
       return this.#handle(model).predictAsync(x.data, x.rows, { signal });
     });
   }
 
   predictProba(model: FittedModel, x: Matrix, signal?: AbortSignal): Promise<Float64Array> {
-    return mapped(() => {
+    return nativeAsync(() => {
       checkFeatures(model, x);
       return this.#handle(model).predictProbaAsync(x.data, x.rows, { signal });
     });
@@ -155,11 +143,11 @@ export class NativeRuntime implements Runtime {
   }
 
   serialize(model: FittedModel): Promise<Uint8Array> {
-    return mapped(() => this.#handle(model).toBytes());
+    return nativeAsync(() => this.#handle(model).toBytes());
   }
 
   deserialize(payload: Uint8Array, meta: Omit<FittedModel, 'handle' | 'runtime'>): Promise<FittedModel> {
-    return mapped(() => {
+    return nativeAsync(() => {
       const model = this.#native.NativeModel.fromBytes(payload);
       if (model.numFeatures !== meta.numFeatures || model.task !== meta.task) {
         throw new CorruptModel(

@@ -1,6 +1,6 @@
 /**
- * Where `runtime: 'auto'` gets its parity table (DESIGN §5): the benchmarks measure every algorithm on both
- * runtimes and commit `benchmarks/results/parity.json`; the sdk reads that table from, in order,
+ * Where `runtime: 'auto'` gets its parity table (docs/architecture.md#runtimes): the benchmarks measure every algorithm
+ * on both runtimes and commit `benchmarks/results/parity.json`; the sdk reads that table from, in order,
  *   1. `connect({ parity })`: a table object or the path of a JSON file,
  *   2. the file named by `PGML_PARITY_FILE`,
  *   3. `parity.json` at the root of this package (where a release ships the committed table),

@@ -1,4 +1,5 @@
-//! Little-endian binary payloads for fitted models (core wraps them in its checksummed header, DESIGN §6).
+//! Little-endian binary payloads for fitted models (core wraps them in its checksummed header,
+//! docs/architecture.md#model-format).
 //!
 //! ```text
 //! offset  size  field

@@ -5,7 +5,7 @@ use pgml_ml_core::{Error, Result};
 
 /// Gathers rows in place by following the permutation's cycles (one spare row, a visited bitmap).
 pub fn permute_rows(data: &mut [f64], width: usize, order: &[u32]) -> Result<()> {
-    let rows = if width == 0 { order.len() } else { data.len() / width };
+    let rows = data.len().checked_div(width).unwrap_or(order.len());
     if order.len() != rows || data.len() != rows * width {
         return Err(Error::invalid(format!("a row order of {} entries for {rows} rows", order.len())));
     }

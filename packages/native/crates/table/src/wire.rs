@@ -86,12 +86,15 @@ mod tests {
         let mut framer = WireFramer::default();
         let mut data = Vec::new();
         for (i, piece) in wire.chunks(chunk).enumerate() {
-            match framer.push(piece, &mut |d| Ok(data.extend_from_slice(d))).unwrap() {
+            match framer.push(piece, &mut |d| {
+                data.extend_from_slice(d);
+                Ok(())
+            }).unwrap() {
                 WireEnd::Consumed => continue,
                 WireEnd::Handback { offset, carried } => {
                     let mut rest = carried;
                     rest.extend_from_slice(&piece[offset..]);
-                    rest.extend_from_slice(&wire[(i + 1) * chunk.min(wire.len())..].iter().copied().collect::<Vec<_>>());
+                    rest.extend_from_slice(&wire[(i + 1) * chunk.min(wire.len())..]);
                     return (data, rest);
                 }
             }
