@@ -15,6 +15,8 @@ interface PanicExports {
   _testPanicAsync(): Promise<never>;
   _testPanicThread(): Promise<never>;
   dotProduct(a: number[], b: number[]): number;
+  createCancelToken(): object;
+  workProgress(token: object): unknown;
 }
 
 let testAddon: PanicExports;
@@ -49,5 +51,13 @@ describe('panic safety', () => {
     await expect(testAddon._testPanicAsync()).rejects.toMatchObject({ code: 'NATIVE_PANIC' });
     await expect(testAddon._testPanicThread()).rejects.toMatchObject({ code: 'NATIVE_PANIC' });
     expect(testAddon.dotProduct([1, 2], [3, 4])).toBe(11);
+  });
+
+  it("two copies of the addon in one process refuse each other's handles", () => {
+    const production = createRequire(import.meta.url)('../pgml-native.linux-x64-gnu.node') as PanicExports;
+    const theirs = testAddon.createCancelToken();
+    expect(() => production.workProgress(theirs)).toThrow(TypeError);
+    expect(() => testAddon.workProgress(production.createCancelToken())).toThrow(TypeError);
+    expect(testAddon.workProgress(theirs)).toEqual({ done: 0, total: 0, unit: '' });
   });
 });

@@ -18,9 +18,18 @@ pub struct TypeTag {
     pub upper: u64,
 }
 
-/// A Rust type JS may hold as an external. `TAG` must be unique per type (a fresh random UUID).
+/// A Rust type JS may hold as an external. `TAG` must be unique per type (a fresh random UUID); the tag an external
+/// carries is `instance_tag::<T>()`.
 pub trait Handle: Send + 'static {
     const TAG: TypeTag;
+}
+
+/// This copy of the addon's tag for `T`: `T::TAG` mixed with the address of a static in this copy of the library, so
+/// two copies of pgml-native in one process (two versions in node_modules, or a test build) never accept each
+/// other's handles, whose Rust types may differ in layout.
+fn instance_tag<T: Handle>() -> TypeTag {
+    static INSTANCE: u8 = 0;
+    TypeTag { lower: T::TAG.lower ^ (&INSTANCE as *const u8 as u64), upper: T::TAG.upper }
 }
 
 impl<'s> Env<'s> {
@@ -37,7 +46,7 @@ impl<'s> Env<'s> {
         check(status, "napi_create_external")?;
         // A fresh external has no tag yet, so tagging fails only if the env is going away; the external (and the
         // finalizer that frees `boxed`) then belong to the GC and are simply never recognised.
-        check(unsafe { sys::napi_type_tag_object(self.raw, out, &T::TAG) }, "napi_type_tag_object")?;
+        check(unsafe { sys::napi_type_tag_object(self.raw, out, &instance_tag::<T>()) }, "napi_type_tag_object")?;
         Ok(self.wrap(out))
     }
 
@@ -47,7 +56,7 @@ impl<'s> Env<'s> {
             return None;
         }
         let mut ours = false;
-        if unsafe { sys::napi_check_object_type_tag(self.raw, value.raw, &T::TAG, &mut ours) } != sys::NAPI_OK || !ours {
+        if unsafe { sys::napi_check_object_type_tag(self.raw, value.raw, &instance_tag::<T>(), &mut ours) } != sys::NAPI_OK || !ours {
             return None;
         }
         let mut data = ptr::null_mut();

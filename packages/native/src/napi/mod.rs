@@ -119,11 +119,16 @@ impl<'s> Env<'s> {
         }
     }
 
+    /// Whether `value` is a plain JS array (`Array.isArray`; proxies are not). Runs no JS.
+    fn is_array(self, value: JsValue<'s>) -> bool {
+        let mut is = false;
+        (unsafe { sys::napi_is_array(self.raw, value.raw, &mut is) } == sys::NAPI_OK) && is
+    }
+
     /// Elements of a plain JS array (`number[]`, or an array of vectors), or `None` if `value` is not an array.
     /// Runs JS (element getters): only `Args::array_elements` calls it, which checks no typed array is borrowed.
     fn array_elements(self, value: JsValue<'s>) -> Option<Vec<JsValue<'s>>> {
-        let mut is = false;
-        if unsafe { sys::napi_is_array(self.raw, value.raw, &mut is) } != sys::NAPI_OK || !is {
+        if !self.is_array(value) {
             return None;
         }
         let mut len = 0u32;
@@ -267,6 +272,9 @@ impl<'s> Args<'s> {
     /// Elements of a plain JS array, `Ok(None)` if `value` is not one. Reading them runs JS (getters), so it is
     /// refused once a typed array of this call was borrowed: read arrays first, borrow typed arrays last.
     pub fn array_elements(&self, value: JsValue<'s>) -> Result<Option<Vec<JsValue<'s>>>> {
+        if !self.env.is_array(value) {
+            return Ok(None);
+        }
         if self.borrowed.get() {
             return Err(Error::new(
                 ErrorKind::NativePanic,
