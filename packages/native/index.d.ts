@@ -253,14 +253,6 @@ export interface NativeFitResult {
   converged: boolean;
 }
 
-/**
- * A fitted model in native memory, released when garbage collected. `Float64Array` inputs are never copied: sync
- * methods read them during the call; async methods run on the libuv threadpool and read them in place until the
- * promise settles — do not write to them or transfer their buffer meanwhile, nor right after an abort (the work
- * may read on until it notices); views of detached or resizable ArrayBuffers are rejected with `INVALID_ARGUMENT`.
- * `Float32Array`/`number[]` are converted first. Async methods honour `AbortSignal` (fit checks it between solver
- * iterations).
- */
 /** How far a fit has come, in the algorithm's unit of work. */
 export interface NativeFitProgress {
   done: number;
@@ -288,6 +280,13 @@ export interface NativeFeatureImportances {
   outputs: Array<number | null>;
 }
 
+/**
+ * A fitted model in native memory, released when garbage collected. Sync methods read a `Float64Array` in place
+ * during the call; async methods copy their inputs first, so the caller may reuse or transfer its arrays at once.
+ * `Float32Array`/`number[]` are converted; views of detached or SharedArrayBuffers → `INVALID_ARGUMENT`. `fitAsync`
+ * runs on a thread of its own (not the libuv threadpool) and honours `AbortSignal` between solver iterations, trees
+ * or stages (closed-form fits: between their steps).
+ */
 export class NativeModel {
   private constructor(handle: unknown);
   static fit(input: NativeFitInput): NativeFitResult;
@@ -344,6 +343,4 @@ export class NativeModel {
  */
 export function xgboostToUbjson(model: Uint8Array): Uint8Array;
 
-/** @internal Panic-safety hooks for this package's tests: both throw/reject with code `'NATIVE_PANIC'`. */
-export const _testing: { panic(): never; panicAsync(): Promise<never> };
 export * from './table.js';

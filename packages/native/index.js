@@ -22,7 +22,9 @@ function abortError(signal) {
 
 /**
  * Runs `start(token)` (a native async call) so that an AbortSignal rejects at once — before the call if already
- * aborted, else as soon as it fires — and flips the native cancel flag the Rust loop polls between chunks.
+ * aborted, else as soon as it fires — and flips the native cancel flag the Rust loop polls between chunks. Rejecting
+ * before the work has ended is safe because async work never reads the caller's memory: the native call copies its
+ * inputs before it returns (src/napi/async_work.rs).
  */
 function withSignal(options, start, existingToken) {
   const signal = options?.signal;
@@ -247,6 +249,3 @@ export class NativeModel {
     return binding.mlSerialize(this.#handle);
   }
 }
-
-/** @internal For the panic-safety tests only. */
-export const _testing = { panic: binding._testPanic, panicAsync: binding._testPanicAsync };

@@ -33,6 +33,10 @@ impl CancelFlag {
     }
 }
 
+impl crate::napi::Handle for CancelFlag {
+    const TAG: crate::napi::TypeTag = crate::napi::TypeTag { lower: 0xba8c_236a_e7d5_43da, upper: 0x83ec_d83c_be75_2fd4 };
+}
+
 impl pgml_ml_core::Progress for CancelFlag {
     fn report(&self, done: usize, total: usize, unit: &'static str) {
         *self.0.unit.lock().unwrap_or_else(|p| p.into_inner()) = unit;
@@ -60,7 +64,7 @@ impl<'a> Cancel<'a> {
     }
     pub fn check(&self) -> Result<()> {
         match self.flag {
-            Some(flag) if flag.is_cancelled() => Err(Error::aborted(self.what)),
+            Some(flag) if flag.is_cancelled() => Err(Error::aborted_in(self.what)),
             _ => Ok(()),
         }
     }

@@ -223,7 +223,7 @@ fn parse_rows<T: Element>(mut cur: Cursor<'_>, cancel: Cancel<'_>) -> Result<(Ve
             }
             Some(d) if d != n => {
                 return Err(Error::new(
-                    crate::error::ErrorCode::DimensionMismatch,
+                    crate::error::ErrorKind::DimensionMismatch,
                     format!("parseCopyFloatArrays: dimension mismatch: row 0 has {d} elements, row {row} has {n}"),
                 ))
             }

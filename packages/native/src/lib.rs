@@ -1,6 +1,8 @@
 //! pgml-native: PostgresML's vector functions, batch scoring, PostgreSQL binary COPY parsing and OpenBLAS
 //! bindings for Node.js, over an own minimal Node-API layer (`napi`).
 
+#[cfg(test)]
+mod algorithm_contract_tests;
 mod blas;
 mod cancel;
 mod copy_binary;

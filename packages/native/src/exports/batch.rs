@@ -1,10 +1,10 @@
 //! Batch scoring, top-k, COPY parsing, BLAS and the async twins.
 //!
-//! Async twins copy their typed-array inputs into Rust-owned memory before queuing the work: a borrowed view
-//! would dangle if JS detached (transferred) the buffer while the worker runs, and the copy of a 10k × 128
-//! matrix (~5 MB) costs well under a millisecond. Warm paths without the copy use `NativeMatrix`.
+//! Async twins copy their typed-array inputs into Rust-owned memory before queuing the work (the input-lifetime
+//! policy of `napi::async_work`); the copy of a 10k × 128 matrix (~5 MB) costs well under a millisecond. Warm paths
+//! without the copy use `NativeMatrix`.
 
-use super::args::{bytes, cancel_flag, count, f32_array, floats, metric};
+use super::args::{bytes, cancel_flag, count, f32_array, floats, floats_pair, metric};
 use crate::blas;
 use crate::cancel::{Cancel, CancelFlag};
 use crate::copy_binary::parse_copy;
@@ -72,14 +72,15 @@ pub fn parse_copy_async<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
 }
 
 pub fn blas_sgemv<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
+    // The query may be a number[] (running JS), so it is read before the matrix is borrowed.
+    let query = floats(args, 2, "query")?;
     let matrix = f32_array(args, 0, "matrix")?;
     let dim = count(args, 1, "dim")?;
-    let query = floats(args, 2, "query")?;
     blas::sgemv(matrix, dim, &query.to_f32())?.into_js(args.env)
 }
 
 pub fn blas_sdot<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
-    let (a, b) = (floats(args, 0, "a")?, floats(args, 1, "b")?);
+    let (a, b) = floats_pair(args, (0, "a"), (1, "b"))?;
     (blas::sdot(&a.to_f32(), &b.to_f32())? as f64).into_js(args.env)
 }
 
@@ -114,11 +115,24 @@ pub fn cancel<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
     args.env.undefined()
 }
 
-/// Only for the panic-safety test: proves a Rust panic surfaces as a JS error instead of aborting Node.
-pub fn test_panic<'s>(_args: &Args<'s>) -> Result<JsValue<'s>> {
-    panic!("deliberate panic for the panic-safety test")
-}
+/// Only in test builds (`--features test-exports`, see test/panic.test.ts): prove that a Rust panic surfaces as a
+/// JS error instead of aborting Node, on the JS thread, the threadpool and a thread of its own.
+#[cfg(feature = "test-exports")]
+pub mod panics {
+    use crate::error::Result;
+    use crate::napi::async_work::spawn;
+    use crate::napi::thread_work::spawn_thread;
+    use crate::napi::{Args, JsValue};
 
-pub fn test_panic_async<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
-    spawn(args.env, args.name(), || -> Result<f64> { panic!("deliberate panic on a worker thread") })
+    pub fn sync<'s>(_args: &Args<'s>) -> Result<JsValue<'s>> {
+        panic!("deliberate panic for the panic-safety test")
+    }
+
+    pub fn pool<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
+        spawn(args.env, args.name(), || -> Result<f64> { panic!("deliberate panic on a worker thread") })
+    }
+
+    pub fn thread<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
+        spawn_thread(args.env, args.name(), || -> Result<f64> { panic!("deliberate panic on a thread of its own") })
+    }
 }

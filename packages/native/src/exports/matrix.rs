@@ -6,13 +6,13 @@
 
 use std::sync::{Arc, Mutex};
 
-use super::args::{bytes, cancel_flag, count, f32_array, floats, metric};
+use super::args::{bytes, cancel_flag, count, f32_array, floats, handle, metric};
 use super::batch::scan_top_k;
 use crate::cancel::Cancel;
 use crate::copy_binary::{parse_copy, CopyData};
 use crate::error::{Error, Result};
 use crate::napi::async_work::spawn;
-use crate::napi::{Args, IntoJs, JsValue};
+use crate::napi::{Args, Handle, IntoJs, JsValue, TypeTag};
 use crate::vector::scan::{matrix_rows, score_rows};
 
 struct Matrix {
@@ -24,14 +24,16 @@ struct Matrix {
 #[derive(Default)]
 struct MatrixSlot(Mutex<Option<Arc<Matrix>>>);
 
-fn handle<'s>(args: &Args<'s>) -> Result<&'s MatrixSlot> {
-    args.env
-        .external_ref::<MatrixSlot>(args.get(0)?)
-        .ok_or_else(|| Error::invalid(format!("{}: not a NativeMatrix handle", args.name())))
+impl Handle for MatrixSlot {
+    const TAG: TypeTag = TypeTag { lower: 0x74da_dfe0_c428_4d1b, upper: 0x862f_be70_f66d_baa4 };
+}
+
+fn slot<'s>(args: &Args<'s>) -> Result<&'s MatrixSlot> {
+    handle::<MatrixSlot>(args, 0, "NativeMatrix")
 }
 
 fn live(args: &Args<'_>) -> Result<Arc<Matrix>> {
-    let slot = handle(args)?.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let slot = slot(args)?.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     slot.clone().ok_or_else(|| Error::invalid(format!("{}: the NativeMatrix was freed", args.name())))
 }
 
@@ -68,7 +70,7 @@ pub fn shape<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
 }
 
 pub fn free<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
-    handle(args)?.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take();
+    slot(args)?.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take();
     args.env.undefined()
 }
 

@@ -88,6 +88,10 @@ pub static EXPORTS: &[Export] = &[
     Export { name: "preprocessorNew", callback: table::preprocessor_new },
     Export { name: "preprocessorApply", callback: table::preprocessor_apply },
     Export { name: "preprocessorApplyInto", callback: table::preprocessor_apply_into },
-    Export { name: "_testPanic", callback: batch::test_panic },
-    Export { name: "_testPanicAsync", callback: batch::test_panic_async },
+    #[cfg(feature = "test-exports")]
+    Export { name: "_testPanic", callback: batch::panics::sync },
+    #[cfg(feature = "test-exports")]
+    Export { name: "_testPanicAsync", callback: batch::panics::pool },
+    #[cfg(feature = "test-exports")]
+    Export { name: "_testPanicThread", callback: batch::panics::thread },
 ];

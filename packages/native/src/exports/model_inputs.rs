@@ -1,15 +1,16 @@
-//! X and y as the algorithms receive them: a Float64Array is never copied — borrowed for the duration of a sync
-//! call, pinned by a reference until an async call's promise settles (`args::held_f64`) — and its NaN/Inf check
-//! is one allocation-free pass over the JS memory, on the thread that runs the work. Float32Array and number[]
-//! inputs are widened to f64 once (the algorithms compute in f64).
+//! X and y as the algorithms receive them: a Float64Array is borrowed for the duration of a sync call (async calls
+//! copy it, the input-lifetime policy in `napi::async_work`), and its NaN/Inf check is one allocation-free pass over
+//! the memory, on the thread that runs the work. Float32Array and number[] inputs are widened to f64 once (the
+//! algorithms compute in f64).
 
+use std::borrow::Cow;
 use std::ops::Deref;
 
 use pgml_ml_core::json::parse_hyperparams;
 use pgml_ml_core::{AlgorithmDef, Hyperparams, MatrixView, Task};
 
-use super::args::{count, floats};
-use crate::error::{Error, ErrorCode, Result};
+use super::args::{count, floats, read_floats, Floats};
+use crate::error::{Error, ErrorKind, Result};
 use crate::napi::{Args, JsType};
 
 /// A row-major matrix argument: its values (borrowed, pinned or widened) and shape.
@@ -41,7 +42,7 @@ impl<D: Deref<Target = [f64]>> Matrix<D> {
 
     fn data_error(&self, what: &str, i: usize, advice: &str) -> Error {
         let (value, row, column) = (self.data[i], i / self.cols, i % self.cols);
-        Error::new(ErrorCode::DataError, format!("{what} contains {value} at row {row}, column {column}; {advice}"))
+        Error::new(ErrorKind::DataError, format!("{what} contains {value} at row {row}, column {column}; {advice}"))
     }
 }
 
@@ -82,19 +83,21 @@ fn any_infinite(block: &[f64]) -> bool {
     block.iter().fold(false, |seen, v| seen | (v.to_bits() & MAGNITUDE == infinity))
 }
 
-/// A matrix argument for predict: values at `data_at`, row count at `rows_at`, the model's column count.
-pub fn matrix<'s, D>(args: &Args<'s>, data_at: usize, rows_at: usize, cols: usize, values: Values<'s, D>) -> Result<Matrix<D>> {
-    let data = values(args, data_at, "X")?;
-    let rows = count(args, rows_at, "X rows")?;
-    Ok(Matrix { data, rows, cols })
+/// A Float64Array borrowed for the call, anything else widened.
+pub type Values<'s> = Cow<'s, [f64]>;
+
+impl Matrix<Values<'_>> {
+    /// The same matrix in memory of its own, for async work (see `napi::async_work`'s input-lifetime policy).
+    pub fn into_owned(self) -> Matrix<Vec<f64>> {
+        Matrix { data: self.data.into_owned(), rows: self.rows, cols: self.cols }
+    }
 }
 
-/// How a matrix argument's values are taken: borrowed (sync) or held (async).
-pub type Values<'s, D> = fn(&Args<'s>, usize, &str) -> Result<D>;
-
-/// A Float64Array borrowed for the call, anything else widened: the sync calls' `Values`.
-pub fn borrowed<'s>(args: &Args<'s>, i: usize, what: &str) -> Result<std::borrow::Cow<'s, [f64]>> {
-    Ok(floats(args, i, what)?.into_f64())
+/// A matrix argument for predict: values at `data_at`, row count at `rows_at`, the model's column count.
+pub fn matrix<'s>(args: &Args<'s>, data_at: usize, rows_at: usize, cols: usize) -> Result<Matrix<Values<'s>>> {
+    let rows = count(args, rows_at, "X rows")?;
+    let data = floats(args, data_at, "X")?.into_f64();
+    Ok(Matrix { data, rows, cols })
 }
 
 pub struct FitArgs<D> {
@@ -107,18 +110,33 @@ pub struct FitArgs<D> {
     pub num_classes: usize,
 }
 
+impl FitArgs<Values<'_>> {
+    /// The same inputs in memory of their own, for a fit on another thread.
+    pub fn into_owned(self) -> FitArgs<Vec<f64>> {
+        let FitArgs { task, algorithm, hyperparams, x, y, num_classes } = self;
+        FitArgs { task, algorithm, hyperparams, x: x.into_owned(), y: y.map(Matrix::into_owned), num_classes }
+    }
+}
+
 pub fn string(args: &Args<'_>, i: usize, what: &str) -> Result<String> {
-    args.env.string(args.get(i)?).ok_or_else(|| Error::invalid(format!("{}: {what} must be a string", args.name())))
+    args.env.string(args.get(i)?).ok_or_else(|| Error::argument_type(format!("{}: {what} must be a string", args.name())))
 }
 
 /// (task, algorithm, hyperparamsJson, x, y, [rows, cols, yCols, numClasses]) — the shape travels as one array
 /// to stay within the FFI layer's argument limit. y may be undefined or null; the registry decides whether the
-/// algorithm needs it.
-pub fn fit_args<'s, D>(args: &Args<'s>, values: Values<'s, D>) -> Result<FitArgs<D>> {
+/// algorithm needs it. X and y are read together (`read_floats`): a `number[]` y is converted before X is borrowed.
+pub fn fit_args<'s>(args: &Args<'s>) -> Result<FitArgs<Values<'s>>> {
     let task = Task::parse(&string(args, 0, "task")?)?;
     let algorithm = string(args, 1, "algorithm")?;
     let hyperparams = parse_hyperparams(&string(args, 2, "hyperparams")?)?;
-    let shape = floats(args, 5, "shape")?.to_f64().into_owned();
+    // shape, X and y in one `read_floats`: every `number[]` among them is converted before a typed array is borrowed.
+    let mut items = vec![(args.get(5)?, "shape"), (args.get(3)?, "X")];
+    let y_value = args.get(4)?;
+    if !matches!(args.env.type_of(y_value), JsType::Undefined | JsType::Null) {
+        items.push((y_value, "y"));
+    }
+    let mut values = read_floats(args, &items)?.into_iter().map(Floats::into_f64);
+    let (Some(shape), Some(x)) = (values.next(), values.next()) else { unreachable!("read_floats returns one value per item") };
     let dims: Vec<usize> = shape
         .iter()
         .filter(|&&v| v >= 0.0 && v.fract() == 0.0 && v <= u32::MAX as f64)
@@ -130,11 +148,8 @@ pub fn fit_args<'s, D>(args: &Args<'s>, values: Values<'s, D>) -> Result<FitArgs
             args.name()
         )));
     };
-    let x = Matrix { data: values(args, 3, "X")?, rows, cols };
-    let y = match args.env.type_of(args.get(4)?) {
-        JsType::Undefined | JsType::Null => None,
-        _ => Some(Matrix { data: values(args, 4, "y")?, rows, cols: y_cols }),
-    };
+    let x = Matrix { data: x, rows, cols };
+    let y = values.next().map(|data| Matrix { data, rows, cols: y_cols });
     Ok(FitArgs { task, algorithm, hyperparams, x, y, num_classes })
 }
 

@@ -1,43 +1,32 @@
 //! The model exports: four generic operations (validate, fit, predict/predict_proba, serialize) over every
 //! algorithm in the registry, so a new algorithm needs no FFI code. A fitted model lives in Rust behind a JS
 //! external holding an `Arc`, which async work clones — the GC finalizer can never free a model mid-predict.
-//! Float64Array X and y are read in place, never copied (`model_inputs`).
+//! Sync calls read a Float64Array X and y in place; async calls copy them (`napi::async_work`), and fits run on a
+//! thread of their own (`napi::thread_work`), off the libuv threadpool.
 
 use std::ops::Deref;
 use std::sync::Arc;
 
 use pgml_ml_core::json::parse_hyperparams;
-use pgml_ml_core::{ErrorKind, FitInfo, Task};
+use pgml_ml_core::{FitInfo, Task};
 
-use super::args::{bytes, cancel_flag, count, float64_array, held_f64, output_f64};
-use super::model_inputs::{borrowed, fit_args, matrix, string, FitArgs, Matrix, Values};
+use super::args::{bytes, cancel_flag, count, float64_array, handle, output_f64};
+use super::model_inputs::{fit_args, matrix, string, FitArgs, Matrix, Values};
 use crate::cancel::CancelFlag;
-use crate::error::{Error, ErrorCode, Result};
-use crate::napi::async_work::spawn_holding;
-use crate::napi::{Args, Env, IntoJs, JsValue};
+use crate::error::{Error, Result};
+use crate::napi::async_work::spawn;
+use crate::napi::thread_work::spawn_thread;
+use crate::napi::{Args, Env, Handle, IntoJs, JsValue, TypeTag};
 use crate::registry::{self, Model};
-
-impl From<pgml_ml_core::Error> for Error {
-    fn from(e: pgml_ml_core::Error) -> Self {
-        let code = match e.kind {
-            ErrorKind::InvalidArgument => ErrorCode::InvalidArgument,
-            ErrorKind::AlgorithmUnavailable => ErrorCode::AlgorithmUnavailable,
-            ErrorKind::InvalidHyperparameter => ErrorCode::InvalidHyperparameter,
-            ErrorKind::DataError => ErrorCode::DataError,
-            ErrorKind::CorruptModel => ErrorCode::CorruptModel,
-            ErrorKind::Aborted => ErrorCode::Aborted,
-        };
-        Error::new(code, e.message)
-    }
-}
 
 struct ModelHandle(Arc<Model>);
 
-fn model<'s>(args: &Args<'s>, i: usize) -> Result<Arc<Model>> {
-    args.env
-        .external_ref::<ModelHandle>(args.get(i)?)
-        .map(|h| h.0.clone())
-        .ok_or_else(|| Error::invalid(format!("{}: not a native model handle", args.name())))
+impl Handle for ModelHandle {
+    const TAG: TypeTag = TypeTag { lower: 0x82c9_1fbf_9ec7_4f21, upper: 0x80ad_d011_1700_c3e1 };
+}
+
+fn model(args: &Args<'_>, i: usize) -> Result<Arc<Model>> {
+    Ok(handle::<ModelHandle>(args, i, "native model")?.0.clone())
 }
 
 struct Fitted {
@@ -89,12 +78,13 @@ pub fn validate<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
 }
 
 pub fn fit<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
-    run_fit(&fit_args(args, borrowed)?, None)?.into_js(args.env)
+    run_fit(&fit_args(args)?, None)?.into_js(args.env)
 }
 
 pub fn fit_async<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
-    let (input, flag) = (fit_args(args, held_f64)?, cancel_flag(args, 6)?);
-    spawn_holding(args.env, args.name(), input, move |input| run_fit(input, flag.as_ref()))
+    let flag = cancel_flag(args, 6)?;
+    let input = fit_args(args)?.into_owned();
+    spawn_thread(args.env, args.name(), move || run_fit(&input, flag.as_ref()))
 }
 
 pub fn info<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
@@ -130,14 +120,14 @@ fn run_predict<D: Deref<Target = [f64]>>(m: &Model, x: &Matrix<D>, output: Outpu
 }
 
 /// (model, x, rows): columns are the model's feature count.
-fn predict_args<'s, D>(args: &Args<'s>, values: Values<'s, D>) -> Result<(Arc<Model>, Matrix<D>)> {
+fn predict_args<'s>(args: &Args<'s>) -> Result<(Arc<Model>, Matrix<Values<'s>>)> {
     let m = model(args, 0)?;
-    let x = matrix(args, 1, 2, m.n_features(), values)?;
+    let x = matrix(args, 1, 2, m.n_features())?;
     Ok((m, x))
 }
 
 fn predict_with(args: &Args<'_>, output: Output) -> Result<Vec<f64>> {
-    let (m, x) = predict_args(args, borrowed)?;
+    let (m, x) = predict_args(args)?;
     run_predict(&m, &x, output)
 }
 
@@ -172,12 +162,14 @@ pub fn predict_proba_into<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
 }
 
 fn predict_async_with<'s>(args: &Args<'s>, output: Output) -> Result<JsValue<'s>> {
-    let (inputs, flag) = (predict_args(args, held_f64)?, cancel_flag(args, 3)?);
-    spawn_holding(args.env, args.name(), inputs, move |(m, x)| {
+    let flag = cancel_flag(args, 3)?;
+    let (m, x) = predict_args(args)?;
+    let x = x.into_owned();
+    spawn(args.env, args.name(), move || {
         if flag.as_ref().is_some_and(|f| f.is_cancelled()) {
-            return Err(Error::aborted("predict"));
+            return Err(Error::aborted_in("predict"));
         }
-        run_predict(m, x, output)
+        run_predict(&m, &x, output)
     })
 }
 

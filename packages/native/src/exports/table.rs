@@ -14,17 +14,35 @@ use pgml_table::preprocess::{fit, transform_table, ColumnOptions, RowTransform, 
 use pgml_table::wire::WireEnd;
 use pgml_table::{ColumnSpec, Role, Table, TableBuilder, WireType};
 
-use super::args::{bytes, count, float64_array, floats, output_f64, u32_array};
+use super::args::{bytes, count, float64_array, floats, handle, output_f64, read_floats, u32_array};
 use super::model_inputs::string;
 use crate::error::{Error, Result};
 use crate::napi::async_work::spawn;
-use crate::napi::{Args, Env, IntoJs, JsType, JsValue};
+use crate::napi::{Args, Env, Handle, IntoJs, JsType, JsValue, TypeTag};
 
 /// An external's slot: `None` once freed (or, for a decoder, finished).
 struct Slot<T>(Mutex<Option<T>>);
 
-fn slot<'s, T: Send + 'static>(args: &Args<'s>, i: usize, what: &str) -> Result<&'s Slot<T>> {
-    args.env.external_ref::<Slot<T>>(args.get(i)?).ok_or_else(|| Error::invalid(format!("{}: not a {what} handle", args.name())))
+impl Handle for Slot<TableBuilder> {
+    const TAG: TypeTag = TypeTag { lower: 0xc8d4_f458_0c88_4e43, upper: 0x9b52_b7ef_58d8_3451 };
+}
+
+impl Handle for Slot<SharedTable> {
+    const TAG: TypeTag = TypeTag { lower: 0xae52_9e39_24e7_4007, upper: 0x818d_e494_62bf_5e3b };
+}
+
+/// A fitted preprocessor for predict inputs.
+struct Preprocessor(RowTransform);
+
+impl Handle for Preprocessor {
+    const TAG: TypeTag = TypeTag { lower: 0xa1c1_990f_405c_4732, upper: 0xb13c_1310_52e2_698d };
+}
+
+fn slot<'s, T: Send + 'static>(args: &Args<'s>, i: usize, what: &str) -> Result<&'s Slot<T>>
+where
+    Slot<T>: Handle,
+{
+    handle::<Slot<T>>(args, i, what)
 }
 
 fn locked<T>(slot: &Slot<T>) -> std::sync::MutexGuard<'_, Option<T>> {
@@ -179,11 +197,12 @@ impl IntoJs for Text {
 pub fn fit_preprocessor<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
     let table = live_table(args)?;
     let options = ColumnOptions::parse_list(&string(args, 1, "options")?)?;
-    let train_rows = u32_array(args, 2, "trainRows")?.to_vec();
+    // A number[] target runs JS, so it is read before trainRows is borrowed.
     let target = match args.env.type_of(args.get(3)?) {
         JsType::Undefined | JsType::Null => None,
         _ => Some(floats(args, 3, "target")?.to_f64().into_owned()),
     };
+    let train_rows = u32_array(args, 2, "trainRows")?.to_vec();
     spawn(args.env, args.name(), move || {
         let table = table.lock().unwrap_or_else(|p| p.into_inner());
         Ok(Text(fit(&table, &train_rows, &options, target.as_deref())?.to_json()))
@@ -218,8 +237,6 @@ pub fn transform<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
 pub fn encode_predictions<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
     let table = live_table(args)?;
     let kind = string(args, 1, "kind")?;
-    let values = floats(args, 2, "predictions")?;
-    let values = values.to_f64();
     let width = count(args, 3, "width")?;
     let labels: Vec<String> = match args.env.type_of(args.get(4)?) {
         JsType::Undefined | JsType::Null => Vec::new(),
@@ -229,12 +246,16 @@ pub fn encode_predictions<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
         }
         .ok_or_else(|| Error::invalid(format!("{}: labels must be a JSON array of text", args.name())))?,
     };
-    let probabilities = match args.env.type_of(args.get(5)?) {
-        JsType::Undefined | JsType::Null => None,
-        _ => Some(floats(args, 5, "probabilities")?),
-    };
-    let probabilities = probabilities.as_ref().map(|p| p.to_f64());
     let classes = count(args, 6, "classes")?;
+    // predictions and probabilities together: a number[] among them is converted before the other is borrowed.
+    let mut items = vec![(args.get(2)?, "predictions")];
+    let probabilities_value = args.get(5)?;
+    if !matches!(args.env.type_of(probabilities_value), JsType::Undefined | JsType::Null) {
+        items.push((probabilities_value, "probabilities"));
+    }
+    let read = read_floats(args, &items)?;
+    let values = read[0].to_f64();
+    let probabilities = read.get(1).map(|p| p.to_f64());
     let prediction = match kind.as_str() {
         "number" => Prediction::Number(&values),
         "numbers" => Prediction::Numbers { values: &values, width },
@@ -273,12 +294,11 @@ pub fn free<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
 /// (stateJson) → a preprocessor handle for predict inputs.
 pub fn preprocessor_new<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
     let state = State::from_json(&string(args, 0, "state")?)?;
-    args.env.external(Arc::new(RowTransform::new(state)))
+    args.env.external(Preprocessor(RowTransform::new(state)))
 }
 
 fn preprocessor<'s>(args: &Args<'s>) -> Result<&'s RowTransform> {
-    let handle = args.env.external_ref::<Arc<RowTransform>>(args.get(0)?);
-    handle.map(|h| &**h).ok_or_else(|| Error::invalid(format!("{}: not a preprocessor handle", args.name())))
+    Ok(&handle::<Preprocessor>(args, 0, "preprocessor")?.0)
 }
 
 /// (preprocessor, raw, rows) → Float64Array of rows × features; text slots hold category indices (NaN = NULL,

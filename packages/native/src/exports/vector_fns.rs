@@ -4,7 +4,7 @@
 //! number[] among them makes it run in f64 (f32 inputs widened exactly). Vector results take the first argument's
 //! type: Float32Array → Float32Array, anything else → Float64Array. Scalar results are JS numbers.
 
-use super::args::{floats, vector_list, Floats};
+use super::args::{floats, floats_pair, vector_list, Floats};
 use super::results::FloatVec;
 use crate::error::Result;
 use crate::napi::{Args, IntoJs, JsValue};
@@ -71,7 +71,7 @@ impl<T: Float, U: Float> Computed<T, U> {
 }
 
 fn pair<'s>(args: &Args<'s>) -> Result<(Floats<'s>, Floats<'s>)> {
-    let (a, b) = (floats(args, 0, "a")?, floats(args, 1, "b")?);
+    let (a, b) = floats_pair(args, (0, "a"), (1, "b"))?;
     ops::validate_pair(args.name(), a.len(), b.len())?;
     Ok((a, b))
 }

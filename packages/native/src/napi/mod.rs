@@ -1,25 +1,33 @@
 //! Safe wrapper over the raw Node-API declarations in `sys`. This module and its submodules (`typed_arrays`,
-//! `pinned`, `async_work`) are the only place that calls `napi_*` functions; everything else sees `Args` (reading
-//! arguments), `Env` (creating values), `Pinned` and `IntoJs`.
+//! `handles`, `async_work`, `thread_work`) are the only place that calls `napi_*` functions; everything else sees
+//! `Args` (reading arguments), `Env` (creating values) and `IntoJs`.
 //!
 //! Lifetimes: `'s` is the scope of one JS → Rust call. Handles (`JsValue<'s>`) and zero-copy typed-array slices
 //! borrowed from arguments cannot outlive it, so they can never reach a worker thread; async work receives owned
-//! data, or typed arrays `Pinned` by a reference for its duration (see `async_work` and `pinned`).
+//! data only (see `async_work` for that policy).
+//!
+//! The rule that keeps borrowed slices sound against hostile JavaScript: no JS runs between the moment Rust borrows
+//! a typed array's elements and its last use of them, since JS could detach (transfer) or shrink the ArrayBuffer.
+//! The only argument readers that run JS are those that walk a plain array (`number[]`, arrays of vectors: element
+//! getters, holes reading the prototype), so callers read every such value first and borrow typed arrays last
+//! (`Args::array_elements` refuses to run once a typed array was borrowed, so a wrong order is an error, not a
+//! use-after-free). Results are built after the kernel has run, so setters they might trigger see no live borrow.
 
 pub mod async_work;
-mod pinned;
+mod handles;
 mod sys;
+pub mod thread_work;
 mod typed_arrays;
 
-use std::any::TypeId;
+use std::cell::Cell;
 use std::ffi::{c_void, CString};
 use std::marker::PhantomData;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{Error, ErrorKind, Result};
 
-pub use pinned::Pinned;
+pub use handles::{Handle, TypeTag};
 pub use typed_arrays::{TypedArray, TypedElement};
 
 #[derive(Clone, Copy)]
@@ -111,10 +119,16 @@ impl<'s> Env<'s> {
         }
     }
 
-    /// Elements of a plain JS array (`number[]`, or an array of vectors), or `None` if `value` is not an array.
-    pub fn array_elements(self, value: JsValue<'s>) -> Option<Vec<JsValue<'s>>> {
+    /// Whether `value` is a plain JS array (`Array.isArray`; proxies are not). Runs no JS.
+    fn is_array(self, value: JsValue<'s>) -> bool {
         let mut is = false;
-        if unsafe { sys::napi_is_array(self.raw, value.raw, &mut is) } != sys::NAPI_OK || !is {
+        (unsafe { sys::napi_is_array(self.raw, value.raw, &mut is) } == sys::NAPI_OK) && is
+    }
+
+    /// Elements of a plain JS array (`number[]`, or an array of vectors), or `None` if `value` is not an array.
+    /// Runs JS (element getters): only `Args::array_elements` calls it, which checks no typed array is borrowed.
+    fn array_elements(self, value: JsValue<'s>) -> Option<Vec<JsValue<'s>>> {
+        if !self.is_array(value) {
             return None;
         }
         let mut len = 0u32;
@@ -192,34 +206,6 @@ impl<'s> Env<'s> {
         check(unsafe { sys::napi_set_named_property(self.raw, object.raw, name.as_ptr(), value.raw) }, "setting a property")
     }
 
-    /// Moves `value` into a JS external; the GC finalizer drops it. `external_ref::<T>` reads it back.
-    pub fn external<T: Send + 'static>(self, value: T) -> Result<JsValue<'s>> {
-        let boxed = Box::into_raw(Box::new(Tagged { tag: TypeId::of::<T>(), value }));
-        let mut out = ptr::null_mut();
-        let status = unsafe { sys::napi_create_external(self.raw, boxed.cast(), Some(finalize::<T>), ptr::null_mut(), &mut out) };
-        if status != sys::NAPI_OK {
-            // SAFETY: napi did not take ownership, so the box is still ours to free.
-            drop(unsafe { Box::from_raw(boxed) });
-        }
-        check(status, "napi_create_external")?;
-        Ok(self.wrap(out))
-    }
-
-    /// The value inside an external made by `external::<T>`, or `None` for any other value or type.
-    pub fn external_ref<T: Send + 'static>(self, value: JsValue<'s>) -> Option<&'s T> {
-        if self.type_of(value) != JsType::External {
-            return None;
-        }
-        let mut data = ptr::null_mut();
-        if unsafe { sys::napi_get_value_external(self.raw, value.raw, &mut data) } != sys::NAPI_OK || data.is_null() {
-            return None;
-        }
-        // SAFETY: every external this addon creates points at a `Tagged<_>` whose `tag` field sits first
-        // (repr(C)); the tag check rules out reading it as the wrong `T`. The argument keeps it alive for `'s`.
-        let tag = unsafe { &*(data as *const TypeId) };
-        (*tag == TypeId::of::<T>()).then(|| unsafe { &(*(data as *const Tagged<T>)).value })
-    }
-
     /// Throws `error` as a JS `Error` with a `code` property, unless a JS exception is already pending.
     fn throw_error(self, error: &Error) {
         let mut pending = false;
@@ -232,28 +218,23 @@ impl<'s> Env<'s> {
         }
     }
 
+    /// `error` as a JS `Error` (a `TypeError` for `ErrorKind::ArgumentType`) with its `code`.
     pub fn error_value(self, error: &Error) -> Result<JsValue<'s>> {
-        let code = self.string_value(error.code.as_str())?;
+        let code = self.string_value(error.code())?;
         let message = self.string_value(&error.message)?;
         let mut out = ptr::null_mut();
-        check(unsafe { sys::napi_create_error(self.raw, code.raw, message.raw, &mut out) }, "napi_create_error")?;
+        let status = if error.kind == ErrorKind::ArgumentType {
+            unsafe { sys::napi_create_type_error(self.raw, code.raw, message.raw, &mut out) }
+        } else {
+            unsafe { sys::napi_create_error(self.raw, code.raw, message.raw, &mut out) }
+        };
+        check(status, "napi_create_error")?;
         let value = self.wrap(out);
-        if error.code == ErrorCode::Aborted {
+        if error.kind == ErrorKind::Aborted {
             self.set(value, "name", self.string_value("AbortError")?)?;
         }
         Ok(value)
     }
-}
-
-#[repr(C)]
-struct Tagged<T> {
-    tag: TypeId,
-    value: T,
-}
-
-unsafe extern "C" fn finalize<T>(_env: sys::napi_env, data: *mut c_void, _hint: *mut c_void) {
-    // A panicking Drop must not unwind into V8.
-    let _ = catch_unwind(AssertUnwindSafe(|| drop(Box::from_raw(data as *mut Tagged<T>))));
 }
 
 /// The arguments of one call, in the scope `'s`.
@@ -263,6 +244,8 @@ pub struct Args<'s> {
     values: [sys::napi_value; MAX_ARGS],
     count: usize,
     name: &'static str,
+    /// Set once a typed array's elements were borrowed: from then on no argument reader may run JS.
+    borrowed: Cell<bool>,
 }
 
 impl<'s> Args<'s> {
@@ -278,6 +261,39 @@ impl<'s> Args<'s> {
         } else {
             self.env.undefined()
         }
+    }
+
+    /// Zero-copy view of a typed array argument (see `Env::typed_array`), or `None` if `value` is not one.
+    pub fn typed_array(&self, value: JsValue<'s>) -> Option<TypedArray<'s>> {
+        let view = self.env.typed_array(value);
+        if view.as_ref().is_some_and(TypedArray::borrows) {
+            self.borrowed.set(true);
+        }
+        view
+    }
+
+    /// A Float64Array borrowed for writing (see `Env::f64_array_mut`): `Ok(None)` if `value` is not one.
+    pub fn f64_array_mut(&self, value: JsValue<'s>, input: &[f64]) -> Result<Option<&'s mut [f64]>> {
+        let out = self.env.f64_array_mut(value, input).map_err(|e| Error::invalid(format!("{}: {}", self.name, e.message)))?;
+        if out.as_ref().is_some_and(|o| !o.is_empty()) {
+            self.borrowed.set(true);
+        }
+        Ok(out)
+    }
+
+    /// Elements of a plain JS array, `Ok(None)` if `value` is not one. Reading them runs JS (getters), so it is
+    /// refused once a typed array of this call was borrowed: read arrays first, borrow typed arrays last.
+    pub fn array_elements(&self, value: JsValue<'s>) -> Result<Option<Vec<JsValue<'s>>>> {
+        if !self.env.is_array(value) {
+            return Ok(None);
+        }
+        if self.borrowed.get() {
+            return Err(Error::new(
+                ErrorKind::NativePanic,
+                format!("{}: internal error in pgml-native (please report): a JS array was read after a typed array was borrowed", self.name),
+            ));
+        }
+        Ok(self.env.array_elements(value))
     }
 }
 
@@ -299,7 +315,7 @@ unsafe extern "C" fn trampoline(raw_env: sys::napi_env, info: sys::napi_callback
     }
     // SAFETY: `data` is the `&'static Export` registered in `register` for this very function.
     let export = &*(data as *const Export);
-    let args = Args { env, values: argv, count: argc.min(MAX_ARGS), name: export.name };
+    let args = Args { env, values: argv, count: argc.min(MAX_ARGS), name: export.name, borrowed: Cell::new(false) };
     match catch_unwind(AssertUnwindSafe(|| (export.callback)(&args))) {
         Ok(Ok(value)) => value.raw,
         Ok(Err(error)) => {
@@ -319,7 +335,7 @@ pub(crate) fn panic_error(name: &str, panic: &(dyn std::any::Any + Send)) -> Err
         .map(|s| s.to_string())
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "unknown panic".into());
-    Error::new(ErrorCode::NativePanic, format!("{name}: internal error in pgml-native (please report): {detail}"))
+    Error::new(ErrorKind::NativePanic, format!("{name}: internal error in pgml-native (please report): {detail}"))
 }
 
 /// One exported function: its JS name and implementation.

@@ -28,7 +28,7 @@ pub struct napi_async_work__ {
     _private: [u8; 0],
 }
 #[repr(C)]
-pub struct napi_ref__ {
+pub struct napi_threadsafe_function__ {
     _private: [u8; 0],
 }
 
@@ -37,7 +37,7 @@ pub type napi_value = *mut napi_value__;
 pub type napi_callback_info = *mut napi_callback_info__;
 pub type napi_deferred = *mut napi_deferred__;
 pub type napi_async_work = *mut napi_async_work__;
-pub type napi_ref = *mut napi_ref__;
+pub type napi_threadsafe_function = *mut napi_threadsafe_function__;
 
 /// `napi_status`: 0 is `napi_ok`; 10 (`napi_pending_exception`) means a JS exception is already pending.
 pub type napi_status = i32;
@@ -66,6 +66,15 @@ pub type napi_callback = unsafe extern "C" fn(env: napi_env, info: napi_callback
 pub type napi_finalize = unsafe extern "C" fn(env: napi_env, data: *mut c_void, hint: *mut c_void);
 pub type napi_async_execute_callback = unsafe extern "C" fn(env: napi_env, data: *mut c_void);
 pub type napi_async_complete_callback = unsafe extern "C" fn(env: napi_env, status: napi_status, data: *mut c_void);
+pub type napi_threadsafe_function_call_js =
+    unsafe extern "C" fn(env: napi_env, js_callback: napi_value, context: *mut c_void, data: *mut c_void);
+
+/// `napi_threadsafe_function_call_mode` / `napi_threadsafe_function_release_mode`.
+pub const NAPI_TSFN_BLOCKING: i32 = 1;
+pub const NAPI_TSFN_RELEASE: i32 = 0;
+
+/// `napi_type_tag` is `super::TypeTag` (two u64 halves, `repr(C)`).
+pub type napi_type_tag = super::TypeTag;
 
 extern "C" {
     pub fn napi_get_cb_info(
@@ -104,13 +113,6 @@ extern "C" {
         name: *const c_char,
         value: napi_value,
     ) -> napi_status;
-    pub fn napi_get_named_property(
-        env: napi_env,
-        object: napi_value,
-        name: *const c_char,
-        result: *mut napi_value,
-    ) -> napi_status;
-    pub fn napi_get_value_bool(env: napi_env, value: napi_value, result: *mut bool) -> napi_status;
     pub fn napi_get_value_double(env: napi_env, value: napi_value, result: *mut f64) -> napi_status;
     pub fn napi_get_value_string_utf8(
         env: napi_env,
@@ -147,10 +149,10 @@ extern "C" {
         result: *mut napi_value,
     ) -> napi_status;
     pub fn napi_is_detached_arraybuffer(env: napi_env, value: napi_value, result: *mut bool) -> napi_status;
-    pub fn napi_create_reference(env: napi_env, value: napi_value, initial_refcount: u32, result: *mut napi_ref)
-        -> napi_status;
-    pub fn napi_delete_reference(env: napi_env, reference: napi_ref) -> napi_status;
+    pub fn napi_is_arraybuffer(env: napi_env, value: napi_value, result: *mut bool) -> napi_status;
     pub fn napi_create_error(env: napi_env, code: napi_value, msg: napi_value, result: *mut napi_value) -> napi_status;
+    pub fn napi_create_type_error(env: napi_env, code: napi_value, msg: napi_value, result: *mut napi_value)
+        -> napi_status;
     pub fn napi_throw(env: napi_env, error: napi_value) -> napi_status;
     pub fn napi_is_exception_pending(env: napi_env, result: *mut bool) -> napi_status;
     pub fn napi_create_external(
@@ -161,6 +163,13 @@ extern "C" {
         result: *mut napi_value,
     ) -> napi_status;
     pub fn napi_get_value_external(env: napi_env, value: napi_value, result: *mut *mut c_void) -> napi_status;
+    pub fn napi_type_tag_object(env: napi_env, value: napi_value, type_tag: *const napi_type_tag) -> napi_status;
+    pub fn napi_check_object_type_tag(
+        env: napi_env,
+        value: napi_value,
+        type_tag: *const napi_type_tag,
+        result: *mut bool,
+    ) -> napi_status;
     pub fn napi_create_promise(env: napi_env, deferred: *mut napi_deferred, promise: *mut napi_value) -> napi_status;
     pub fn napi_resolve_deferred(env: napi_env, deferred: napi_deferred, resolution: napi_value) -> napi_status;
     pub fn napi_reject_deferred(env: napi_env, deferred: napi_deferred, rejection: napi_value) -> napi_status;
@@ -175,4 +184,20 @@ extern "C" {
     ) -> napi_status;
     pub fn napi_queue_async_work(env: napi_env, work: napi_async_work) -> napi_status;
     pub fn napi_delete_async_work(env: napi_env, work: napi_async_work) -> napi_status;
+    #[allow(clippy::too_many_arguments)]
+    pub fn napi_create_threadsafe_function(
+        env: napi_env,
+        func: napi_value,
+        async_resource: napi_value,
+        async_resource_name: napi_value,
+        max_queue_size: usize,
+        initial_thread_count: usize,
+        thread_finalize_data: *mut c_void,
+        thread_finalize_cb: Option<napi_finalize>,
+        context: *mut c_void,
+        call_js_cb: Option<napi_threadsafe_function_call_js>,
+        result: *mut napi_threadsafe_function,
+    ) -> napi_status;
+    pub fn napi_call_threadsafe_function(func: napi_threadsafe_function, data: *mut c_void, is_blocking: i32) -> napi_status;
+    pub fn napi_release_threadsafe_function(func: napi_threadsafe_function, mode: i32) -> napi_status;
 }

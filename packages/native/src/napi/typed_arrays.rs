@@ -1,5 +1,9 @@
 //! Typed arrays across the boundary: JS typed arrays' elements borrowed in place for one call, and typed arrays
 //! created from Rust data (copied, or handed over without a copy).
+//!
+//! Views of a SharedArrayBuffer are refused: another thread (a JS worker) may write the memory while Rust reads it
+//! through a `&[T]`, which is a data race however short the call. Callers pass a copy (`x.slice()` of a shared view
+//! is backed by an ordinary ArrayBuffer).
 
 use std::ffi::c_void;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -17,21 +21,43 @@ pub enum TypedArray<'s> {
     Other,
     /// A view of an ArrayBuffer that was detached (transferred to a worker or `structuredClone`d away).
     Detached,
+    /// A view of a SharedArrayBuffer (refused, see the module docs).
+    Shared,
+}
+
+impl TypedArray<'_> {
+    /// Whether this view lends out JS memory (a non-empty slice).
+    pub fn borrows(&self) -> bool {
+        match self {
+            TypedArray::F32(v) => !v.is_empty(),
+            TypedArray::F64(v) => !v.is_empty(),
+            TypedArray::U8(v) => !v.is_empty(),
+            TypedArray::U32(v) => !v.is_empty(),
+            TypedArray::Other | TypedArray::Detached | TypedArray::Shared => false,
+        }
+    }
 }
 
 /// What `napi_get_typedarray_info` reports; `len` is 0 whenever `data` is null.
-pub(super) struct RawTypedArray {
-    pub(super) kind: sys::napi_typedarray_type,
-    pub(super) len: usize,
-    pub(super) data: *mut c_void,
-    pub(super) buffer: sys::napi_value,
+struct RawTypedArray {
+    kind: sys::napi_typedarray_type,
+    len: usize,
+    data: *mut c_void,
+    buffer: sys::napi_value,
 }
 
 impl RawTypedArray {
-    pub(super) fn detached(&self, env: Env<'_>) -> bool {
+    fn detached(&self, env: Env<'_>) -> bool {
         let mut detached = false;
         let status = unsafe { sys::napi_is_detached_arraybuffer(env.raw, self.buffer, &mut detached) };
         status == sys::NAPI_OK && detached
+    }
+
+    /// `napi_is_arraybuffer` is false for a SharedArrayBuffer (V8's `IsArrayBuffer` excludes shared ones).
+    fn shared(&self, env: Env<'_>) -> bool {
+        let mut plain = false;
+        let status = unsafe { sys::napi_is_arraybuffer(env.raw, self.buffer, &mut plain) };
+        status != sys::NAPI_OK || !plain
     }
 }
 
@@ -53,9 +79,13 @@ impl TypedElement for u8 {
 }
 
 impl<'s> Env<'s> {
-    /// Zero-copy view of a typed array, or `None` if `value` is not one.
-    pub fn typed_array(self, value: JsValue<'s>) -> Option<TypedArray<'s>> {
+    /// Zero-copy view of a typed array, or `None` if `value` is not one. Only `Args::typed_array` calls it, which
+    /// records the borrow.
+    pub(super) fn typed_array(self, value: JsValue<'s>) -> Option<TypedArray<'s>> {
         let info = self.typed_array_info(value)?;
+        if info.shared(self) {
+            return Some(TypedArray::Shared);
+        }
         if info.len == 0 {
             return Some(if info.detached(self) {
                 TypedArray::Detached
@@ -71,7 +101,8 @@ impl<'s> Env<'s> {
         }
         // SAFETY: V8 guarantees `data` points at `len` elements of the reported type, aligned to the element size
         // (typed-array offsets must be multiples of it). The argument keeps the buffer alive for the call scope
-        // `'s`, and no JS runs on this thread while Rust holds the slice.
+        // `'s`; it is not shared with other threads (checked above), and no JS runs on this thread between the
+        // borrow and the slice's last use (the ordering rule in `napi`'s module docs, enforced by `Args`).
         unsafe {
             Some(match info.kind {
                 sys::NAPI_FLOAT32_ARRAY => TypedArray::F32(std::slice::from_raw_parts(info.data as *const f32, info.len)),
@@ -84,11 +115,12 @@ impl<'s> Env<'s> {
     }
 
     /// A Float64Array's elements borrowed for writing during the call: `Ok(None)` if `value` is not a Float64Array
-    /// (or its buffer was detached), `Err` if its memory overlaps `input` — a view of the same ArrayBuffer as an
-    /// input would make the two slices alias, which Rust forbids.
-    pub fn f64_array_mut(self, value: JsValue<'s>, input: &[f64]) -> Result<Option<&'s mut [f64]>> {
+    /// (or its buffer was detached, or is shared), `Err` if its memory overlaps `input` — a view of the same
+    /// ArrayBuffer as an input would make the two slices alias, which Rust forbids. Only `Args::f64_array_mut`
+    /// calls it, which records the borrow.
+    pub(super) fn f64_array_mut(self, value: JsValue<'s>, input: &[f64]) -> Result<Option<&'s mut [f64]>> {
         let Some(info) = self.typed_array_info(value) else { return Ok(None) };
-        if info.kind != sys::NAPI_FLOAT64_ARRAY || (info.len == 0 && info.detached(self)) {
+        if info.kind != sys::NAPI_FLOAT64_ARRAY || info.shared(self) || (info.len == 0 && info.detached(self)) {
             return Ok(None);
         }
         if info.len == 0 {
@@ -99,8 +131,8 @@ impl<'s> Env<'s> {
         if !input.is_empty() && start < input_end && input_start < end {
             return Err(Error::invalid("the output array shares memory with the input: pass a separate Float64Array"));
         }
-        // SAFETY: as in `typed_array`: V8 guarantees `len` aligned f64s at `data`, alive for the call scope `'s`, and
-        // no JS runs while Rust holds the slice. The range was just checked to be disjoint from `input`, the only
+        // SAFETY: as in `typed_array`: V8 guarantees `len` aligned f64s at `data`, alive for the call scope `'s`, not
+        // shared with other threads (checked above), and no JS runs while Rust holds the slice. The range was just checked to be disjoint from `input`, the only
         // other slice the caller borrows, so the mutable borrow is unique.
         Ok(Some(unsafe { std::slice::from_raw_parts_mut(info.data as *mut f64, info.len) }))
     }
@@ -108,7 +140,7 @@ impl<'s> Env<'s> {
     /// `napi_get_typedarray_info`, or `None` if `value` is not a typed array. Asking for `data` makes V8 move an
     /// on-heap (small) typed array's elements into a fixed off-heap backing store, so the pointer stays valid for
     /// as long as the ArrayBuffer is neither collected nor detached.
-    pub(super) fn typed_array_info(self, value: JsValue<'s>) -> Option<RawTypedArray> {
+    fn typed_array_info(self, value: JsValue<'s>) -> Option<RawTypedArray> {
         let mut is = false;
         if unsafe { sys::napi_is_typedarray(self.raw, value.raw, &mut is) } != sys::NAPI_OK || !is {
             return None;

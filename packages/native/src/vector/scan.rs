@@ -48,7 +48,7 @@ pub fn matrix_rows(what: &str, len: usize, dim: usize) -> Result<usize> {
     }
     if !len.is_multiple_of(dim) {
         return Err(Error::new(
-            crate::error::ErrorCode::DimensionMismatch,
+            crate::error::ErrorKind::DimensionMismatch,
             format!("{what}: dimension mismatch: matrix has {len} elements, not a multiple of dim {dim}"),
         ));
     }

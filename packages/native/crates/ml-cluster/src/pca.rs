@@ -112,8 +112,11 @@ fn fit_pca(input: &FitInput) -> Result<Fit> {
     if n < 2 {
         return Err(Error::data("PCA needs at least 2 samples (explained variance divides by n_samples - 1)"));
     }
+    input.check_cancelled()?;
     let mean = x.column_means();
     let (singular_values, vt) = centered_svd(x, &mean)?;
+    // A closed-form fit: the SVD cannot be interrupted, but a cancelled fit stops at its boundaries.
+    input.check_cancelled()?;
     let k = singular_values.len();
     let variance: Vec<f64> = singular_values.iter().map(|s| s * s / (n - 1) as f64).collect();
     let total: f64 = variance.iter().sum();

@@ -1,15 +1,15 @@
 //! The family's rows end to end: degenerate inputs, hyperparameter errors, payload round trips and corruption.
 
 use pgml_ml_core::codec::{Reader, Writer};
-use pgml_ml_core::hyperparams::{resolve, Hyperparams, Value};
-use pgml_ml_core::{AlgorithmDef, ErrorKind, Fit, FitInput, MatrixView, Result};
+use pgml_ml_core::hyperparams::Value;
+use pgml_ml_core::testing::fit_def;
+use pgml_ml_core::{AlgorithmDef, ErrorKind, Fit, MatrixView, Result};
 
 use crate::{kmeans::KMEANS, minibatch::MINI_BATCH_KMEANS, pca::PCA};
 
 fn fit(def: &AlgorithmDef, x: &[f64], cols: usize, hp: &[(&str, Value)]) -> Result<Fit> {
     let x = MatrixView::new("X", x, x.len() / cols, cols)?;
-    let params = resolve(def.estimator, def.params, &Hyperparams(hp.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()))?;
-    (def.fit)(&FitInput { x: &x, y: None, n_classes: 0, params: &params, cancelled: &|| false, progress: &pgml_ml_core::NO_PROGRESS })
+    fit_def(def, hp, &x, None, 0, &|| false)
 }
 
 fn num(name: &str, v: f64) -> (&str, Value) {

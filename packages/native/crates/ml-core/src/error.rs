@@ -1,5 +1,6 @@
-//! The one error type of the algorithms. `code()` is the string the JS side sees as `error.code`; the names match
-//! `PgmlErrorCode` in packages/core/src/errors.ts so the sdk can rethrow them unchanged.
+//! The one error type of pgml-native: the algorithms, the data path and the N-API layer all return it. `code()` is
+//! the string the JS side sees as `error.code`; the names match `PgmlErrorCode` in packages/core/src/errors.ts so the
+//! sdk can rethrow them unchanged.
 
 use std::fmt;
 
@@ -7,6 +8,13 @@ use std::fmt;
 pub enum ErrorKind {
     /// Shapes, lengths, unknown algorithm/task: the caller passed something malformed.
     InvalidArgument,
+    /// An argument of the wrong JS type (a string where a Float64Array belongs, a foreign handle): code
+    /// INVALID_ARGUMENT like the above, but thrown as a JS `TypeError`, as Node's own APIs do.
+    ArgumentType,
+    /// Two vectors (or a vector and a matrix row) of different lengths.
+    DimensionMismatch,
+    /// An empty vector or no rows where at least one is needed.
+    EmptyInput,
     /// The task/algorithm pair has no native implementation.
     AlgorithmUnavailable,
     /// Unknown hyperparameter name, wrong type or out-of-range value.
@@ -17,17 +25,22 @@ pub enum ErrorKind {
     CorruptModel,
     /// The caller's cancellation flag fired.
     Aborted,
+    /// A Rust panic caught at the N-API boundary: a bug in pgml-native, never the caller's fault.
+    NativePanic,
 }
 
 impl ErrorKind {
     pub fn code(self) -> &'static str {
         match self {
-            ErrorKind::InvalidArgument => "INVALID_ARGUMENT",
+            ErrorKind::InvalidArgument | ErrorKind::ArgumentType => "INVALID_ARGUMENT",
+            ErrorKind::DimensionMismatch => "DIMENSION_MISMATCH",
+            ErrorKind::EmptyInput => "EMPTY_INPUT",
             ErrorKind::AlgorithmUnavailable => "ALGORITHM_UNAVAILABLE",
             ErrorKind::InvalidHyperparameter => "INVALID_HYPERPARAMETER",
             ErrorKind::DataError => "DATA_ERROR",
             ErrorKind::CorruptModel => "CORRUPT_MODEL",
             ErrorKind::Aborted => "ABORTED",
+            ErrorKind::NativePanic => "NATIVE_PANIC",
         }
     }
 }
@@ -47,6 +60,13 @@ impl Error {
     pub fn invalid(message: impl Into<String>) -> Self {
         Error::new(ErrorKind::InvalidArgument, message)
     }
+    /// A wrong JS type (see `ErrorKind::ArgumentType`).
+    pub fn argument_type(message: impl Into<String>) -> Self {
+        Error::new(ErrorKind::ArgumentType, message)
+    }
+    pub fn empty(message: impl Into<String>) -> Self {
+        Error::new(ErrorKind::EmptyInput, message)
+    }
     pub fn hyperparameter(message: impl Into<String>) -> Self {
         Error::new(ErrorKind::InvalidHyperparameter, message)
     }
@@ -55,7 +75,11 @@ impl Error {
     }
     /// The caller's cancellation flag fired during fit.
     pub fn aborted() -> Self {
-        Error::new(ErrorKind::Aborted, "fit was aborted")
+        Error::aborted_in("fit")
+    }
+    /// The caller's cancellation flag fired during `what` (an operation name such as "topKAsync").
+    pub fn aborted_in(what: &str) -> Self {
+        Error::new(ErrorKind::Aborted, format!("{what}: the operation was aborted"))
     }
     pub fn corrupt(message: impl Into<String>) -> Self {
         Error::new(ErrorKind::CorruptModel, format!("corrupt native model payload: {}", message.into()))

@@ -1,6 +1,10 @@
 //! Hyperparameters as scikit-learn names them. The FFI layer turns a JS object into `Hyperparams` (name → value,
 //! nothing checked); each algorithm declares a `&[ParamSpec]` with sklearn's names, types, ranges and defaults, and
 //! `resolve` turns the two into `Params` or an INVALID_HYPERPARAMETER error naming the key and the allowed keys.
+//!
+//! Ranges are two-sided data, like sklearn's `Interval(Real, 0, 1, closed="both")`: the lower bound sits in the
+//! `Kind`, the upper one is added with `ParamSpec::at_most` / `below` (unbounded by default). `resolve` checks both
+//! before any fit starts and the catalogue JSON carries both, so algorithms never re-check a range at fit time.
 
 use std::fmt;
 
@@ -70,15 +74,48 @@ pub struct ParamSpec {
     pub default: Default,
     /// sklearn accepts `None` here (e.g. `n_jobs`).
     pub nullable: bool,
+    /// The upper bound of a numeric kind (`Float`, `Int`, the number of `FloatOrChoice`); +∞ when unbounded.
+    pub max: f64,
+    /// `max` itself is excluded.
+    pub max_exclusive: bool,
 }
 
 impl ParamSpec {
     pub const fn new(name: &'static str, kind: Kind, default: Default) -> Self {
-        ParamSpec { name, kind, default, nullable: false }
+        ParamSpec { name, kind, default, nullable: false, max: f64::INFINITY, max_exclusive: false }
     }
     pub const fn nullable(mut self) -> Self {
         self.nullable = true;
         self
+    }
+    /// Numbers above `max` are refused (sklearn's `closed="right"`/`"both"`).
+    pub const fn at_most(mut self, max: f64) -> Self {
+        self.max = max;
+        self.max_exclusive = false;
+        self
+    }
+    /// Numbers at or above `max` are refused (sklearn's `closed="left"`/`"neither"`).
+    pub const fn below(mut self, max: f64) -> Self {
+        self.max = max;
+        self.max_exclusive = true;
+        self
+    }
+
+    fn within_max(&self, n: f64) -> bool {
+        if self.max_exclusive {
+            n < self.max
+        } else {
+            n <= self.max
+        }
+    }
+
+    /// " and <= 1" / " and < 1" for a bounded range, "" otherwise.
+    fn max_text(&self) -> String {
+        if self.max.is_finite() {
+            format!(" and {} {}", if self.max_exclusive { "<" } else { "<=" }, self.max)
+        } else {
+            String::new()
+        }
     }
 
     fn expectation(&self) -> String {
@@ -86,14 +123,15 @@ impl ParamSpec {
             // A parameter whose only JSON value is null (XGBoost's `missing`, a Python float NaN by default).
             return "null (its other values cannot be expressed in JSON)".to_string();
         }
+        let bound = self.max_text();
         let base = match self.kind {
-            Kind::Float { min, exclusive: false } => format!("a number >= {min}"),
-            Kind::Float { min, exclusive: true } => format!("a number > {min}"),
-            Kind::Int { min } => format!("an integer >= {min}"),
+            Kind::Float { min, exclusive: false } => format!("a number >= {min}{bound}"),
+            Kind::Float { min, exclusive: true } => format!("a number > {min}{bound}"),
+            Kind::Int { min } => format!("an integer >= {min}{bound}"),
             Kind::Bool => "a boolean".to_string(),
             Kind::Choice(options) => format!("one of {}", options.iter().map(|o| format!("{o:?}")).collect::<Vec<_>>().join(", ")),
             Kind::FloatOrChoice { min, exclusive, choices } => format!(
-                "a number {} {min} or one of {}",
+                "a number {} {min}{bound} or one of {}",
                 if exclusive { ">" } else { ">=" },
                 choices.iter().map(|o| format!("{o:?}")).collect::<Vec<_>>().join(", ")
             ),
@@ -113,11 +151,15 @@ impl ParamSpec {
     fn accepts(&self, value: &Value) -> bool {
         match (self.kind, value) {
             (_, Value::Null) => self.nullable,
-            (Kind::Float { min, exclusive }, Value::Number(n)) => n.is_finite() && if exclusive { *n > min } else { *n >= min },
-            (Kind::Int { min }, Value::Number(n)) => n.is_finite() && n.fract() == 0.0 && *n >= min as f64,
+            (Kind::Float { min, exclusive }, Value::Number(n)) => {
+                n.is_finite() && (if exclusive { *n > min } else { *n >= min }) && self.within_max(*n)
+            }
+            (Kind::Int { min }, Value::Number(n)) => n.is_finite() && n.fract() == 0.0 && *n >= min as f64 && self.within_max(*n),
             (Kind::Bool, Value::Bool(_)) => true,
             (Kind::Choice(options), Value::Str(s)) => options.contains(&s.as_str()),
-            (Kind::FloatOrChoice { min, exclusive, .. }, Value::Number(_)) => ParamSpec::new(self.name, Kind::Float { min, exclusive }, self.default).accepts(value),
+            (Kind::FloatOrChoice { min, exclusive, .. }, Value::Number(_)) => {
+                ParamSpec { kind: Kind::Float { min, exclusive }, ..*self }.accepts(value)
+            }
             (Kind::FloatOrChoice { choices, .. }, Value::Str(s)) => choices.contains(&s.as_str()),
             (Kind::BoolOrChoice(_), Value::Bool(_)) => true,
             (Kind::BoolOrChoice(choices), Value::Str(s)) => choices.contains(&s.as_str()),
@@ -131,13 +173,17 @@ impl ParamSpec {
     /// take (any one will do) in the shape of `HyperparamSpec` in packages/core/src/catalogue/hyperparams.ts, built
     /// from the same `Kind` that `accepts` checks, so the catalogue cannot drift from validation.
     pub fn to_json(&self) -> String {
-        fn number(kind: &str, min: f64, exclusive: bool) -> String {
+        let (max, max_exclusive) = (self.max, self.max_exclusive);
+        let number = |kind: &str, min: f64, exclusive: bool| {
+            let mut fields = vec![format!(r#""type":"{kind}""#)];
             if min.is_finite() {
-                format!(r#"{{"type":"{kind}","min":{},"minExclusive":{exclusive}}}"#, crate::json::value(&Value::Number(min)))
-            } else {
-                format!(r#"{{"type":"{kind}"}}"#)
+                fields.push(format!(r#""min":{},"minExclusive":{exclusive}"#, crate::json::value(&Value::Number(min))));
             }
-        }
+            if max.is_finite() {
+                fields.push(format!(r#""max":{},"maxExclusive":{max_exclusive}"#, crate::json::value(&Value::Number(max))));
+            }
+            format!("{{{}}}", fields.join(","))
+        };
         fn strings(options: &[&str]) -> String {
             let quoted: Vec<String> = options.iter().map(|o| crate::json::quote(o)).collect();
             format!(r#"{{"type":"string","choices":[{}]}}"#, quoted.join(","))
@@ -246,89 +292,5 @@ impl Params {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::error::ErrorKind;
-
-    const SPECS: &[ParamSpec] = &[
-        ParamSpec::new("alpha", Kind::Float { min: 0.0, exclusive: false }, Default::Number(1.0)),
-        ParamSpec::new("max_iter", Kind::Int { min: 0 }, Default::Number(100.0)),
-        ParamSpec::new("fit_intercept", Kind::Bool, Default::Bool(true)),
-        ParamSpec::new("solver", Kind::Choice(&["auto", "cholesky"]), Default::Str("auto")),
-        ParamSpec::new("n_jobs", Kind::Int { min: -1 }, Default::Null).nullable(),
-    ];
-
-    fn given(pairs: &[(&str, Value)]) -> Hyperparams {
-        Hyperparams(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
-    }
-
-    #[test]
-    fn defaults_fill_what_is_not_given() {
-        let p = resolve("Ridge", SPECS, &given(&[("alpha", Value::Number(0.5))])).unwrap();
-        assert_eq!(p.f64("alpha"), 0.5);
-        assert_eq!(p.usize("max_iter"), 100);
-        assert!(p.bool("fit_intercept"));
-        assert_eq!(p.str("solver"), "auto");
-        assert_eq!(p.to_json(), r#"{"alpha":0.5,"max_iter":100,"fit_intercept":true,"solver":"auto","n_jobs":null}"#);
-    }
-
-    #[test]
-    fn unknown_names_and_wrong_types_are_typed_errors() {
-        let err = resolve("Ridge", SPECS, &given(&[("alpah", Value::Number(1.0))])).unwrap_err();
-        assert_eq!(err.kind, ErrorKind::InvalidHyperparameter);
-        assert!(err.message.contains("\"alpah\"") && err.message.contains("allowed: alpha, max_iter"), "{}", err.message);
-        for bad in [
-            ("alpha", Value::Number(-1.0)),
-            ("alpha", Value::Str("1".into())),
-            ("alpha", Value::Number(f64::NAN)),
-            ("max_iter", Value::Number(1.5)),
-            ("fit_intercept", Value::Number(1.0)),
-            ("solver", Value::Str("sag".into())),
-            ("alpha", Value::Null),
-        ] {
-            let err = resolve("Ridge", SPECS, &given(std::slice::from_ref(&bad))).unwrap_err();
-            assert_eq!(err.kind, ErrorKind::InvalidHyperparameter, "{bad:?}");
-            assert!(err.message.contains(bad.0), "{}", err.message);
-        }
-        assert!(resolve("Ridge", SPECS, &given(&[("n_jobs", Value::Number(4.0))])).is_ok());
-    }
-
-    #[test]
-    fn specs_describe_what_they_accept() {
-        let json: Vec<String> = SPECS.iter().map(ParamSpec::to_json).collect();
-        assert_eq!(json[0], r#"{"name":"alpha","default":1,"accepts":[{"type":"number","min":0,"minExclusive":false}]}"#);
-        assert_eq!(json[1], r#"{"name":"max_iter","default":100,"accepts":[{"type":"integer","min":0,"minExclusive":false}]}"#);
-        assert_eq!(json[2], r#"{"name":"fit_intercept","default":true,"accepts":[{"type":"boolean"}]}"#);
-        assert_eq!(json[3], r#"{"name":"solver","default":"auto","accepts":[{"type":"string","choices":["auto","cholesky"]}]}"#);
-        assert_eq!(json[4], r#"{"name":"n_jobs","default":null,"accepts":[{"type":"integer","min":-1,"minExclusive":false},{"type":"null"}]}"#);
-        let unbounded = ParamSpec::new("coef0", Kind::Float { min: f64::NEG_INFINITY, exclusive: false }, Default::Number(0.0));
-        assert_eq!(unbounded.to_json(), r#"{"name":"coef0","default":0,"accepts":[{"type":"number"}]}"#);
-    }
-
-    #[test]
-    fn float_or_choice_takes_either() {
-        const GAMMA: &[ParamSpec] = &[ParamSpec::new(
-            "gamma",
-            Kind::FloatOrChoice { min: 0.0, exclusive: true, choices: &["scale", "auto"] },
-            Default::Str("scale"),
-        )];
-        assert_eq!(resolve("SVC", GAMMA, &given(&[])).unwrap().value("gamma"), &Value::Str("scale".into()));
-        assert_eq!(resolve("SVC", GAMMA, &given(&[("gamma", Value::Number(0.5))])).unwrap().value("gamma"), &Value::Number(0.5));
-        for bad in [Value::Number(0.0), Value::Str("big".into()), Value::Bool(true), Value::Null] {
-            let err = resolve("SVC", GAMMA, &given(&[("gamma", bad.clone())])).unwrap_err();
-            assert!(err.message.contains("a number > 0 or one of \"scale\", \"auto\""), "{bad:?}: {}", err.message);
-        }
-    }
-
-    #[test]
-    fn bool_or_choice_takes_either() {
-        const EARLY_STOPPING: &[ParamSpec] = &[ParamSpec::new("early_stopping", Kind::BoolOrChoice(&["auto"]), Default::Str("auto"))];
-        assert_eq!(resolve("HGB", EARLY_STOPPING, &given(&[])).unwrap().value("early_stopping"), &Value::Str("auto".into()));
-        let on = resolve("HGB", EARLY_STOPPING, &given(&[("early_stopping", Value::Bool(true))])).unwrap();
-        assert_eq!(on.value("early_stopping"), &Value::Bool(true));
-        for bad in [Value::Number(1.0), Value::Str("yes".into()), Value::Null] {
-            let err = resolve("HGB", EARLY_STOPPING, &given(&[("early_stopping", bad.clone())])).unwrap_err();
-            assert!(err.message.contains("a boolean or one of \"auto\""), "{bad:?}: {}", err.message);
-        }
-    }
-}
+#[path = "hyperparams_tests.rs"]
+mod tests;

@@ -15,6 +15,8 @@ pub mod multi_target;
 pub mod mt19937;
 pub mod numeric;
 pub mod rng;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod tsqr;
 
 pub use codec::{Reader, Writer};

@@ -25,7 +25,7 @@ macro_rules! shared_params {
             ParamSpec::new("max_depth", Kind::Int { min: 1 }, Default::Null).nullable(),
             ParamSpec::new("min_samples_leaf", Kind::Int { min: 1 }, Default::Number(20.0)),
             ParamSpec::new("l2_regularization", Kind::Float { min: 0.0, exclusive: false }, Default::Number(0.0)),
-            ParamSpec::new("max_bins", Kind::Int { min: 2 }, Default::Number(255.0)),
+            ParamSpec::new("max_bins", Kind::Int { min: 2 }, Default::Number(255.0)).at_most(255.0),
             ParamSpec::new("categorical_features", Kind::Choice(&[]), Default::Null).nullable(),
             ParamSpec::new("monotonic_cst", Kind::Choice(&[]), Default::Null).nullable(),
             ParamSpec::new("interaction_cst", Kind::Choice(&[]), Default::Null).nullable(),
@@ -62,9 +62,6 @@ fn optional_count(params: &Params, name: &str) -> Option<usize> {
 /// The boosting settings for a fit on `n_rows` rows, with the range checks `ParamSpec` cannot express.
 pub fn settings(params: &Params, n_rows: usize) -> Result<Settings> {
     let max_bins = params.usize("max_bins");
-    if max_bins > 255 {
-        return Err(Error::hyperparameter(format!("hyperparameter \"max_bins\" must be in 2..=255, got {max_bins}")));
-    }
     let random_state = match params.value("random_state") {
         Value::Number(n) if *n > u32::MAX as f64 => {
             return Err(Error::hyperparameter(format!("hyperparameter \"random_state\" must be below 2^32, got {n}")))

@@ -37,9 +37,6 @@ pub const ELASTIC_NET: AlgorithmDef = AlgorithmDef {
     accepts_nan: false,
     fit: |input| {
         let l1_ratio = input.params.f64("l1_ratio");
-        if l1_ratio > 1.0 {
-            return Err(Error::hyperparameter(format!("l1_ratio of ElasticNet must be in [0, 1], got {l1_ratio}")));
-        }
         wrap_multi_target(input, |one| fit_one(one, l1_ratio))
     },
     read: |r| read_multi_target(r, LinearModel::read_boxed),
@@ -68,7 +65,7 @@ macro_rules! enet_params {
 
 pub const LASSO_PARAMS: &[ParamSpec] = enet_params!();
 pub const ELASTIC_NET_PARAMS: &[ParamSpec] =
-    enet_params!(ParamSpec::new("l1_ratio", Kind::Float { min: 0.0, exclusive: false }, Default::Number(0.5)));
+    enet_params!(ParamSpec::new("l1_ratio", Kind::Float { min: 0.0, exclusive: false }, Default::Number(0.5)).at_most(1.0));
 
 /// `selection='random'`'s generator: sklearn seeds it from `RandomState(random_state)` for each target.
 fn feature_order(params: &Params) -> Result<Option<FeatureOrder>> {
@@ -123,15 +120,13 @@ fn fit_one(input: &FitInput, l1_ratio: f64) -> Result<Fit> {
 mod tests {
     use super::*;
     use pgml_ml_core::codec::{Reader, Writer};
-    use pgml_ml_core::hyperparams::{resolve, Hyperparams};
     use pgml_ml_core::{ErrorKind, MatrixView};
 
     fn fit(def: &AlgorithmDef, x: &[f64], cols: usize, y: &[f64], y_cols: usize, hp: &[(&str, Value)]) -> Result<Fit> {
         let rows = x.len() / cols;
         let x = MatrixView::new("X", x, rows, cols)?;
         let y = MatrixView::new("y", y, rows, y_cols)?;
-        let params = resolve(def.estimator, def.params, &Hyperparams(hp.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()))?;
-        (def.fit)(&FitInput { x: &x, y: Some(&y), n_classes: 0, params: &params, cancelled: &|| false, progress: &pgml_ml_core::NO_PROGRESS })
+        pgml_ml_core::testing::fit_def(def, hp, &x, Some(&y), 0, &|| false)
     }
 
     #[test]

@@ -19,7 +19,7 @@ pub const LINEAR_REGRESSION: AlgorithmDef = AlgorithmDef {
     predict_proba: false,
     multi_target: true,
     accepts_nan: false,
-    fit: |input| Ok((Box::new(fit_linear_regression(input.x, input.y()?, input.params)?), FitInfo::CLOSED_FORM)),
+    fit: |input| Ok((Box::new(linear_regression(input.x, input.y()?, input.params, &|| input.check_cancelled())?), FitInfo::CLOSED_FORM)),
     read: LinearModel::read_boxed,
 };
 
@@ -32,7 +32,7 @@ pub const RIDGE: AlgorithmDef = AlgorithmDef {
     predict_proba: false,
     multi_target: true,
     accepts_nan: false,
-    fit: |input| Ok((Box::new(fit_ridge(input.x, input.y()?, input.params)?), FitInfo::CLOSED_FORM)),
+    fit: |input| Ok((Box::new(ridge(input.x, input.y()?, input.params, &|| input.check_cancelled())?), FitInfo::CLOSED_FORM)),
     read: LinearModel::read_boxed,
 };
 
@@ -95,12 +95,23 @@ fn transpose(a: &[f64], rows: usize, cols: usize) -> Vec<f64> {
     out
 }
 
+/// Polled between the steps of a closed-form fit (centering / TSQR, each solve): `Err(ABORTED)` once the caller
+/// cancelled. A single LAPACK call cannot be interrupted, but a fit stops at the next step boundary.
+type CancelCheck<'a> = &'a dyn Fn() -> Result<()>;
+
 /// `LinearRegression`: minimum-norm least squares by SVD with scipy.linalg.lstsq's default cutoff (machine epsilon
 /// times the largest singular value), so rank-deficient X gets sklearn's coefficients.
 pub fn fit_linear_regression(x: &MatrixView, y: &MatrixView, params: &Params) -> Result<LinearModel> {
+    linear_regression(x, y, params, &|| Ok(()))
+}
+
+fn linear_regression(x: &MatrixView, y: &MatrixView, params: &Params, check: CancelCheck) -> Result<LinearModel> {
+    check()?;
     let c = center(x, y, params.bool("fit_intercept"))?;
+    check()?;
     let (n, p, t) = (c.rows, x.cols(), y.cols());
     let solution = lapack::lstsq(&c.x, n, p, &c.y, t, f64::EPSILON)?;
+    check()?;
     Ok(LinearModel::from_centered(transpose(&solution, p, t), p, &c.x_offset, &c.y_offset))
 }
 
@@ -108,18 +119,26 @@ pub fn fit_linear_regression(x: &MatrixView, y: &MatrixView, params: &Params) ->
 /// features than samples), falling back to the SVD solution when the system is not positive definite — the same
 /// branches as sklearn's `_ridge_regression`.
 pub fn fit_ridge(x: &MatrixView, y: &MatrixView, params: &Params) -> Result<LinearModel> {
+    ridge(x, y, params, &|| Ok(()))
+}
+
+fn ridge(x: &MatrixView, y: &MatrixView, params: &Params, check: CancelCheck) -> Result<LinearModel> {
     let alpha = params.f64("alpha");
+    check()?;
     let c = center(x, y, params.bool("fit_intercept"))?;
+    check()?;
     let (n, p, t) = (c.rows, x.cols(), y.cols());
     let cholesky = match params.str("solver") {
         "svd" => None,
         _ if p > n => solve_ridge_kernel(&c.x, &c.y, n, p, t, alpha)?,
         _ => solve_ridge_primal(&c.x, &c.y, n, p, t, alpha)?,
     };
+    check()?;
     let solution = match cholesky {
         Some(w) => w,
         None => solve_ridge_svd(&c.x, &c.y, n, p, t, alpha)?,
     };
+    check()?;
     Ok(LinearModel::from_centered(transpose(&solution, p, t), p, &c.x_offset, &c.y_offset))
 }
 

@@ -55,7 +55,7 @@ macro_rules! boosting_params {
             $loss,
             ParamSpec::new("learning_rate", Kind::Float { min: 0.0, exclusive: false }, Default::Number(0.1)),
             N_ESTIMATORS,
-            ParamSpec::new("subsample", Kind::Float { min: 0.0, exclusive: true }, Default::Number(1.0)),
+            ParamSpec::new("subsample", Kind::Float { min: 0.0, exclusive: true }, Default::Number(1.0)).at_most(1.0),
             ParamSpec::new("criterion", Kind::Choice(&["friedman_mse", "squared_error"]), Default::Str("friedman_mse")),
             MIN_SAMPLES_SPLIT,
             MIN_SAMPLES_LEAF,
@@ -69,7 +69,7 @@ macro_rules! boosting_params {
             VERBOSE,
             MAX_LEAF_NODES,
             WARM_START,
-            ParamSpec::new("validation_fraction", Kind::Float { min: 0.0, exclusive: true }, Default::Number(0.1)),
+            ParamSpec::new("validation_fraction", Kind::Float { min: 0.0, exclusive: true }, Default::Number(0.1)).below(1.0),
             // Early stopping is not implemented: only sklearn's default None is accepted.
             ParamSpec::new("n_iter_no_change", Kind::Int { min: 1 }, Default::Null).nullable(),
             ParamSpec::new("tol", Kind::Float { min: 0.0, exclusive: false }, Default::Number(1e-4)),
@@ -82,7 +82,7 @@ pub const GRADIENT_BOOSTING_REGRESSOR_PARAMS: &[ParamSpec] = boosting_params!(
     ParamSpec::new("loss", Kind::Choice(&["squared_error"]), Default::Str("squared_error")),
     false,
     // Used by sklearn's huber and quantile losses only, which are not implemented; accepted for compatibility.
-    ParamSpec::new("alpha", Kind::Float { min: 0.0, exclusive: true }, Default::Number(0.9))
+    ParamSpec::new("alpha", Kind::Float { min: 0.0, exclusive: true }, Default::Number(0.9)).below(1.0)
 );
 pub const GRADIENT_BOOSTING_CLASSIFIER_PARAMS: &[ParamSpec] =
     boosting_params!(ParamSpec::new("loss", Kind::Choice(&["log_loss", "deviance"]), Default::Str("log_loss")), true);

@@ -140,9 +140,6 @@ pub fn fit(input: &FitInput, estimator: &str, classifier: bool) -> Result<Fit> {
         return Err(invalid(estimator, "n_iter_no_change", "must be null: early stopping is not implemented natively"));
     }
     let subsample = params.f64("subsample");
-    if subsample > 1.0 {
-        return Err(invalid(estimator, "subsample", format!("must be in (0, 1], got {subsample}")));
-    }
     let n = x.rows();
     let (classes, positions) = if classifier { encode_labels(y, input.n_classes)? } else { (Vec::new(), Vec::new()) };
     let (link, n_raw) = match classes.len() {

@@ -18,12 +18,12 @@ const NON_NEGATIVE: Kind = Kind::Float { min: 0.0, exclusive: false };
 pub const MAX_DEPTH: ParamSpec = ParamSpec::new("max_depth", Kind::Int { min: 1 }, Default::Null).nullable();
 pub const MIN_SAMPLES_SPLIT: ParamSpec = ParamSpec::new("min_samples_split", POSITIVE, Default::Number(2.0));
 pub const MIN_SAMPLES_LEAF: ParamSpec = ParamSpec::new("min_samples_leaf", POSITIVE, Default::Number(1.0));
-pub const MIN_WEIGHT_FRACTION_LEAF: ParamSpec = ParamSpec::new("min_weight_fraction_leaf", NON_NEGATIVE, Default::Number(0.0));
+pub const MIN_WEIGHT_FRACTION_LEAF: ParamSpec = ParamSpec::new("min_weight_fraction_leaf", NON_NEGATIVE, Default::Number(0.0)).at_most(0.5);
 pub const MAX_LEAF_NODES: ParamSpec = ParamSpec::new("max_leaf_nodes", Kind::Int { min: 2 }, Default::Null).nullable();
 pub const MIN_IMPURITY_DECREASE: ParamSpec = ParamSpec::new("min_impurity_decrease", NON_NEGATIVE, Default::Number(0.0));
 pub const RANDOM_STATE: ParamSpec = ParamSpec::new("random_state", Kind::Int { min: 0 }, Default::Null).nullable();
-/// Cost-complexity pruning is not implemented: only sklearn's default 0 is accepted (checked in `grow_rules`).
-pub const CCP_ALPHA: ParamSpec = ParamSpec::new("ccp_alpha", NON_NEGATIVE, Default::Number(0.0));
+/// Cost-complexity pruning is not implemented natively: only sklearn's default 0 is in range.
+pub const CCP_ALPHA: ParamSpec = ParamSpec::new("ccp_alpha", NON_NEGATIVE, Default::Number(0.0)).at_most(0.0);
 pub const VERBOSE: ParamSpec = ParamSpec::new("verbose", Kind::Int { min: 0 }, Default::Number(0.0));
 pub const N_JOBS: ParamSpec = ParamSpec::new("n_jobs", Kind::Int { min: -1 }, Default::Null).nullable();
 pub const WARM_START: ParamSpec = ParamSpec::new("warm_start", Kind::Bool, Default::Bool(false));
@@ -102,13 +102,7 @@ impl TreeRules {
 
 /// The tree rules from the hyperparameters, for `n_rows` training rows of `n_features` features.
 pub fn tree_rules(estimator: &str, params: &Params, n_rows: usize, n_features: usize, classifier: bool, kind: SplitterKind) -> Result<TreeRules> {
-    if params.f64("ccp_alpha") != 0.0 {
-        return Err(invalid(estimator, "ccp_alpha", "must be 0: cost-complexity pruning is not implemented natively"));
-    }
     let fraction = params.f64("min_weight_fraction_leaf");
-    if fraction > 0.5 {
-        return Err(invalid(estimator, "min_weight_fraction_leaf", format!("must be at most 0.5, got {fraction}")));
-    }
     let min_samples_leaf = count_or_fraction(estimator, params, "min_samples_leaf", n_rows, false)?.max(1);
     // sklearn: an integer min_samples_split is at least 2, a fraction is rounded up and raised to 2.
     let min_samples_split = count_or_fraction(estimator, params, "min_samples_split", n_rows, true)?.max(2);

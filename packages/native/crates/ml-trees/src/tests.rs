@@ -2,8 +2,9 @@
 //! errors, determinism and payload round trips.
 
 use pgml_ml_core::codec::{Reader, Writer};
-use pgml_ml_core::hyperparams::{resolve, Hyperparams, Value};
-use pgml_ml_core::{AlgorithmDef, ErrorKind, FitInput, Fitted, MatrixView, Result, Task};
+use pgml_ml_core::hyperparams::Value;
+use pgml_ml_core::testing::fit_def;
+use pgml_ml_core::{AlgorithmDef, ErrorKind, Fitted, MatrixView, Result, Task};
 
 use crate::ALGORITHMS;
 
@@ -13,12 +14,9 @@ fn def(name: &str, task: Task) -> &'static AlgorithmDef {
 
 fn fit(d: &AlgorithmDef, x: &[f64], cols: usize, y: &[f64], y_cols: usize, n_classes: usize, params: &[(&str, Value)]) -> Result<Box<dyn Fitted>> {
     let rows = x.len() / cols;
-    let given = Hyperparams(params.iter().map(|(k, v)| (k.to_string(), v.clone())).collect());
-    let params = resolve(d.estimator, d.params, &given)?;
     let x = MatrixView::finite("X", x, rows, cols)?;
     let y = MatrixView::new("y", y, rows, y_cols)?;
-    let input = FitInput { x: &x, y: Some(&y), n_classes, params: &params, cancelled: &|| false, progress: &pgml_ml_core::NO_PROGRESS };
-    Ok((d.fit)(&input)?.0)
+    Ok(fit_def(d, params, &x, Some(&y), n_classes, &|| false)?.0)
 }
 
 fn predict(model: &dyn Fitted, x: &[f64]) -> Vec<f64> {

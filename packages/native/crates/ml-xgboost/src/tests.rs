@@ -3,8 +3,9 @@
 //! Parity with python-xgboost is test/ml-xgboost.test.ts's job (committed references).
 
 use pgml_ml_core::codec::{Reader, Writer};
-use pgml_ml_core::hyperparams::{resolve, Value};
-use pgml_ml_core::{AlgorithmDef, ErrorKind, FitInput, Fitted, Hyperparams, MatrixView, Result};
+use pgml_ml_core::hyperparams::Value;
+use pgml_ml_core::testing::fit_def;
+use pgml_ml_core::{AlgorithmDef, ErrorKind, Fitted, MatrixView, Result};
 
 use crate::*;
 
@@ -19,14 +20,8 @@ fn cloud(rows: usize, cols: usize, seed: u64) -> Vec<f64> {
         .collect()
 }
 
-fn hyper(pairs: &[(&str, Value)]) -> Hyperparams {
-    Hyperparams(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
-}
-
 fn fit_with(def: &AlgorithmDef, pairs: &[(&str, Value)], x: &MatrixView, y: &MatrixView, n_classes: usize, cancelled: &(dyn Fn() -> bool + Sync)) -> Result<Box<dyn Fitted>> {
-    let params = resolve(def.estimator, def.params, &hyper(pairs))?;
-    let input = FitInput { x, y: Some(y), n_classes, params: &params, cancelled, progress: &pgml_ml_core::NO_PROGRESS };
-    Ok((def.fit)(&input)?.0)
+    Ok(fit_def(def, pairs, x, Some(y), n_classes, cancelled)?.0)
 }
 
 fn fit(def: &AlgorithmDef, pairs: &[(&str, Value)], x: &MatrixView, y: &MatrixView, n_classes: usize) -> Result<Box<dyn Fitted>> {
