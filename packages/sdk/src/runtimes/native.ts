@@ -17,7 +17,7 @@ import {
   type Task,
 } from '@pgml-ts/core';
 import type { NativeModel, NativeTask } from '@pgml-ts/native';
-import { nativeAsync, withNativeErrors } from '../native-errors.js';
+import { fromNativeError, nativeAsync, withNativeErrors } from '../native-errors.js';
 import { loadNative, type NativeModule } from '../vector.js';
 
 function checkFeatures(model: FittedModel, x: Matrix): void {
@@ -139,7 +139,7 @@ export class NativeRuntime implements Runtime {
 
   /** `NativeModel.featureImportances()`: coefficients, impurity or gain where the estimator has them. */
   async featureImportances(model: FittedModel): Promise<ModelImportances | undefined> {
-    return mapped(() => this.#handle(model).featureImportances());
+    return nativeAsync(() => this.#handle(model).featureImportances());
   }
 
   serialize(model: FittedModel): Promise<Uint8Array> {
