@@ -18,7 +18,9 @@ const PROBA_ARGMAX_MAY_DIFFER: &[&str] = &["SVC"];
 /// Defaults, except where sklearn's defaults give no probabilities (SVC needs `probability=True`).
 fn hyperparams_for(estimator: &str) -> Hyperparams {
     match estimator {
-        "SVC" => Hyperparams(vec![("probability".into(), Value::Bool(true)), ("random_state".into(), Value::Number(0.0))]),
+        "SVC" => {
+            Hyperparams(vec![("probability".into(), Value::Bool(true)), ("random_state".into(), Value::Number(0.0))])
+        }
         _ => Hyperparams::default(),
     }
 }
@@ -41,7 +43,23 @@ fn targets(task: Task, x: &[f64]) -> (Option<Vec<f64>>, usize) {
     let signal: Vec<f64> = x.chunks(COLS).map(|r| r[0] - 2.0 * r[1] + 0.5 * r[2]).collect();
     match task {
         Task::Regression => (Some(signal), 0),
-        Task::Classification => (Some(signal.iter().map(|&s| if s < -0.5 { 0.0 } else if s < 0.5 { 1.0 } else { 2.0 }).collect()), 3),
+        Task::Classification => (
+            Some(
+                signal
+                    .iter()
+                    .map(|&s| {
+                        if s < -0.5 {
+                            0.0
+                        } else if s < 0.5 {
+                            1.0
+                        } else {
+                            2.0
+                        }
+                    })
+                    .collect(),
+            ),
+            3,
+        ),
         Task::Clustering | Task::Decomposition => (None, 0),
     }
 }
@@ -54,14 +72,26 @@ fn every_algorithm_fits_predicts_and_round_trips() {
         let what = format!("{} {}", def.task.name(), def.names[0]);
         let (y, classes) = targets(def.task, &x);
         let yv = y.as_ref().map(|y| MatrixView::new("y", y, ROWS, 1).unwrap());
-        let (model, _) = fit(def.task, def.names[0], &hyperparams_for(def.estimator), &xv, yv.as_ref(), classes, &|| false, &NO_PROGRESS)
-            .unwrap_or_else(|e| panic!("{what}: {e}"));
+        let (model, _) = fit(
+            def.task,
+            def.names[0],
+            &hyperparams_for(def.estimator),
+            &xv,
+            yv.as_ref(),
+            classes,
+            &|| false,
+            &NO_PROGRESS,
+        )
+        .unwrap_or_else(|e| panic!("{what}: {e}"));
         assert_eq!(model.n_features(), COLS, "{what}");
         let predictions = model.predict(&xv).unwrap_or_else(|e| panic!("{what}: {e}"));
         assert_eq!(predictions.len(), ROWS * model.n_outputs(), "{what}: predict's shape");
         assert!(predictions.iter().all(|p| p.is_finite()), "{what}: finite predictions");
         if def.task == Task::Classification {
-            assert!(predictions.iter().all(|&p| p.fract() == 0.0 && p >= 0.0 && (p as usize) < classes), "{what}: class indices");
+            assert!(
+                predictions.iter().all(|&p| p.fract() == 0.0 && p >= 0.0 && (p as usize) < classes),
+                "{what}: class indices"
+            );
         }
         if def.predict_proba {
             let k = model.n_classes().unwrap_or_else(|| panic!("{what}: a classifier reports its classes"));
@@ -69,7 +99,11 @@ fn every_algorithm_fits_predicts_and_round_trips() {
             assert_eq!(proba.len(), ROWS * k, "{what}: predict_proba's shape");
             for (row, (p, &predicted)) in proba.chunks(k).zip(&predictions).enumerate() {
                 assert!(p.iter().all(|&v| (0.0..=1.0).contains(&v)), "{what}: row {row} {p:?}");
-                assert!((p.iter().sum::<f64>() - 1.0).abs() < sum_tolerance(def.estimator), "{what}: row {row} sums to {}", p.iter().sum::<f64>());
+                assert!(
+                    (p.iter().sum::<f64>() - 1.0).abs() < sum_tolerance(def.estimator),
+                    "{what}: row {row} sums to {}",
+                    p.iter().sum::<f64>()
+                );
                 let argmax = p.iter().enumerate().fold(0, |best, (i, &v)| if v > p[best] { i } else { best });
                 if !PROBA_ARGMAX_MAY_DIFFER.contains(&def.estimator) {
                     assert_eq!(argmax as f64, predicted, "{what}: row {row} argmax of {p:?}");
@@ -80,6 +114,9 @@ fn every_algorithm_fits_predicts_and_round_trips() {
         let back = Model::from_bytes(&bytes).unwrap_or_else(|e| panic!("{what}: {e}"));
         assert_eq!(back.to_bytes(), bytes, "{what}: payload round trip");
         let again = back.predict(&xv).unwrap();
-        assert!(again.iter().zip(&predictions).all(|(a, b)| a.to_bits() == b.to_bits()), "{what}: reloaded model predicts bit-identically");
+        assert!(
+            again.iter().zip(&predictions).all(|(a, b)| a.to_bits() == b.to_bits()),
+            "{what}: reloaded model predicts bit-identically"
+        );
     }
 }

@@ -34,7 +34,8 @@ impl CancelFlag {
 }
 
 impl crate::napi::Handle for CancelFlag {
-    const TAG: crate::napi::TypeTag = crate::napi::TypeTag { lower: 0xba8c_236a_e7d5_43da, upper: 0x83ec_d83c_be75_2fd4 };
+    const TAG: crate::napi::TypeTag =
+        crate::napi::TypeTag { lower: 0xba8c_236a_e7d5_43da, upper: 0x83ec_d83c_be75_2fd4 };
 }
 
 impl pgml_ml_core::Progress for CancelFlag {

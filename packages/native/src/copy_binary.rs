@@ -109,7 +109,9 @@ pub fn parse_copy(buf: &[u8], cancel: Cancel<'_>) -> Result<CopyMatrix> {
         None => Ok(CopyMatrix { data: CopyData::F32(Vec::new()), rows: 0, dim: 0 }),
         Some(OID_FLOAT4) => parse_typed::<f32>(buf, start, cancel).map(|(v, r, d)| matrix(CopyData::F32(v), r, d)),
         Some(OID_FLOAT8) => parse_typed::<f64>(buf, start, cancel).map(|(v, r, d)| matrix(CopyData::F64(v), r, d)),
-        Some(oid) => Err(bad(format!("row 0: expected a float4[] (oid 700) or float8[] (oid 701) column, got element oid {oid}"))),
+        Some(oid) => Err(bad(format!(
+            "row 0: expected a float4[] (oid 700) or float8[] (oid 701) column, got element oid {oid}"
+        ))),
     }
 }
 
@@ -243,7 +245,9 @@ fn irregular_elements(mut bytes: &[u8], n: usize, size: usize, row: usize) -> Er
         let Some(prefix) = bytes.get(..4) else { break };
         match i32::from_be_bytes([prefix[0], prefix[1], prefix[2], prefix[3]]) {
             -1 => return bad(format!("row {row}: element {i} is NULL")),
-            len if len as usize != size => return bad(format!("row {row}: element {i} has length {len}, expected {size}")),
+            len if len as usize != size => {
+                return bad(format!("row {row}: element {i} has length {len}, expected {size}"))
+            }
             _ => bytes = bytes.get(4 + size..).unwrap_or(&[]),
         }
     }

@@ -5,7 +5,10 @@
 
 use pgml_ml_core::codec::{Reader, Writer};
 use pgml_ml_core::hyperparams::resolve;
-use pgml_ml_core::{AlgorithmDef, Error, ErrorKind, FitInfo, FitInput, Fitted, Hyperparams, Importances, MatrixView, Params, Progress, Result, Task};
+use pgml_ml_core::{
+    AlgorithmDef, Error, ErrorKind, FitInfo, FitInput, Fitted, Hyperparams, Importances, MatrixView, Params, Progress,
+    Result, Task,
+};
 
 /// One line per algorithm family crate (and one `[dependencies]` line in Cargo.toml).
 const FAMILIES: &[&[AlgorithmDef]] = &[
@@ -68,7 +71,10 @@ const fn check_unique(families: &[&[AlgorithmDef]]) {
             let (mut g, mut j) = (f, i + 1);
             while g < families.len() {
                 while j < families[g].len() {
-                    assert!(!collide(a, &families[g][j]), "two AlgorithmDefs share a payload id or a task+name; see crates/ml-core/README.md");
+                    assert!(
+                        !collide(a, &families[g][j]),
+                        "two AlgorithmDefs share a payload id or a task+name; see crates/ml-core/README.md"
+                    );
                     j += 1;
                 }
                 g += 1;
@@ -152,8 +158,12 @@ pub fn fit(
     let def = find(task, name)?;
     let params = resolve(def.estimator, def.params, hyperparams)?;
     match y {
-        None if task.supervised() => return Err(Error::invalid(format!("{} needs y to fit a {} model", def.estimator, task.name()))),
-        Some(y) if y.rows() != x.rows() => return Err(Error::invalid(format!("X has {} rows but y has {}", x.rows(), y.rows()))),
+        None if task.supervised() => {
+            return Err(Error::invalid(format!("{} needs y to fit a {} model", def.estimator, task.name())))
+        }
+        Some(y) if y.rows() != x.rows() => {
+            return Err(Error::invalid(format!("X has {} rows but y has {}", x.rows(), y.rows())))
+        }
         Some(y) if y.cols() > 1 && !def.multi_target => {
             return Err(Error::invalid(format!("{} fits one target, y has {} columns", def.estimator, y.cols())))
         }
@@ -200,7 +210,10 @@ impl Model {
     /// rows × n_classes, or ALGORITHM_UNAVAILABLE for estimators without probabilities.
     pub fn predict_proba(&self, x: &MatrixView) -> Result<Vec<f64>> {
         if !self.def.predict_proba {
-            return Err(Error::new(ErrorKind::AlgorithmUnavailable, format!("{} has no predict_proba", self.def.estimator)));
+            return Err(Error::new(
+                ErrorKind::AlgorithmUnavailable,
+                format!("{} has no predict_proba", self.def.estimator),
+            ));
         }
         self.check_features(x)?;
         self.fitted.predict_proba(x)
@@ -234,7 +247,9 @@ mod tests {
     use pgml_ml_core::hyperparams::Value;
 
     fn fit_xy(task: Task, name: &str, x: &MatrixView, y: &MatrixView, n_classes: usize) -> Model {
-        fit(task, name, &Hyperparams::default(), x, Some(y), n_classes, &|| false, &pgml_ml_core::NO_PROGRESS).unwrap().0
+        fit(task, name, &Hyperparams::default(), x, Some(y), n_classes, &|| false, &pgml_ml_core::NO_PROGRESS)
+            .unwrap()
+            .0
     }
 
     fn sample_models() -> Vec<Model> {
@@ -305,11 +320,22 @@ mod tests {
     #[test]
     fn algorithm_table_as_json() {
         let json = algorithms_json();
-        assert!(json.starts_with(r#"[{"task":"regression","algorithm":"linear","estimator":"LinearRegression""#), "{json}");
+        assert!(
+            json.starts_with(r#"[{"task":"regression","algorithm":"linear","estimator":"LinearRegression""#),
+            "{json}"
+        );
         assert!(json.contains(r#""hyperparams":{"alpha":1,"fit_intercept":true"#), "{json}");
         assert!(json.contains(r#""C":1,"tol":0.0001,"max_iter":100"#), "{json}");
-        assert!(json.contains(r#"{"task":"classification","algorithm":"logistic","estimator":"LogisticRegression""#), "{json}");
-        assert!(json.contains(r#""params":[{"name":"alpha","default":1,"accepts":[{"type":"number","min":0,"minExclusive":false}]}"#), "{json}");
+        assert!(
+            json.contains(r#"{"task":"classification","algorithm":"logistic","estimator":"LogisticRegression""#),
+            "{json}"
+        );
+        assert!(
+            json.contains(
+                r#""params":[{"name":"alpha","default":1,"accepts":[{"type":"number","min":0,"minExclusive":false}]}"#
+            ),
+            "{json}"
+        );
     }
 
     #[test]
@@ -340,18 +366,40 @@ mod tests {
         let x = MatrixView::new("X", &[1.0, 2.0, 3.0, 4.0], 2, 2).unwrap();
         let y = MatrixView::new("y", &[1.0, 2.0], 2, 1).unwrap();
         let none = Hyperparams::default();
-        let err = fit(Task::Regression, "lightgbm", &none, &x, Some(&y), 0, &|| false, &pgml_ml_core::NO_PROGRESS).unwrap_err();
+        let err = fit(Task::Regression, "lightgbm", &none, &x, Some(&y), 0, &|| false, &pgml_ml_core::NO_PROGRESS)
+            .unwrap_err();
         assert_eq!(err.kind, ErrorKind::AlgorithmUnavailable);
         assert!(err.message.contains("linear, ridge"), "{}", err.message);
-        let err = fit(Task::Clustering, "dbscan", &none, &x, None, 0, &|| false, &pgml_ml_core::NO_PROGRESS).unwrap_err();
+        let err =
+            fit(Task::Clustering, "dbscan", &none, &x, None, 0, &|| false, &pgml_ml_core::NO_PROGRESS).unwrap_err();
         assert_eq!(err.kind, ErrorKind::AlgorithmUnavailable);
         let bad = Hyperparams(vec![("alpha".into(), Value::Str("big".into()))]);
-        assert_eq!(fit(Task::Regression, "ridge", &bad, &x, Some(&y), 0, &|| false, &pgml_ml_core::NO_PROGRESS).unwrap_err().kind, ErrorKind::InvalidHyperparameter);
+        assert_eq!(
+            fit(Task::Regression, "ridge", &bad, &x, Some(&y), 0, &|| false, &pgml_ml_core::NO_PROGRESS)
+                .unwrap_err()
+                .kind,
+            ErrorKind::InvalidHyperparameter
+        );
         let y3 = MatrixView::new("y", &[1.0, 2.0, 3.0], 3, 1).unwrap();
-        assert_eq!(fit(Task::Regression, "linear", &none, &x, Some(&y3), 0, &|| false, &pgml_ml_core::NO_PROGRESS).unwrap_err().kind, ErrorKind::InvalidArgument);
-        assert_eq!(fit(Task::Regression, "linear", &none, &x, None, 0, &|| false, &pgml_ml_core::NO_PROGRESS).unwrap_err().kind, ErrorKind::InvalidArgument);
+        assert_eq!(
+            fit(Task::Regression, "linear", &none, &x, Some(&y3), 0, &|| false, &pgml_ml_core::NO_PROGRESS)
+                .unwrap_err()
+                .kind,
+            ErrorKind::InvalidArgument
+        );
+        assert_eq!(
+            fit(Task::Regression, "linear", &none, &x, None, 0, &|| false, &pgml_ml_core::NO_PROGRESS)
+                .unwrap_err()
+                .kind,
+            ErrorKind::InvalidArgument
+        );
         let y2 = MatrixView::new("y", &[0.0, 1.0, 1.0, 0.0], 2, 2).unwrap();
-        assert_eq!(fit(Task::Classification, "logistic", &none, &x, Some(&y2), 2, &|| false, &pgml_ml_core::NO_PROGRESS).unwrap_err().kind, ErrorKind::InvalidArgument);
+        assert_eq!(
+            fit(Task::Classification, "logistic", &none, &x, Some(&y2), 2, &|| false, &pgml_ml_core::NO_PROGRESS)
+                .unwrap_err()
+                .kind,
+            ErrorKind::InvalidArgument
+        );
         let model = fit_xy(Task::Regression, "linear", &x, &y, 0);
         let wide = MatrixView::new("X", &[1.0, 2.0, 3.0], 1, 3).unwrap();
         assert_eq!(model.predict(&wide).unwrap_err().kind, ErrorKind::InvalidArgument);

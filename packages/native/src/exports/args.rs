@@ -87,7 +87,11 @@ fn plain_floats(args: &Args<'_>, value: JsValue<'_>, what: &str) -> Result<Optio
     let mut out = Vec::with_capacity(elements.len());
     for (i, element) in elements.into_iter().enumerate() {
         let n = args.env.number(element).ok_or_else(|| {
-            Error::argument_type(format!("{}: {what}[{i}] must be a number, got {}", args.name(), describe(args, element)))
+            Error::argument_type(format!(
+                "{}: {what}[{i}] must be a number, got {}",
+                args.name(),
+                describe(args, element)
+            ))
         })?;
         out.push(n);
     }
@@ -117,7 +121,8 @@ pub fn floats<'s>(args: &Args<'s>, i: usize, what: &str) -> Result<Floats<'s>> {
 /// Several vector arguments, in order: every `number[]` is converted (running its getters) before any typed array
 /// is borrowed, so no getter can detach or shrink a buffer Rust already holds.
 pub fn read_floats<'s>(args: &Args<'s>, items: &[(JsValue<'s>, &str)]) -> Result<Vec<Floats<'s>>> {
-    let plain: Vec<Option<Vec<f64>>> = items.iter().map(|&(value, what)| plain_floats(args, value, what)).collect::<Result<_>>()?;
+    let plain: Vec<Option<Vec<f64>>> =
+        items.iter().map(|&(value, what)| plain_floats(args, value, what)).collect::<Result<_>>()?;
     items
         .iter()
         .zip(plain)
@@ -129,7 +134,11 @@ pub fn read_floats<'s>(args: &Args<'s>, items: &[(JsValue<'s>, &str)]) -> Result
 }
 
 /// Two vector arguments (see `read_floats`).
-pub fn floats_pair<'s>(args: &Args<'s>, (i, a): (usize, &str), (j, b): (usize, &str)) -> Result<(Floats<'s>, Floats<'s>)> {
+pub fn floats_pair<'s>(
+    args: &Args<'s>,
+    (i, a): (usize, &str),
+    (j, b): (usize, &str),
+) -> Result<(Floats<'s>, Floats<'s>)> {
     let read = read_floats(args, &[(args.get(i)?, a), (args.get(j)?, b)])?;
     match <[Floats<'s>; 2]>::try_from(read) {
         Ok([a, b]) => Ok((a, b)),
@@ -191,7 +200,11 @@ pub fn count(args: &Args<'_>, i: usize, what: &str) -> Result<usize> {
     match args.env.number(value) {
         Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= u32::MAX as f64 => Ok(n as usize),
         Some(n) => Err(Error::invalid(format!("{}: {what} must be a non-negative integer, got {n}", args.name()))),
-        None => Err(Error::argument_type(format!("{}: {what} must be a number, got {}", args.name(), describe(args, value)))),
+        None => Err(Error::argument_type(format!(
+            "{}: {what} must be a number, got {}",
+            args.name(),
+            describe(args, value)
+        ))),
     }
 }
 
@@ -202,7 +215,11 @@ pub fn metric(args: &Args<'_>, i: usize) -> Result<Metric> {
         return Ok(Metric::Dot);
     }
     let name = args.env.string(value).ok_or_else(|| {
-        Error::argument_type(format!("{}: metric must be 'dot', 'cosine' or 'l2', got {}", args.name(), describe(args, value)))
+        Error::argument_type(format!(
+            "{}: metric must be 'dot', 'cosine' or 'l2', got {}",
+            args.name(),
+            describe(args, value)
+        ))
     })?;
     Metric::parse(args.name(), &name)
 }
@@ -213,15 +230,16 @@ pub fn cancel_flag(args: &Args<'_>, i: usize) -> Result<Option<CancelFlag>> {
     if matches!(args.env.type_of(value), JsType::Undefined | JsType::Null) {
         return Ok(None);
     }
-    args.env
-        .external_ref::<CancelFlag>(value)
-        .map(|flag| Some(flag.clone()))
-        .ok_or_else(|| Error::argument_type(format!("{}: the cancel token is not one made by createCancelToken()", args.name())))
+    args.env.external_ref::<CancelFlag>(value).map(|flag| Some(flag.clone())).ok_or_else(|| {
+        Error::argument_type(format!("{}: the cancel token is not one made by createCancelToken()", args.name()))
+    })
 }
 
 /// A native handle argument (an external of type `T`), or a TypeError naming what was expected.
 pub fn handle<'s, T: crate::napi::Handle>(args: &Args<'s>, i: usize, what: &str) -> Result<&'s T> {
-    args.env.external_ref::<T>(args.get(i)?).ok_or_else(|| Error::argument_type(format!("{}: not a {what} handle", args.name())))
+    args.env
+        .external_ref::<T>(args.get(i)?)
+        .ok_or_else(|| Error::argument_type(format!("{}: not a {what} handle", args.name())))
 }
 
 /// The array-of-vectors argument of the aggregates (every `number[]` among them converted before any typed array is
@@ -229,9 +247,14 @@ pub fn handle<'s, T: crate::napi::Handle>(args: &Args<'s>, i: usize, what: &str)
 pub fn vector_list<'s>(args: &Args<'s>, i: usize) -> Result<Vec<Floats<'s>>> {
     let value = args.get(i)?;
     let elements = args.array_elements(value)?.ok_or_else(|| {
-        Error::argument_type(format!("{}: vectors must be an array of vectors, got {}", args.name(), describe(args, value)))
+        Error::argument_type(format!(
+            "{}: vectors must be an array of vectors, got {}",
+            args.name(),
+            describe(args, value)
+        ))
     })?;
     let names: Vec<String> = (0..elements.len()).map(|k| format!("vectors[{k}]")).collect();
-    let items: Vec<(JsValue<'s>, &str)> = elements.into_iter().zip(&names).map(|(v, name)| (v, name.as_str())).collect();
+    let items: Vec<(JsValue<'s>, &str)> =
+        elements.into_iter().zip(&names).map(|(v, name)| (v, name.as_str())).collect();
     read_floats(args, &items)
 }

@@ -38,7 +38,9 @@ pub fn top_k_sync<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
 pub fn score_rows_async<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
     let (query, matrix, dim) = scan_inputs(args)?;
     let (metric, flag, matrix) = (metric(args, 3)?, cancel_flag(args, 4)?, matrix.to_vec());
-    spawn(args.env, args.name(), move || score_rows(&query, &matrix, dim, metric, Cancel::new(flag.as_ref(), "scoreRowsAsync")))
+    spawn(args.env, args.name(), move || {
+        score_rows(&query, &matrix, dim, metric, Cancel::new(flag.as_ref(), "scoreRowsAsync"))
+    })
 }
 
 pub fn top_k_async<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {

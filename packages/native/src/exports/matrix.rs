@@ -92,10 +92,13 @@ pub fn top_k<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
 
 pub fn scores_async<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
     let (m, q, metric, flag) = (live(args)?, query(args)?, metric(args, 2)?, cancel_flag(args, 3)?);
-    spawn(args.env, args.name(), move || score_rows(&q, &m.data, m.dim, metric, Cancel::new(flag.as_ref(), "scoresAsync")))
+    spawn(args.env, args.name(), move || {
+        score_rows(&q, &m.data, m.dim, metric, Cancel::new(flag.as_ref(), "scoresAsync"))
+    })
 }
 
 pub fn top_k_async<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
-    let (m, q, k, metric, flag) = (live(args)?, query(args)?, count(args, 2, "k")?, metric(args, 3)?, cancel_flag(args, 4)?);
+    let (m, q, k, metric, flag) =
+        (live(args)?, query(args)?, count(args, 2, "k")?, metric(args, 3)?, cancel_flag(args, 4)?);
     spawn(args.env, args.name(), move || scan_top_k(&q, &m.data, m.dim, k, metric, flag.as_ref(), "topKAsync"))
 }

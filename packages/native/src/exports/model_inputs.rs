@@ -26,8 +26,12 @@ impl<D: Deref<Target = [f64]>> Matrix<D> {
         let view = MatrixView::new("X", &self.data, self.rows, self.cols)?;
         match first_rejected(&self.data, def.accepts_nan) {
             None => Ok(view),
-            Some(i) if def.accepts_nan => Err(self.data_error("X", i, &format!("{} takes NaN as missing but no infinite values", def.estimator))),
-            Some(i) => Err(self.data_error("X", i, &format!("{} needs finite values: impute or drop them", def.estimator))),
+            Some(i) if def.accepts_nan => {
+                Err(self.data_error("X", i, &format!("{} takes NaN as missing but no infinite values", def.estimator)))
+            }
+            Some(i) => {
+                Err(self.data_error("X", i, &format!("{} needs finite values: impute or drop them", def.estimator)))
+            }
         }
     }
 
@@ -119,7 +123,9 @@ impl FitArgs<Values<'_>> {
 }
 
 pub fn string(args: &Args<'_>, i: usize, what: &str) -> Result<String> {
-    args.env.string(args.get(i)?).ok_or_else(|| Error::argument_type(format!("{}: {what} must be a string", args.name())))
+    args.env
+        .string(args.get(i)?)
+        .ok_or_else(|| Error::argument_type(format!("{}: {what} must be a string", args.name())))
 }
 
 /// (task, algorithm, hyperparamsJson, x, y, [rows, cols, yCols, numClasses]) — the shape travels as one array
@@ -136,12 +142,11 @@ pub fn fit_args<'s>(args: &Args<'s>) -> Result<FitArgs<Values<'s>>> {
         items.push((y_value, "y"));
     }
     let mut values = read_floats(args, &items)?.into_iter().map(Floats::into_f64);
-    let (Some(shape), Some(x)) = (values.next(), values.next()) else { unreachable!("read_floats returns one value per item") };
-    let dims: Vec<usize> = shape
-        .iter()
-        .filter(|&&v| v >= 0.0 && v.fract() == 0.0 && v <= u32::MAX as f64)
-        .map(|&v| v as usize)
-        .collect();
+    let (Some(shape), Some(x)) = (values.next(), values.next()) else {
+        unreachable!("read_floats returns one value per item")
+    };
+    let dims: Vec<usize> =
+        shape.iter().filter(|&&v| v >= 0.0 && v.fract() == 0.0 && v <= u32::MAX as f64).map(|&v| v as usize).collect();
     let [rows, cols, y_cols, num_classes] = dims[..] else {
         return Err(Error::invalid(format!(
             "{}: shape must be [rows, cols, yCols, numClasses] as non-negative integers, got {shape:?}",

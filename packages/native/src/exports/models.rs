@@ -42,7 +42,8 @@ fn run_fit<D: Deref<Target = [f64]>>(a: &FitArgs<D>, flag: Option<&CancelFlag>) 
         Some(flag) => flag,
         None => &pgml_ml_core::NO_PROGRESS,
     };
-    let (model, info) = registry::fit(a.task, &a.algorithm, &a.hyperparams, &x, y.as_ref(), a.num_classes, &cancelled, progress)?;
+    let (model, info) =
+        registry::fit(a.task, &a.algorithm, &a.hyperparams, &x, y.as_ref(), a.num_classes, &cancelled, progress)?;
     Ok(Fitted { model, info })
 }
 

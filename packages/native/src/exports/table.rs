@@ -52,11 +52,14 @@ fn locked<T>(slot: &Slot<T>) -> std::sync::MutexGuard<'_, Option<T>> {
 type SharedTable = Arc<Mutex<Table>>;
 
 fn live_table(args: &Args<'_>) -> Result<SharedTable> {
-    locked(slot::<SharedTable>(args, 0, "NativeTable")?).clone().ok_or_else(|| Error::invalid(format!("{}: the table was freed", args.name())))
+    locked(slot::<SharedTable>(args, 0, "NativeTable")?)
+        .clone()
+        .ok_or_else(|| Error::invalid(format!("{}: the table was freed", args.name())))
 }
 
 fn json(args: &Args<'_>, i: usize, what: &str) -> Result<Json> {
-    parse(&string(args, i, what)?).map_err(|e| Error::invalid(format!("{}: {what} is not JSON: {} at byte {}", args.name(), e.what, e.at)))
+    parse(&string(args, i, what)?)
+        .map_err(|e| Error::invalid(format!("{}: {what} is not JSON: {} at byte {}", args.name(), e.what, e.at)))
 }
 
 fn column_specs(args: &Args<'_>, i: usize) -> Result<Vec<ColumnSpec>> {
@@ -65,17 +68,24 @@ fn column_specs(args: &Args<'_>, i: usize) -> Result<Vec<ColumnSpec>> {
     items
         .iter()
         .map(|item| {
-            let text = |key: &str| item.get(key).and_then(Json::as_str).ok_or_else(|| Error::invalid(format!("{}: every column needs a {key}", args.name())));
+            let text = |key: &str| {
+                item.get(key)
+                    .and_then(Json::as_str)
+                    .ok_or_else(|| Error::invalid(format!("{}: every column needs a {key}", args.name())))
+            };
             let role = match text("role")? {
                 "feature" => Role::Feature,
                 "label" => Role::Label,
                 "key" => Role::Key,
                 other => return Err(Error::invalid(format!("{}: unknown column role {other:?}", args.name()))),
             };
-            let array = match item.get("arrayLength") {
-                None | Some(Json::Null) => None,
-                Some(n) => Some(n.as_f64().filter(|n| *n >= 1.0 && n.fract() == 0.0).ok_or_else(|| Error::invalid(format!("{}: arrayLength must be a positive integer", args.name())))? as usize),
-            };
+            let array =
+                match item.get("arrayLength") {
+                    None | Some(Json::Null) => None,
+                    Some(n) => Some(n.as_f64().filter(|n| *n >= 1.0 && n.fract() == 0.0).ok_or_else(|| {
+                        Error::invalid(format!("{}: arrayLength must be a positive integer", args.name()))
+                    })? as usize),
+                };
             // Keys travel as raw bytes whatever their type.
             let wire = match (role, item.get("type")) {
                 (Role::Key, None) => WireType::Text,
@@ -171,11 +181,15 @@ pub fn label<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
     let (values, categories) = {
         let mut table = table.lock().unwrap_or_else(|p| p.into_inner());
         let rows = table.rows;
-        let column = table.labels.get_mut(i).ok_or_else(|| Error::invalid(format!("{}: no label column {i}", args.name())))?;
+        let column =
+            table.labels.get_mut(i).ok_or_else(|| Error::invalid(format!("{}: no label column {i}", args.name())))?;
         if column.values.len() != rows {
             return Err(Error::invalid(format!("{}: label {i} was already taken", args.name())));
         }
-        let categories = column.dictionary.as_ref().map(|d| format!("[{}]", d.values().iter().map(|v| quote(v)).collect::<Vec<_>>().join(",")));
+        let categories = column
+            .dictionary
+            .as_ref()
+            .map(|d| format!("[{}]", d.values().iter().map(|v| quote(v)).collect::<Vec<_>>().join(",")));
         (std::mem::take(&mut column.values), categories)
     };
     let (env, out) = (args.env, args.env.object()?);
@@ -272,7 +286,9 @@ pub fn encode_predictions<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
 pub fn append<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
     let table = live_table(args)?;
     let other_slot = slot::<SharedTable>(args, 1, "NativeTable")?;
-    let other = locked(other_slot).take().ok_or_else(|| Error::invalid(format!("{}: the other table was freed", args.name())))?;
+    let other = locked(other_slot)
+        .take()
+        .ok_or_else(|| Error::invalid(format!("{}: the other table was freed", args.name())))?;
     if Arc::ptr_eq(&table, &other) {
         return Err(Error::invalid(format!("{}: a table cannot be appended to itself", args.name())));
     }

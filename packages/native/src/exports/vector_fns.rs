@@ -87,7 +87,9 @@ fn one<'s>(args: &Args<'s>) -> Result<Floats<'s>> {
 pub fn elementwise<'s>(args: &Args<'s>, op: Elementwise) -> Result<JsValue<'s>> {
     if let Some(scalar) = args.env.number(args.get(1)?) {
         let a = one(args)?;
-        return with_one!(a, |x| ops::elementwise_scalar(op, x, Float::from_f64(scalar))).into_vector(a.is_f32()).into_js(args.env);
+        return with_one!(a, |x| ops::elementwise_scalar(op, x, Float::from_f64(scalar)))
+            .into_vector(a.is_f32())
+            .into_js(args.env);
     }
     let (a, b) = pair(args)?;
     with_pair!(a, b, |x, y| ops::elementwise(op, x, y)).into_vector(a.is_f32()).into_js(args.env)
@@ -126,7 +128,8 @@ pub fn aggregate<'s>(args: &Args<'s>, op: Aggregate) -> Result<JsValue<'s>> {
     let vectors = vector_list(args, 0)?;
     aggregate::validate(args.name(), vectors.iter().map(Floats::len))?;
     let f32_out = vectors[0].is_f32();
-    let all_f32: Option<Vec<&[f32]>> = vectors.iter().map(|v| if let Floats::F32(s) = v { Some(*s) } else { None }).collect();
+    let all_f32: Option<Vec<&[f32]>> =
+        vectors.iter().map(|v| if let Floats::F32(s) = v { Some(*s) } else { None }).collect();
     let result = if let Some(slices) = all_f32 {
         Computed::F32(aggregate::aggregate(op, slices))
     } else {

@@ -58,7 +58,12 @@ where
     if status != sys::NAPI_OK {
         // Never queued: settle the promise here so the caller is not left waiting forever.
         drop(unsafe { Box::from_raw(task) });
-        settle::<T>(env, deferred, name, Err(Error::invalid(format!("{name}: could not start async work (napi status {status})"))));
+        settle::<T>(
+            env,
+            deferred,
+            name,
+            Err(Error::invalid(format!("{name}: could not start async work (napi status {status})"))),
+        );
     }
     Ok(promise)
 }
@@ -97,7 +102,8 @@ where
     // Runs on a threadpool thread: must not touch the env; the JS thread leaves the task alone until `complete`.
     let task = data as *mut Task<T, W>;
     if let Some(work) = (*task).work.take() {
-        let result = catch_unwind(AssertUnwindSafe(work)).unwrap_or_else(|panic| Err(panic_error((*task).name, &*panic)));
+        let result =
+            catch_unwind(AssertUnwindSafe(work)).unwrap_or_else(|panic| Err(panic_error((*task).name, &*panic)));
         (*task).result = Some(result);
     }
 }

@@ -38,7 +38,9 @@ impl<'s> Env<'s> {
     pub fn external<T: Handle>(self, value: T) -> Result<JsValue<'s>> {
         let boxed = Box::into_raw(Box::new(value));
         let mut out = ptr::null_mut();
-        let status = unsafe { sys::napi_create_external(self.raw, boxed.cast(), Some(finalize::<T>), ptr::null_mut(), &mut out) };
+        let status = unsafe {
+            sys::napi_create_external(self.raw, boxed.cast(), Some(finalize::<T>), ptr::null_mut(), &mut out)
+        };
         if status != sys::NAPI_OK {
             // SAFETY: napi did not take ownership, so the box is still ours to free.
             drop(unsafe { Box::from_raw(boxed) });
@@ -56,7 +58,10 @@ impl<'s> Env<'s> {
             return None;
         }
         let mut ours = false;
-        if unsafe { sys::napi_check_object_type_tag(self.raw, value.raw, &instance_tag::<T>(), &mut ours) } != sys::NAPI_OK || !ours {
+        if unsafe { sys::napi_check_object_type_tag(self.raw, value.raw, &instance_tag::<T>(), &mut ours) }
+            != sys::NAPI_OK
+            || !ours
+        {
             return None;
         }
         let mut data = ptr::null_mut();

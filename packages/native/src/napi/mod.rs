@@ -160,13 +160,15 @@ impl<'s> Env<'s> {
             return None;
         }
         let mut len = 0usize;
-        if unsafe { sys::napi_get_value_string_utf8(self.raw, value.raw, ptr::null_mut(), 0, &mut len) } != sys::NAPI_OK {
+        if unsafe { sys::napi_get_value_string_utf8(self.raw, value.raw, ptr::null_mut(), 0, &mut len) } != sys::NAPI_OK
+        {
             return None;
         }
         let mut buf = vec![0u8; len + 1];
         let mut written = 0usize;
-        let status =
-            unsafe { sys::napi_get_value_string_utf8(self.raw, value.raw, buf.as_mut_ptr().cast(), buf.len(), &mut written) };
+        let status = unsafe {
+            sys::napi_get_value_string_utf8(self.raw, value.raw, buf.as_mut_ptr().cast(), buf.len(), &mut written)
+        };
         if status != sys::NAPI_OK {
             return None;
         }
@@ -203,7 +205,10 @@ impl<'s> Env<'s> {
 
     pub fn set(self, object: JsValue<'s>, name: &str, value: JsValue<'s>) -> Result<()> {
         let name = c_name(name);
-        check(unsafe { sys::napi_set_named_property(self.raw, object.raw, name.as_ptr(), value.raw) }, "setting a property")
+        check(
+            unsafe { sys::napi_set_named_property(self.raw, object.raw, name.as_ptr(), value.raw) },
+            "setting a property",
+        )
     }
 
     /// Throws `error` as a JS `Error` with a `code` property, unless a JS exception is already pending.
@@ -274,7 +279,10 @@ impl<'s> Args<'s> {
 
     /// A Float64Array borrowed for writing (see `Env::f64_array_mut`): `Ok(None)` if `value` is not one.
     pub fn f64_array_mut(&self, value: JsValue<'s>, input: &[f64]) -> Result<Option<&'s mut [f64]>> {
-        let out = self.env.f64_array_mut(value, input).map_err(|e| Error::invalid(format!("{}: {}", self.name, e.message)))?;
+        let out = self
+            .env
+            .f64_array_mut(value, input)
+            .map_err(|e| Error::invalid(format!("{}: {}", self.name, e.message)))?;
         if out.as_ref().is_some_and(|o| !o.is_empty()) {
             self.borrowed.set(true);
         }

@@ -75,12 +75,22 @@ where
     if let Err(spawn_error) = spawned {
         // The closure (and its handoff) was dropped unrun: release the function and settle here.
         unsafe { sys::napi_release_threadsafe_function(tsfn, sys::NAPI_TSFN_RELEASE) };
-        settle::<T>(env, deferred, name, Err(Error::invalid(format!("{name}: could not start a thread: {spawn_error}"))));
+        settle::<T>(
+            env,
+            deferred,
+            name,
+            Err(Error::invalid(format!("{name}: could not start a thread: {spawn_error}"))),
+        );
     }
     Ok(promise)
 }
 
-unsafe extern "C" fn call_js<T: IntoJs>(raw_env: sys::napi_env, _callback: sys::napi_value, _context: *mut c_void, data: *mut c_void) {
+unsafe extern "C" fn call_js<T: IntoJs>(
+    raw_env: sys::napi_env,
+    _callback: sys::napi_value,
+    _context: *mut c_void,
+    data: *mut c_void,
+) {
     let done = Box::from_raw(data as *mut Done<T>);
     if raw_env.is_null() {
         // Called while the function is torn down with the environment: drop the result, settle nothing.

@@ -105,10 +105,16 @@ impl<'s> Env<'s> {
         // borrow and the slice's last use (the ordering rule in `napi`'s module docs, enforced by `Args`).
         unsafe {
             Some(match info.kind {
-                sys::NAPI_FLOAT32_ARRAY => TypedArray::F32(std::slice::from_raw_parts(info.data as *const f32, info.len)),
-                sys::NAPI_FLOAT64_ARRAY => TypedArray::F64(std::slice::from_raw_parts(info.data as *const f64, info.len)),
+                sys::NAPI_FLOAT32_ARRAY => {
+                    TypedArray::F32(std::slice::from_raw_parts(info.data as *const f32, info.len))
+                }
+                sys::NAPI_FLOAT64_ARRAY => {
+                    TypedArray::F64(std::slice::from_raw_parts(info.data as *const f64, info.len))
+                }
                 sys::NAPI_UINT8_ARRAY => TypedArray::U8(std::slice::from_raw_parts(info.data as *const u8, info.len)),
-                sys::NAPI_UINT32_ARRAY => TypedArray::U32(std::slice::from_raw_parts(info.data as *const u32, info.len)),
+                sys::NAPI_UINT32_ARRAY => {
+                    TypedArray::U32(std::slice::from_raw_parts(info.data as *const u32, info.len))
+                }
                 _ => TypedArray::Other,
             })
         }
@@ -127,7 +133,8 @@ impl<'s> Env<'s> {
             return Ok(Some(&mut []));
         }
         let (start, end) = (info.data as usize, info.data as usize + info.len * std::mem::size_of::<f64>());
-        let (input_start, input_end) = (input.as_ptr() as usize, input.as_ptr() as usize + std::mem::size_of_val(input));
+        let (input_start, input_end) =
+            (input.as_ptr() as usize, input.as_ptr() as usize + std::mem::size_of_val(input));
         if !input.is_empty() && start < input_end && input_start < end {
             return Err(Error::invalid("the output array shares memory with the input: pass a separate Float64Array"));
         }
@@ -159,7 +166,10 @@ impl<'s> Env<'s> {
     pub fn typed_array_from<T: TypedElement>(self, data: &[T]) -> Result<JsValue<'s>> {
         let bytes = std::mem::size_of_val(data);
         let (mut buffer, mut raw_data) = (ptr::null_mut(), ptr::null_mut::<c_void>());
-        check(unsafe { sys::napi_create_arraybuffer(self.raw, bytes, &mut raw_data, &mut buffer) }, "napi_create_arraybuffer")?;
+        check(
+            unsafe { sys::napi_create_arraybuffer(self.raw, bytes, &mut raw_data, &mut buffer) },
+            "napi_create_arraybuffer",
+        )?;
         if bytes > 0 {
             // SAFETY: the new ArrayBuffer owns `bytes` writable bytes at `raw_data`; it cannot overlap `data`.
             unsafe { ptr::copy_nonoverlapping(data.as_ptr().cast::<u8>(), raw_data.cast::<u8>(), bytes) };
@@ -181,7 +191,14 @@ impl<'s> Env<'s> {
         let hint = Box::into_raw(owner);
         let mut buffer = ptr::null_mut();
         let status = unsafe {
-            sys::napi_create_external_arraybuffer(self.raw, data_ptr, bytes, Some(drop_vec::<T>), hint.cast(), &mut buffer)
+            sys::napi_create_external_arraybuffer(
+                self.raw,
+                data_ptr,
+                bytes,
+                Some(drop_vec::<T>),
+                hint.cast(),
+                &mut buffer,
+            )
         };
         if status != sys::NAPI_OK {
             // SAFETY: napi did not take the buffer, so the Vec is still ours (e.g. V8 sandbox: no external buffers).
@@ -193,7 +210,10 @@ impl<'s> Env<'s> {
 
     fn typed_array_over<T: TypedElement>(self, buffer: sys::napi_value, len: usize) -> Result<JsValue<'s>> {
         let mut out = ptr::null_mut();
-        check(unsafe { sys::napi_create_typedarray(self.raw, T::KIND, len, buffer, 0, &mut out) }, "napi_create_typedarray")?;
+        check(
+            unsafe { sys::napi_create_typedarray(self.raw, T::KIND, len, buffer, 0, &mut out) },
+            "napi_create_typedarray",
+        )?;
         Ok(self.wrap(out))
     }
 }

@@ -16,7 +16,15 @@ use std::ops::{Add, Div, Mul, Sub};
 pub const LANES: usize = 16;
 
 pub trait Float:
-    Copy + Send + Sync + PartialOrd + Add<Output = Self> + Sub<Output = Self> + Mul<Output = Self> + Div<Output = Self> + 'static
+    Copy
+    + Send
+    + Sync
+    + PartialOrd
+    + Add<Output = Self>
+    + Sub<Output = Self>
+    + Mul<Output = Self>
+    + Div<Output = Self>
+    + 'static
 {
     const ZERO: Self;
     const ONE: Self;

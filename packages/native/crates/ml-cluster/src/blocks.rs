@@ -148,7 +148,10 @@ pub fn inertia(points: &Points, targets: &[f64], labels: &[u32]) -> f64 {
             let mut buf = Vec::new();
             let start = b * BLOCK_ROWS;
             let rows = points.load(start, start + block.len(), &mut buf);
-            rows.chunks_exact(d).zip(block).map(|(row, &l)| squared_distance(row, &targets[l as usize * d..][..d])).sum::<f64>()
+            rows.chunks_exact(d)
+                .zip(block)
+                .map(|(row, &l)| squared_distance(row, &targets[l as usize * d..][..d]))
+                .sum::<f64>()
         })
         .collect::<Vec<f64>>()
         .iter()
@@ -167,7 +170,8 @@ mod tests {
         let p = Points::new(&x, 2, None);
         let labels = nearest(&p, &targets);
         assert!(labels.iter().zip(x.chunks(2)).all(|(&l, r)| l == u32::from(r[0] > 5.0)));
-        let direct: f64 = x.chunks(2).zip(&labels).map(|(r, &l)| squared_distance(r, &targets[l as usize * 2..][..2])).sum();
+        let direct: f64 =
+            x.chunks(2).zip(&labels).map(|(r, &l)| squared_distance(r, &targets[l as usize * 2..][..2])).sum();
         assert!((inertia(&p, &targets, &labels) - direct).abs() < 1e-9);
         // The same problem shifted by an offset gives the same labels.
         let shifted = [-5.0, 1.0, 5.0, 1.0];

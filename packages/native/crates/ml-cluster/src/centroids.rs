@@ -28,7 +28,10 @@ impl Centroids {
     pub fn read_boxed(r: &mut Reader) -> Result<Box<dyn Fitted>> {
         let n_features = r.dim("n_features")?;
         let n_clusters = r.dim("n_clusters")?;
-        let centers = r.f64s("centers", n_clusters.checked_mul(n_features).ok_or_else(|| Error::corrupt("centers size overflows"))?)?;
+        let centers = r.f64s(
+            "centers",
+            n_clusters.checked_mul(n_features).ok_or_else(|| Error::corrupt("centers size overflows"))?,
+        )?;
         let inertia = r.f64s("inertia", 1)?[0];
         Ok(Box::new(Centroids { n_features, centers, inertia }))
     }

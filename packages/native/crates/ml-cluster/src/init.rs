@@ -74,7 +74,9 @@ fn kmeans_plusplus(points: &Points, x_norms: &[f64], k: usize, rng: &mut NumpyRa
         let pots: Vec<f64> = (0..candidates.len()).map(|j| partials.iter().map(|p| p[j]).sum()).collect();
         let best = (1..pots.len()).fold(0, |b, j| if pots[j] < pots[b] { j } else { b });
         potential = pots[best];
-        distances_to(points, x_norms, &gather(points, &[candidates[best]]), &mut closest, |_, dist, out| *out = out.min(dist[0]));
+        distances_to(points, x_norms, &gather(points, &[candidates[best]]), &mut closest, |_, dist, out| {
+            *out = out.min(dist[0])
+        });
         chosen.push(candidates[best]);
     }
     chosen
@@ -87,14 +89,20 @@ where
     F: Fn(usize, &[f64], &mut f64) + Sync,
 {
     let t = targets.len() / points.d;
-    fold_blocks(points, targets, out, || Vec::with_capacity(t), |dist, chunk, out| {
-        for (i, (row, o)) in chunk.partial.chunks_exact(t).zip(out.iter_mut()).enumerate() {
-            let r = chunk.first_row + i;
-            dist.clear();
-            dist.extend(row.iter().map(|p| (p + x_norms[r]).max(0.0)));
-            update(r, dist, o);
-        }
-    });
+    fold_blocks(
+        points,
+        targets,
+        out,
+        || Vec::with_capacity(t),
+        |dist, chunk, out| {
+            for (i, (row, o)) in chunk.partial.chunks_exact(t).zip(out.iter_mut()).enumerate() {
+                let r = chunk.first_row + i;
+                dist.clear();
+                dist.extend(row.iter().map(|p| (p + x_norms[r]).max(0.0)));
+                update(r, dist, o);
+            }
+        },
+    );
 }
 
 /// `np.searchsorted(np.cumsum(weights), targets)` clipped to the last index: for each target the first index whose

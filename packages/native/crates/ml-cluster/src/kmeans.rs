@@ -32,7 +32,11 @@ pub const KMEANS_PARAMS: &[ParamSpec] = &[
     ParamSpec::new("n_clusters", Kind::Int { min: 1 }, Default::Number(8.0)),
     ParamSpec::new("init", Kind::Choice(&["k-means++", "random"]), Default::Str("k-means++")),
     // sklearn 1.2's default is 'warn', which means 10 (and warns that 1.4 changes it to 'auto').
-    ParamSpec::new("n_init", Kind::FloatOrChoice { min: 1.0, exclusive: false, choices: &["auto", "warn"] }, Default::Number(10.0)),
+    ParamSpec::new(
+        "n_init",
+        Kind::FloatOrChoice { min: 1.0, exclusive: false, choices: &["auto", "warn"] },
+        Default::Number(10.0),
+    ),
     ParamSpec::new("max_iter", Kind::Int { min: 1 }, Default::Number(300.0)),
     ParamSpec::new("tol", Kind::Float { min: 0.0, exclusive: false }, Default::Number(1e-4)),
     ParamSpec::new("verbose", Kind::Int { min: 0 }, Default::Number(0.0)),
@@ -47,7 +51,9 @@ pub const KMEANS_PARAMS: &[ParamSpec] = &[
 pub fn random_state(params: &Params) -> Result<NumpyRandomState> {
     match params.value("random_state") {
         Value::Number(n) if *n <= f64::from(u32::MAX) => Ok(NumpyRandomState::new(*n as u32)),
-        Value::Number(n) => Err(Error::hyperparameter(format!("random_state must be below 2^32 (numpy's seed range), got {n}"))),
+        Value::Number(n) => {
+            Err(Error::hyperparameter(format!("random_state must be below 2^32 (numpy's seed range), got {n}")))
+        }
         _ => Ok(NumpyRandomState::new(Rng::from_random_state(None).next_u64() as u32)),
     }
 }
@@ -110,7 +116,8 @@ fn fit_kmeans(input: &FitInput) -> Result<Fit> {
     }
     let best = best.ok_or_else(|| Error::hyperparameter("n_init must be at least 1"))?;
     let d = x.cols();
-    let centers: Vec<f64> = best.centers.chunks_exact(d).flat_map(|c| c.iter().zip(&means).map(|(v, m)| v + m)).collect();
+    let centers: Vec<f64> =
+        best.centers.chunks_exact(d).flat_map(|c| c.iter().zip(&means).map(|(v, m)| v + m)).collect();
     let info = FitInfo { n_iter: Some(best.n_iter), converged: best.n_iter < p.usize("max_iter") };
     Ok((Box::new(Centroids { n_features: d, centers, inertia: best.inertia }), info))
 }

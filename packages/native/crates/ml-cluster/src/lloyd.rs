@@ -95,7 +95,8 @@ pub fn run(input: &FitInput, points: &Points, initial: Vec<f64>, max_iter: usize
         let mut shift_total = 0.0;
         for (j, center) in centers.chunks_exact_mut(d).enumerate() {
             let count = sums.counts[j];
-            let new: Vec<f64> = sums.totals[j * d..][..d].iter().map(|t| if count > 0.0 { t / count } else { *t }).collect();
+            let new: Vec<f64> =
+                sums.totals[j * d..][..d].iter().map(|t| if count > 0.0 { t / count } else { *t }).collect();
             shift_total += squared_distance(center, &new);
             center.copy_from_slice(&new);
         }

@@ -42,7 +42,11 @@ pub const MINI_BATCH_KMEANS_PARAMS: &[ParamSpec] = &[
     ParamSpec::new("max_no_improvement", Kind::Int { min: 0 }, Default::Number(10.0)).nullable(),
     ParamSpec::new("init_size", Kind::Int { min: 1 }, Default::Null).nullable(),
     // sklearn 1.2's default is 'warn', which means 3.
-    ParamSpec::new("n_init", Kind::FloatOrChoice { min: 1.0, exclusive: false, choices: &["auto", "warn"] }, Default::Number(3.0)),
+    ParamSpec::new(
+        "n_init",
+        Kind::FloatOrChoice { min: 1.0, exclusive: false, choices: &["auto", "warn"] },
+        Default::Number(3.0),
+    ),
     ParamSpec::new("reassignment_ratio", Kind::Float { min: 0.0, exclusive: false }, Default::Number(0.01)),
 ];
 
@@ -61,7 +65,15 @@ struct EarlyStop {
 }
 
 impl EarlyStop {
-    fn converged(&mut self, step: usize, batch_inertia: f64, alpha: f64, squared_shift: f64, tol: f64, patience: Option<usize>) -> bool {
+    fn converged(
+        &mut self,
+        step: usize,
+        batch_inertia: f64,
+        alpha: f64,
+        squared_shift: f64,
+        tol: f64,
+        patience: Option<usize>,
+    ) -> bool {
         if step == 0 {
             return false;
         }
@@ -85,13 +97,21 @@ impl EarlyStop {
 
 /// One step on `batch` (rows × d): assign, move centers to the running means, optionally reassign starved centers.
 /// Returns the batch inertia.
-fn step(batch: &[f64], d: usize, centers: &mut [f64], counts: &mut [f64], reassign: Option<f64>, rng: &mut NumpyRandomState) -> f64 {
+fn step(
+    batch: &[f64],
+    d: usize,
+    centers: &mut [f64],
+    counts: &mut [f64],
+    reassign: Option<f64>,
+    rng: &mut NumpyRandomState,
+) -> f64 {
     let points = Points::new(batch, d, None);
     let labels = nearest(&points, centers);
     let batch_inertia = inertia(&points, centers, &labels);
     let k = counts.len();
     // update_center_dense: undo the previous count scaling, add the new members in row order, rescale.
-    let mut totals: Vec<f64> = centers.chunks_exact(d).zip(counts.iter()).flat_map(|(c, n)| c.iter().map(move |v| v * n)).collect();
+    let mut totals: Vec<f64> =
+        centers.chunks_exact(d).zip(counts.iter()).flat_map(|(c, n)| c.iter().map(move |v| v * n)).collect();
     let mut added = vec![0.0; k];
     for (row, &l) in batch.chunks_exact(d).zip(&labels) {
         let l = l as usize;
@@ -113,7 +133,14 @@ fn step(batch: &[f64], d: usize, centers: &mut [f64], counts: &mut [f64], reassi
 
 /// Centers whose count is below `ratio` × the largest move to random batch points (at most half the batch), and
 /// their counts are raised to the smallest remaining count so they are not reassigned again at once.
-fn reassign_starved(batch: &[f64], d: usize, centers: &mut [f64], counts: &mut [f64], ratio: f64, rng: &mut NumpyRandomState) {
+fn reassign_starved(
+    batch: &[f64],
+    d: usize,
+    centers: &mut [f64],
+    counts: &mut [f64],
+    ratio: f64,
+    rng: &mut NumpyRandomState,
+) {
     let batch_rows = batch.len() / d;
     let max = counts.iter().copied().fold(f64::MIN, f64::max);
     let mut starved: Vec<bool> = counts.iter().map(|c| *c < ratio * max).collect();
@@ -195,7 +222,8 @@ fn fit_mini_batch_kmeans(input: &FitInput) -> Result<Fit> {
             since_reassign = 0;
         }
         let before = if tol > 0.0 { Some(centers.clone()) } else { None };
-        let batch_inertia = step(&batch, d, &mut centers, &mut counts, (reassign && ratio > 0.0).then_some(ratio), &mut rng);
+        let batch_inertia =
+            step(&batch, d, &mut centers, &mut counts, (reassign && ratio > 0.0).then_some(ratio), &mut rng);
         let shift = before.map_or(0.0, |b| squared_distance(&b, &centers));
         if stop.converged(i, batch_inertia / batch_size as f64, alpha, shift, tol, patience) {
             break;

@@ -37,7 +37,11 @@ pub const PCA_PARAMS: &[ParamSpec] = &[
     ParamSpec::new("svd_solver", Kind::Choice(&["auto", "full"]), Default::Str("auto")),
     // The remaining parameters only tune the arpack/randomized solvers; accepted so sklearn hyperparameters load.
     ParamSpec::new("tol", Kind::Float { min: 0.0, exclusive: false }, Default::Number(0.0)),
-    ParamSpec::new("iterated_power", Kind::FloatOrChoice { min: 0.0, exclusive: false, choices: &["auto"] }, Default::Str("auto")),
+    ParamSpec::new(
+        "iterated_power",
+        Kind::FloatOrChoice { min: 0.0, exclusive: false, choices: &["auto"] },
+        Default::Str("auto"),
+    ),
     ParamSpec::new("n_oversamples", Kind::Int { min: 1 }, Default::Number(10.0)),
     ParamSpec::new("power_iteration_normalizer", Kind::Choice(&["auto", "QR", "LU", "none"]), Default::Str("auto")),
     ParamSpec::new("random_state", Kind::Int { min: 0 }, Default::Null).nullable(),
@@ -65,7 +69,9 @@ fn component_count(requested: &Value, ratios: &[f64], max: usize) -> Result<usiz
             });
             Ok((below.count() + 1).min(ratios.len()))
         }
-        Value::Number(k) if k.fract() != 0.0 => Err(Error::hyperparameter(format!("n_components must be an integer or a fraction in (0, 1), got {k}"))),
+        Value::Number(k) if k.fract() != 0.0 => {
+            Err(Error::hyperparameter(format!("n_components must be an integer or a fraction in (0, 1), got {k}")))
+        }
         Value::Number(k) if *k as usize > max => Err(Error::hyperparameter(format!(
             "n_components={k} must be between 0 and min(n_samples, n_features)={max} with svd_solver='full'"
         ))),
@@ -147,7 +153,10 @@ impl Pca {
             other => return Err(Error::corrupt(format!("whiten flag is {other}"))),
         };
         let mean = r.f64s("mean", n_features)?;
-        let components = r.f64s("components", n_components.checked_mul(n_features).ok_or_else(|| Error::corrupt("components size overflows"))?)?;
+        let components = r.f64s(
+            "components",
+            n_components.checked_mul(n_features).ok_or_else(|| Error::corrupt("components size overflows"))?,
+        )?;
         let explained_variance = r.f64s("explained_variance", n_components)?;
         let explained_variance_ratio = r.f64s("explained_variance_ratio", n_components)?;
         Ok(Box::new(Pca { n_features, mean, components, explained_variance, explained_variance_ratio, whiten }))
@@ -167,7 +176,11 @@ impl Fitted for Pca {
     fn predict(&self, x: &MatrixView) -> Result<Vec<f64>> {
         let (n, c) = (x.rows(), self.n_components());
         // (X − mean)·Cᵀ = X·Cᵀ − mean·Cᵀ: one dgemm over X without a centered copy.
-        let shift: Vec<f64> = self.components.chunks_exact(self.n_features).map(|comp| -comp.iter().zip(&self.mean).map(|(a, b)| a * b).sum::<f64>()).collect();
+        let shift: Vec<f64> = self
+            .components
+            .chunks_exact(self.n_features)
+            .map(|comp| -comp.iter().zip(&self.mean).map(|(a, b)| a * b).sum::<f64>())
+            .collect();
         let mut out = shift.repeat(n);
         lapack::gemm(false, true, n, c, self.n_features, 1.0, x.data(), &self.components, 1.0, &mut out)?;
         if self.whiten {

@@ -26,7 +26,11 @@ pub fn centered_svd_tall(x: &MatrixView, mean: &[f64]) -> Result<(Vec<f64>, Vec<
             lapack::gemm(false, true, rows.len() / p, k, p, 1.0, &rows, &vt, 0.0, &mut projections)?;
             let mut best = vec![0.0f64; k];
             for row in projections.chunks_exact(k) {
-                best.iter_mut().zip(row).for_each(|(b, v)| if v.abs() > b.abs() { *b = *v });
+                best.iter_mut().zip(row).for_each(|(b, v)| {
+                    if v.abs() > b.abs() {
+                        *b = *v
+                    }
+                });
             }
             Ok(best)
         })

@@ -26,7 +26,9 @@ fn kmeans_variants_find_separated_groups_deterministically() {
     let x = groups();
     let view = MatrixView::new("X", &x, 60, 3).unwrap();
     for def in [&KMEANS, &MINI_BATCH_KMEANS] {
-        for extra in [vec![], vec![("algorithm", Value::Str("elkan".into()))], vec![("init", Value::Str("random".into()))]] {
+        for extra in
+            [vec![], vec![("algorithm", Value::Str("elkan".into()))], vec![("init", Value::Str("random".into()))]]
+        {
             if def.id == MINI_BATCH_KMEANS.id && extra.first().is_some_and(|(k, _)| *k == "algorithm") {
                 continue;
             }
@@ -77,7 +79,11 @@ fn out_of_range_hyperparameters() {
         (&PCA, num("n_components", 1.5)),
     ];
     for (def, hp) in cases {
-        assert_eq!(fit(def, &x, 3, std::slice::from_ref(&hp)).unwrap_err().kind, ErrorKind::InvalidHyperparameter, "{hp:?}");
+        assert_eq!(
+            fit(def, &x, 3, std::slice::from_ref(&hp)).unwrap_err().kind,
+            ErrorKind::InvalidHyperparameter,
+            "{hp:?}"
+        );
     }
 }
 

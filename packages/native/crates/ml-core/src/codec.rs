@@ -65,7 +65,9 @@ impl<'a> Reader<'a> {
         }
         let version = u16::from_le_bytes([bytes[4], bytes[5]]);
         if version == 0 || version > FORMAT_VERSION {
-            return Err(Error::corrupt(format!("format version {version} is not supported (newest is {FORMAT_VERSION})")));
+            return Err(Error::corrupt(format!(
+                "format version {version} is not supported (newest is {FORMAT_VERSION})"
+            )));
         }
         let algorithm_id = u16::from_le_bytes([bytes[6], bytes[7]]);
         Ok((Reader { bytes, pos: 8 }, Header { algorithm_id }))
@@ -95,7 +97,8 @@ impl<'a> Reader<'a> {
     }
 
     pub fn f64s(&mut self, what: &str, n: usize) -> Result<Vec<f64>> {
-        let bytes = self.take(what, n.checked_mul(8).ok_or_else(|| Error::corrupt(format!("{what} size overflows")))?)?;
+        let bytes =
+            self.take(what, n.checked_mul(8).ok_or_else(|| Error::corrupt(format!("{what} size overflows")))?)?;
         Ok(bytes.chunks_exact(8).map(|c| f64::from_le_bytes(c.try_into().expect("chunks of 8"))).collect())
     }
 

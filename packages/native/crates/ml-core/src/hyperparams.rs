@@ -43,14 +43,23 @@ pub struct Hyperparams(pub Vec<(String, Value)>);
 #[derive(Clone, Copy, Debug)]
 pub enum Kind {
     /// A real number ≥ `min` (> `min` when `exclusive`).
-    Float { min: f64, exclusive: bool },
+    Float {
+        min: f64,
+        exclusive: bool,
+    },
     /// An integer ≥ `min`.
-    Int { min: i64 },
+    Int {
+        min: i64,
+    },
     Bool,
     /// One of the listed strings: the values of sklearn's option that this implementation computes.
     Choice(&'static [&'static str]),
     /// A real number as in `Float`, or one of the listed strings (SVC's `gamma`: "scale" | "auto" | float > 0).
-    FloatOrChoice { min: f64, exclusive: bool, choices: &'static [&'static str] },
+    FloatOrChoice {
+        min: f64,
+        exclusive: bool,
+        choices: &'static [&'static str],
+    },
     /// A boolean or one of the listed strings (HistGradientBoosting's `early_stopping`: "auto" | bool).
     BoolOrChoice(&'static [&'static str]),
     /// Any non-empty string, passed on as it is (XGBoost's `monotone_constraints: "(1,-1)"`).
@@ -129,14 +138,19 @@ impl ParamSpec {
             Kind::Float { min, exclusive: true } => format!("a number > {min}{bound}"),
             Kind::Int { min } => format!("an integer >= {min}{bound}"),
             Kind::Bool => "a boolean".to_string(),
-            Kind::Choice(options) => format!("one of {}", options.iter().map(|o| format!("{o:?}")).collect::<Vec<_>>().join(", ")),
+            Kind::Choice(options) => {
+                format!("one of {}", options.iter().map(|o| format!("{o:?}")).collect::<Vec<_>>().join(", "))
+            }
             Kind::FloatOrChoice { min, exclusive, choices } => format!(
                 "a number {} {min}{bound} or one of {}",
                 if exclusive { ">" } else { ">=" },
                 choices.iter().map(|o| format!("{o:?}")).collect::<Vec<_>>().join(", ")
             ),
             Kind::BoolOrChoice(choices) => {
-                format!("a boolean or one of {}", choices.iter().map(|o| format!("{o:?}")).collect::<Vec<_>>().join(", "))
+                format!(
+                    "a boolean or one of {}",
+                    choices.iter().map(|o| format!("{o:?}")).collect::<Vec<_>>().join(", ")
+                )
             }
             Kind::Text => "a non-empty string".to_string(),
             Kind::TextOrList => "a non-empty string or an array of them".to_string(),
@@ -154,7 +168,9 @@ impl ParamSpec {
             (Kind::Float { min, exclusive }, Value::Number(n)) => {
                 n.is_finite() && (if exclusive { *n > min } else { *n >= min }) && self.within_max(*n)
             }
-            (Kind::Int { min }, Value::Number(n)) => n.is_finite() && n.fract() == 0.0 && *n >= min as f64 && self.within_max(*n),
+            (Kind::Int { min }, Value::Number(n)) => {
+                n.is_finite() && n.fract() == 0.0 && *n >= min as f64 && self.within_max(*n)
+            }
             (Kind::Bool, Value::Bool(_)) => true,
             (Kind::Choice(options), Value::Str(s)) => options.contains(&s.as_str()),
             (Kind::FloatOrChoice { min, exclusive, .. }, Value::Number(_)) => {
@@ -180,7 +196,10 @@ impl ParamSpec {
                 fields.push(format!(r#""min":{},"minExclusive":{exclusive}"#, crate::json::value(&Value::Number(min))));
             }
             if max.is_finite() {
-                fields.push(format!(r#""max":{},"maxExclusive":{max_exclusive}"#, crate::json::value(&Value::Number(max))));
+                fields.push(format!(
+                    r#""max":{},"maxExclusive":{max_exclusive}"#,
+                    crate::json::value(&Value::Number(max))
+                ));
             }
             format!("{{{}}}", fields.join(","))
         };
@@ -252,7 +271,8 @@ pub fn resolve(estimator: &str, specs: &[ParamSpec], given: &Hyperparams) -> Res
 impl Params {
     /// `{"name": value, …}` with every declared parameter.
     pub fn to_json(&self) -> String {
-        let fields: Vec<String> = self.0.iter().map(|(k, v)| format!("{}:{}", crate::json::quote(k), crate::json::value(v))).collect();
+        let fields: Vec<String> =
+            self.0.iter().map(|(k, v)| format!("{}:{}", crate::json::quote(k), crate::json::value(v))).collect();
         format!("{{{}}}", fields.join(","))
     }
 

@@ -50,13 +50,24 @@ fn unknown_names_and_wrong_types_are_typed_errors() {
 fn specs_describe_what_they_accept() {
     let json: Vec<String> = SPECS.iter().map(ParamSpec::to_json).collect();
     assert_eq!(json[0], r#"{"name":"alpha","default":1,"accepts":[{"type":"number","min":0,"minExclusive":false}]}"#);
-    assert_eq!(json[1], r#"{"name":"max_iter","default":100,"accepts":[{"type":"integer","min":0,"minExclusive":false}]}"#);
+    assert_eq!(
+        json[1],
+        r#"{"name":"max_iter","default":100,"accepts":[{"type":"integer","min":0,"minExclusive":false}]}"#
+    );
     assert_eq!(json[2], r#"{"name":"fit_intercept","default":true,"accepts":[{"type":"boolean"}]}"#);
-    assert_eq!(json[3], r#"{"name":"solver","default":"auto","accepts":[{"type":"string","choices":["auto","cholesky"]}]}"#);
-    assert_eq!(json[4], r#"{"name":"n_jobs","default":null,"accepts":[{"type":"integer","min":-1,"minExclusive":false},{"type":"null"}]}"#);
-    let unbounded = ParamSpec::new("coef0", Kind::Float { min: f64::NEG_INFINITY, exclusive: false }, Default::Number(0.0));
+    assert_eq!(
+        json[3],
+        r#"{"name":"solver","default":"auto","accepts":[{"type":"string","choices":["auto","cholesky"]}]}"#
+    );
+    assert_eq!(
+        json[4],
+        r#"{"name":"n_jobs","default":null,"accepts":[{"type":"integer","min":-1,"minExclusive":false},{"type":"null"}]}"#
+    );
+    let unbounded =
+        ParamSpec::new("coef0", Kind::Float { min: f64::NEG_INFINITY, exclusive: false }, Default::Number(0.0));
     assert_eq!(unbounded.to_json(), r#"{"name":"coef0","default":0,"accepts":[{"type":"number"}]}"#);
-    let ratio = ParamSpec::new("l1_ratio", Kind::Float { min: 0.0, exclusive: false }, Default::Number(0.5)).at_most(1.0);
+    let ratio =
+        ParamSpec::new("l1_ratio", Kind::Float { min: 0.0, exclusive: false }, Default::Number(0.5)).at_most(1.0);
     assert_eq!(
         ratio.to_json(),
         r#"{"name":"l1_ratio","default":0.5,"accepts":[{"type":"number","min":0,"minExclusive":false,"max":1,"maxExclusive":false}]}"#
@@ -71,7 +82,12 @@ fn ranges_are_two_sided() {
         ParamSpec::new("l1_ratio", Kind::Float { min: 0.0, exclusive: false }, Default::Number(0.5)).at_most(1.0),
         ParamSpec::new("fraction", Kind::Float { min: 0.0, exclusive: true }, Default::Number(0.1)).below(1.0),
         ParamSpec::new("bins", Kind::Int { min: 2 }, Default::Number(255.0)).at_most(255.0),
-        ParamSpec::new("gamma", Kind::FloatOrChoice { min: 0.0, exclusive: true, choices: &["auto"] }, Default::Str("auto")).at_most(10.0),
+        ParamSpec::new(
+            "gamma",
+            Kind::FloatOrChoice { min: 0.0, exclusive: true, choices: &["auto"] },
+            Default::Str("auto"),
+        )
+        .at_most(10.0),
     ];
     for ok in [("l1_ratio", 0.0), ("l1_ratio", 1.0), ("fraction", 0.5), ("bins", 255.0), ("gamma", 10.0)] {
         assert!(resolve("E", RATIO, &given(&[(ok.0, Value::Number(ok.1))])).is_ok(), "{ok:?}");
@@ -96,7 +112,10 @@ fn float_or_choice_takes_either() {
         Default::Str("scale"),
     )];
     assert_eq!(resolve("SVC", GAMMA, &given(&[])).unwrap().value("gamma"), &Value::Str("scale".into()));
-    assert_eq!(resolve("SVC", GAMMA, &given(&[("gamma", Value::Number(0.5))])).unwrap().value("gamma"), &Value::Number(0.5));
+    assert_eq!(
+        resolve("SVC", GAMMA, &given(&[("gamma", Value::Number(0.5))])).unwrap().value("gamma"),
+        &Value::Number(0.5)
+    );
     for bad in [Value::Number(0.0), Value::Str("big".into()), Value::Bool(true), Value::Null] {
         let err = resolve("SVC", GAMMA, &given(&[("gamma", bad.clone())])).unwrap_err();
         assert!(err.message.contains("a number > 0 or one of \"scale\", \"auto\""), "{bad:?}: {}", err.message);
@@ -105,8 +124,12 @@ fn float_or_choice_takes_either() {
 
 #[test]
 fn bool_or_choice_takes_either() {
-    const EARLY_STOPPING: &[ParamSpec] = &[ParamSpec::new("early_stopping", Kind::BoolOrChoice(&["auto"]), Default::Str("auto"))];
-    assert_eq!(resolve("HGB", EARLY_STOPPING, &given(&[])).unwrap().value("early_stopping"), &Value::Str("auto".into()));
+    const EARLY_STOPPING: &[ParamSpec] =
+        &[ParamSpec::new("early_stopping", Kind::BoolOrChoice(&["auto"]), Default::Str("auto"))];
+    assert_eq!(
+        resolve("HGB", EARLY_STOPPING, &given(&[])).unwrap().value("early_stopping"),
+        &Value::Str("auto".into())
+    );
     let on = resolve("HGB", EARLY_STOPPING, &given(&[("early_stopping", Value::Bool(true))])).unwrap();
     assert_eq!(on.value("early_stopping"), &Value::Bool(true));
     for bad in [Value::Number(1.0), Value::Str("yes".into()), Value::Null] {

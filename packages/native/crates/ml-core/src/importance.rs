@@ -102,7 +102,8 @@ mod tests {
     #[test]
     fn stacking_needs_every_part_of_one_kind() {
         let row = |kind, v: f64| Some(Importances::overall(kind, vec![v, 1.0 - v]));
-        let stacked = Importances::stack(&[row(ImportanceKind::Impurity, 0.25), row(ImportanceKind::Impurity, 0.5)]).unwrap();
+        let stacked =
+            Importances::stack(&[row(ImportanceKind::Impurity, 0.25), row(ImportanceKind::Impurity, 0.5)]).unwrap();
         assert_eq!(stacked.values, vec![0.25, 0.75, 0.5, 0.5]);
         assert_eq!(stacked.outputs, vec![Some(0), Some(1)]);
         assert!(Importances::stack(&[row(ImportanceKind::Impurity, 0.25), None]).is_none());

@@ -67,7 +67,9 @@ pub fn parse(text: &str) -> std::result::Result<Json, SyntaxError> {
 
 /// Parses a JSON object of hyperparameters. `null`/empty input means no hyperparameters.
 pub fn parse_hyperparams(text: &str) -> Result<Hyperparams> {
-    let invalid = |e: SyntaxError| Error::hyperparameter(format!("hyperparameters are not valid JSON: {} at byte {}", e.what, e.at));
+    let invalid = |e: SyntaxError| {
+        Error::hyperparameter(format!("hyperparameters are not valid JSON: {} at byte {}", e.what, e.at))
+    };
     if text.trim().is_empty() {
         return Ok(Hyperparams::default());
     }
@@ -213,7 +215,9 @@ impl Parser<'_> {
             }
             Some(b'-' | b'0'..=b'9') => {
                 let start = self.pos;
-                while self.pos < self.bytes.len() && matches!(self.bytes[self.pos], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') {
+                while self.pos < self.bytes.len()
+                    && matches!(self.bytes[self.pos], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+                {
                     self.pos += 1;
                 }
                 let text = std::str::from_utf8(&self.bytes[start..self.pos]).unwrap_or("");
@@ -286,7 +290,18 @@ mod tests {
 
     #[test]
     fn malformed_json_is_an_error() {
-        for bad in ["{", "{\"a\" 1}", "{\"a\": }", "[1]", "1 2", "{\"a\": 1} x", "{\"a\": \"\\q\"}", "{\"a\": 1e}", "{\"a\": [[[[", "\"a\""] {
+        for bad in [
+            "{",
+            "{\"a\" 1}",
+            "{\"a\": }",
+            "[1]",
+            "1 2",
+            "{\"a\": 1} x",
+            "{\"a\": \"\\q\"}",
+            "{\"a\": 1e}",
+            "{\"a\": [[[[",
+            "\"a\"",
+        ] {
             assert!(parse_hyperparams(bad).is_err(), "{bad}");
         }
         let deep = format!("{{\"a\": {}{}}}", "[".repeat(100), "]".repeat(100));

@@ -85,7 +85,13 @@ mod tests {
 
     #[test]
     fn bad_labels_and_single_classes_are_data_errors() {
-        for (y, n) in [(vec![0.0, 0.0], 2), (vec![0.0, 1.5], 2), (vec![0.0, 2.0], 2), (vec![0.0, -1.0], 2), (vec![f64::NAN, 1.0], 2)] {
+        for (y, n) in [
+            (vec![0.0, 0.0], 2),
+            (vec![0.0, 1.5], 2),
+            (vec![0.0, 2.0], 2),
+            (vec![0.0, -1.0], 2),
+            (vec![f64::NAN, 1.0], 2),
+        ] {
             assert_eq!(encode_labels(&y, n).unwrap_err().kind, ErrorKind::DataError, "{y:?}");
         }
     }

@@ -90,7 +90,16 @@ extern "C" {
         info: *mut c_int,
         uplo_len: usize,
     );
-    fn dgeqrf_(m: *const c_int, n: *const c_int, a: *mut f64, lda: *const c_int, tau: *mut f64, work: *mut f64, lwork: *const c_int, info: *mut c_int);
+    fn dgeqrf_(
+        m: *const c_int,
+        n: *const c_int,
+        a: *mut f64,
+        lda: *const c_int,
+        tau: *mut f64,
+        work: *mut f64,
+        lwork: *const c_int,
+        info: *mut c_int,
+    );
     fn dgesdd_(
         jobz: *const c_char,
         m: *const c_int,
@@ -121,7 +130,22 @@ pub fn sgemv(a: &[f32], rows: usize, x: &[f32]) -> Result<Vec<f32>> {
     let mut out = vec![0.0f32; rows];
     if rows > 0 {
         // SAFETY: `a` holds m·n floats (asserted), `x` n, `out` m; lda = n for row-major.
-        unsafe { cblas_sgemv(CBLAS_ROW_MAJOR, CBLAS_NO_TRANS, m, n, 1.0, a.as_ptr(), n.max(1), x.as_ptr(), 1, 0.0, out.as_mut_ptr(), 1) };
+        unsafe {
+            cblas_sgemv(
+                CBLAS_ROW_MAJOR,
+                CBLAS_NO_TRANS,
+                m,
+                n,
+                1.0,
+                a.as_ptr(),
+                n.max(1),
+                x.as_ptr(),
+                1,
+                0.0,
+                out.as_mut_ptr(),
+                1,
+            )
+        };
     }
     Ok(out)
 }
@@ -147,7 +171,18 @@ pub fn openblas_config() -> String {
 /// Row-major `c (m×n) = alpha · op(a) · op(b) + beta · c`, `op(a)` m×k, `op(b)` k×n. `a` and `b` are stored with
 /// their own row-major shapes (a: m×k, or k×m when `trans_a`).
 #[allow(clippy::too_many_arguments)]
-pub fn gemm(trans_a: bool, trans_b: bool, m: usize, n: usize, k: usize, alpha: f64, a: &[f64], b: &[f64], beta: f64, c: &mut [f64]) -> Result<()> {
+pub fn gemm(
+    trans_a: bool,
+    trans_b: bool,
+    m: usize,
+    n: usize,
+    k: usize,
+    alpha: f64,
+    a: &[f64],
+    b: &[f64],
+    beta: f64,
+    c: &mut [f64],
+) -> Result<()> {
     assert!(a.len() == m * k && b.len() == k * n && c.len() == m * n, "gemm: slice lengths do not match the shape");
     if m == 0 || n == 0 {
         return Ok(());
@@ -162,18 +197,65 @@ pub fn gemm(trans_a: bool, trans_b: bool, m: usize, n: usize, k: usize, alpha: f
         // c (m) = op(a) (m×k) · b (k); b is a vector whatever trans_b says.
         let (rows, cols) = if trans_a { (ki, mi) } else { (mi, ki) };
         // SAFETY: a holds rows × cols row-major (asserted as m·k), b k values, c m values.
-        unsafe { cblas_dgemv(CBLAS_ROW_MAJOR, op(trans_a), rows, cols, alpha, a.as_ptr(), cols.max(1), b.as_ptr(), 1, beta, c.as_mut_ptr(), 1) };
+        unsafe {
+            cblas_dgemv(
+                CBLAS_ROW_MAJOR,
+                op(trans_a),
+                rows,
+                cols,
+                alpha,
+                a.as_ptr(),
+                cols.max(1),
+                b.as_ptr(),
+                1,
+                beta,
+                c.as_mut_ptr(),
+                1,
+            )
+        };
         return Ok(());
     }
     if m == 1 {
         // c (n) = a (k) · op(b) (k×n) = op(b)ᵀ · a.
         let (rows, cols) = if trans_b { (ni, ki) } else { (ki, ni) };
         // SAFETY: b holds rows × cols row-major (asserted as k·n), a k values, c n values.
-        unsafe { cblas_dgemv(CBLAS_ROW_MAJOR, op(!trans_b), rows, cols, alpha, b.as_ptr(), cols.max(1), a.as_ptr(), 1, beta, c.as_mut_ptr(), 1) };
+        unsafe {
+            cblas_dgemv(
+                CBLAS_ROW_MAJOR,
+                op(!trans_b),
+                rows,
+                cols,
+                alpha,
+                b.as_ptr(),
+                cols.max(1),
+                a.as_ptr(),
+                1,
+                beta,
+                c.as_mut_ptr(),
+                1,
+            )
+        };
         return Ok(());
     }
     // SAFETY: lengths asserted above match the leading dimensions passed.
-    unsafe { cblas_dgemm(CBLAS_ROW_MAJOR, op(trans_a), op(trans_b), mi, ni, ki, alpha, a.as_ptr(), lda, b.as_ptr(), ldb, beta, c.as_mut_ptr(), ni) };
+    unsafe {
+        cblas_dgemm(
+            CBLAS_ROW_MAJOR,
+            op(trans_a),
+            op(trans_b),
+            mi,
+            ni,
+            ki,
+            alpha,
+            a.as_ptr(),
+            lda,
+            b.as_ptr(),
+            ldb,
+            beta,
+            c.as_mut_ptr(),
+            ni,
+        )
+    };
     Ok(())
 }
 
@@ -196,14 +278,30 @@ pub fn lstsq(a: &[f64], m: usize, n: usize, b: &[f64], nrhs: usize, rcond: f64) 
     let mut a_cm = to_col_major(a, m, n, m.max(1));
     let mut b_cm = to_col_major(b, m, nrhs, ld_b);
     let mut s = vec![0.0; m.min(n).max(1)];
-    let (mi, ni, nrhs_i, lda, ldb) = (lapack_int(m)?, lapack_int(n)?, lapack_int(nrhs)?, lapack_int(m.max(1))?, lapack_int(ld_b)?);
+    let (mi, ni, nrhs_i, lda, ldb) =
+        (lapack_int(m)?, lapack_int(n)?, lapack_int(nrhs)?, lapack_int(m.max(1))?, lapack_int(ld_b)?);
     let mut rank: c_int = 0;
     let mut info: c_int = 0;
     let mut work_size = 0.0;
     let mut iwork_size: c_int = 0;
     // SAFETY: workspace query (lwork = -1) writes one f64 and one int.
     unsafe {
-        dgelsd_(&mi, &ni, &nrhs_i, a_cm.as_mut_ptr(), &lda, b_cm.as_mut_ptr(), &ldb, s.as_mut_ptr(), &rcond, &mut rank, &mut work_size, &-1, &mut iwork_size, &mut info)
+        dgelsd_(
+            &mi,
+            &ni,
+            &nrhs_i,
+            a_cm.as_mut_ptr(),
+            &lda,
+            b_cm.as_mut_ptr(),
+            &ldb,
+            s.as_mut_ptr(),
+            &rcond,
+            &mut rank,
+            &mut work_size,
+            &-1,
+            &mut iwork_size,
+            &mut info,
+        )
     };
     if info != 0 {
         return Err(Error::data(format!("dgelsd workspace query failed (info {info})")));
@@ -214,7 +312,22 @@ pub fn lstsq(a: &[f64], m: usize, n: usize, b: &[f64], nrhs: usize, rcond: f64) 
     let lwork_i = lapack_int(lwork)?;
     // SAFETY: buffers sized per the query above; a_cm is lda×n, b_cm is ldb×nrhs.
     unsafe {
-        dgelsd_(&mi, &ni, &nrhs_i, a_cm.as_mut_ptr(), &lda, b_cm.as_mut_ptr(), &ldb, s.as_mut_ptr(), &rcond, &mut rank, work.as_mut_ptr(), &lwork_i, iwork.as_mut_ptr(), &mut info)
+        dgelsd_(
+            &mi,
+            &ni,
+            &nrhs_i,
+            a_cm.as_mut_ptr(),
+            &lda,
+            b_cm.as_mut_ptr(),
+            &ldb,
+            s.as_mut_ptr(),
+            &rcond,
+            &mut rank,
+            work.as_mut_ptr(),
+            &lwork_i,
+            iwork.as_mut_ptr(),
+            &mut info,
+        )
     };
     if info != 0 {
         return Err(Error::data(format!("least squares (dgelsd) did not converge (info {info})")));
@@ -307,7 +420,23 @@ pub fn svd(a: &[f64], m: usize, n: usize) -> Result<Svd> {
     let mut work_size = 0.0;
     // SAFETY: workspace query; at is n×m column-major (lda = n), outputs sized n×k and k×m.
     unsafe {
-        dgesdd_(&jobz, &rows, &cols, at.as_mut_ptr(), &rows, s.as_mut_ptr(), vt.as_mut_ptr(), &rows, u.as_mut_ptr(), &ki, &mut work_size, &-1, iwork.as_mut_ptr(), &mut info, 1)
+        dgesdd_(
+            &jobz,
+            &rows,
+            &cols,
+            at.as_mut_ptr(),
+            &rows,
+            s.as_mut_ptr(),
+            vt.as_mut_ptr(),
+            &rows,
+            u.as_mut_ptr(),
+            &ki,
+            &mut work_size,
+            &-1,
+            iwork.as_mut_ptr(),
+            &mut info,
+            1,
+        )
     };
     if info != 0 {
         return Err(Error::data(format!("dgesdd workspace query failed (info {info})")));
@@ -317,7 +446,23 @@ pub fn svd(a: &[f64], m: usize, n: usize) -> Result<Svd> {
     let lwork_i = lapack_int(lwork)?;
     // SAFETY: as above with the queried workspace.
     unsafe {
-        dgesdd_(&jobz, &rows, &cols, at.as_mut_ptr(), &rows, s.as_mut_ptr(), vt.as_mut_ptr(), &rows, u.as_mut_ptr(), &ki, work.as_mut_ptr(), &lwork_i, iwork.as_mut_ptr(), &mut info, 1)
+        dgesdd_(
+            &jobz,
+            &rows,
+            &cols,
+            at.as_mut_ptr(),
+            &rows,
+            s.as_mut_ptr(),
+            vt.as_mut_ptr(),
+            &rows,
+            u.as_mut_ptr(),
+            &ki,
+            work.as_mut_ptr(),
+            &lwork_i,
+            iwork.as_mut_ptr(),
+            &mut info,
+            1,
+        )
     };
     if info != 0 {
         return Err(Error::data(format!("SVD (dgesdd) did not converge (info {info})")));

@@ -10,9 +10,13 @@ fn close(a: &[f64], b: &[f64]) -> bool {
 fn gemm_of_a_row_or_a_column_equals_the_general_product() {
     let a: Vec<f64> = (0..12).map(|i| (i as f64 * 0.7).sin()).collect(); // 4×3 (or 3×4)
     let v = [0.5, -1.0, 2.0, 0.25];
-    let naive = |m: usize, n: usize, k: usize, a_at: &dyn Fn(usize, usize) -> f64, b_at: &dyn Fn(usize, usize) -> f64| -> Vec<f64> {
-        (0..m * n).map(|i| (0..k).map(|l| a_at(i / n, l) * b_at(l, i % n)).sum()).collect()
-    };
+    let naive =
+        |m: usize,
+         n: usize,
+         k: usize,
+         a_at: &dyn Fn(usize, usize) -> f64,
+         b_at: &dyn Fn(usize, usize) -> f64|
+         -> Vec<f64> { (0..m * n).map(|i| (0..k).map(|l| a_at(i / n, l) * b_at(l, i % n)).sum()).collect() };
     for (trans_a, trans_b) in [(false, false), (true, false), (false, true), (true, true)] {
         // n = 1: op(a) is 4×3 (a stored 4×3, or 3×4 transposed), b a 3-vector.
         let mut c = vec![1.0; 4];

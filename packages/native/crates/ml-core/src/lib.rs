@@ -11,8 +11,8 @@ pub mod json;
 pub mod labels;
 pub mod lapack;
 pub mod matrix;
-pub mod multi_target;
 pub mod mt19937;
+pub mod multi_target;
 pub mod numeric;
 pub mod rng;
 #[cfg(feature = "testing")]

@@ -14,7 +14,9 @@ impl<'a> MatrixView<'a> {
     /// `what` names the matrix in error messages ("X", "y").
     pub fn new(what: &str, data: &'a [f64], rows: usize, cols: usize) -> Result<Self> {
         if rows == 0 || cols == 0 {
-            return Err(Error::invalid(format!("{what} must have at least one row and one column, got {rows} x {cols}")));
+            return Err(Error::invalid(format!(
+                "{what} must have at least one row and one column, got {rows} x {cols}"
+            )));
         }
         match rows.checked_mul(cols) {
             Some(n) if n == data.len() => Ok(MatrixView { data, rows, cols }),

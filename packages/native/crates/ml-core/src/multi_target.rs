@@ -43,7 +43,10 @@ where
 }
 
 /// Reads what `MultiTarget::write` wrote, each target's model with `read_one`.
-pub fn read_multi_target(r: &mut Reader, read_one: fn(&mut Reader) -> Result<Box<dyn Fitted>>) -> Result<Box<dyn Fitted>> {
+pub fn read_multi_target(
+    r: &mut Reader,
+    read_one: fn(&mut Reader) -> Result<Box<dyn Fitted>>,
+) -> Result<Box<dyn Fitted>> {
     let t = r.dim("n_targets")?;
     // Each body is at least one byte, so a huge count fails on the first truncated read rather than allocating.
     let mut models: Vec<Box<dyn Fitted>> = Vec::new();
@@ -158,7 +161,14 @@ mod tests {
         let x = MatrixView::new("X", &[0.0, 1.0, 2.0], 3, 1).unwrap();
         let y = MatrixView::new("y", &[1.0, 10.0, 2.0, 20.0, 3.0, 30.0], 3, 2).unwrap();
         let params = resolve("Mean", &[], &Hyperparams::default()).unwrap();
-        let input = FitInput { x: &x, y: Some(&y), n_classes: 0, params: &params, cancelled: &|| false, progress: &crate::NO_PROGRESS };
+        let input = FitInput {
+            x: &x,
+            y: Some(&y),
+            n_classes: 0,
+            params: &params,
+            cancelled: &|| false,
+            progress: &crate::NO_PROGRESS,
+        };
         let (model, info) = (MEAN.fit)(&input).unwrap();
         assert_eq!(info, FitInfo { n_iter: Some(3), converged: true });
         assert_eq!((model.n_outputs(), model.n_features()), (2, 1));

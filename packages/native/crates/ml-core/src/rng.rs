@@ -25,7 +25,8 @@ impl Rng {
     /// (a different fit each call, as sklearn's global RandomState gives).
     pub fn from_random_state(random_state: Option<u64>) -> Self {
         Rng::seed(random_state.unwrap_or_else(|| {
-            let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64);
+            let nanos =
+                std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64);
             nanos ^ (&nanos as *const u64 as u64).rotate_left(32)
         }))
     }

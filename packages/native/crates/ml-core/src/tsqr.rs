@@ -61,6 +61,7 @@ pub fn centered_r(data: Centered<'_>) -> Result<Vec<f64>> {
     let (n, k) = (data.x.rows(), data.width());
     let block = data.block_rows();
     let starts: Vec<usize> = (0..n).step_by(block).collect();
-    let reduced: Vec<Vec<f64>> = starts.par_iter().map(|&s| reduce(data.rows(s, (s + block).min(n)), k)).collect::<Result<_>>()?;
+    let reduced: Vec<Vec<f64>> =
+        starts.par_iter().map(|&s| reduce(data.rows(s, (s + block).min(n)), k)).collect::<Result<_>>()?;
     reduce(reduced.concat(), k)
 }

@@ -38,7 +38,13 @@ pub struct Ensemble {
 }
 
 /// Fits the ensemble; `y` holds targets (regression) or class positions as f64 (classification).
-pub fn boost(x: &MatrixView, y: &[f64], loss: Loss, s: &Settings, cancelled: &(dyn Fn() -> bool + Sync)) -> Result<Ensemble> {
+pub fn boost(
+    x: &MatrixView,
+    y: &[f64],
+    loss: Loss,
+    s: &Settings,
+    cancelled: &(dyn Fn() -> bool + Sync),
+) -> Result<Ensemble> {
     // sklearn draws one seed from random_state and seeds both the split and the binning subsample with it.
     let seed = match s.random_state {
         Some(state) => NumpyRandomState::new(state).randint(u32::MAX as usize) as u32,
@@ -46,7 +52,8 @@ pub fn boost(x: &MatrixView, y: &[f64], loss: Loss, s: &Settings, cancelled: &(d
     };
     let (train_rows, val_rows) = match s.early_stopping {
         Some(Some(size)) => {
-            let classes: Option<Vec<usize>> = (loss != Loss::SquaredError).then(|| y.iter().map(|&c| c as usize).collect());
+            let classes: Option<Vec<usize>> =
+                (loss != Loss::SquaredError).then(|| y.iter().map(|&c| c as usize).collect());
             let (train, val) = validation_split(y.len(), size, classes.as_deref(), seed)?;
             (Some(train), Some(val))
         }
@@ -54,7 +61,8 @@ pub fn boost(x: &MatrixView, y: &[f64], loss: Loss, s: &Settings, cancelled: &(d
     };
     let mapper = BinMapper::fit(x, train_rows.as_deref(), s.max_bins, seed);
     let binned = mapper.transform(x, train_rows.as_deref());
-    let gather = |rows: &Option<Vec<usize>>| rows.as_ref().map_or_else(|| y.to_vec(), |r| r.iter().map(|&i| y[i]).collect());
+    let gather =
+        |rows: &Option<Vec<usize>>| rows.as_ref().map_or_else(|| y.to_vec(), |r| r.iter().map(|&i| y[i]).collect());
     let y_train = gather(&train_rows);
     let validation = val_rows.as_ref().map(|rows| (mapper.transform(x, Some(rows)), gather(&val_rows)));
 
@@ -67,8 +75,9 @@ pub fn boost(x: &MatrixView, y: &[f64], loss: Loss, s: &Settings, cancelled: &(d
     let n = y_train.len();
     let baseline = loss.baseline(&y_train);
     let mut raw: Vec<f64> = baseline.iter().flat_map(|&b| std::iter::repeat_n(b, n)).collect();
-    let mut raw_val: Vec<f64> =
-        validation.as_ref().map_or_else(Vec::new, |(v, _)| baseline.iter().flat_map(|&b| std::iter::repeat_n(b, v.rows)).collect());
+    let mut raw_val: Vec<f64> = validation
+        .as_ref()
+        .map_or_else(Vec::new, |(v, _)| baseline.iter().flat_map(|&b| std::iter::repeat_n(b, v.rows)).collect());
     let mut gradients = vec![0f32; n * k_trees];
     let mut hessians = vec![0f32; if loss.constant_hessian() { 0 } else { n * k_trees }];
     let score = |raw: &[f64], raw_val: &[f64]| match &validation {

@@ -102,7 +102,15 @@ pub fn grow(set: &TrainingSet, params: &GrowerParams, values: Gradients) -> Grow
         set,
         params,
         values,
-        nodes: vec![GrowNode { stats: root, depth: 0, start: 0, stop: n, split: None, histogram: None, children: None }],
+        nodes: vec![GrowNode {
+            stats: root,
+            depth: 0,
+            start: 0,
+            stop: n,
+            split: None,
+            histogram: None,
+            children: None,
+        }],
         heap: BinaryHeap::new(),
         n_leaves: 0,
         partition: (0..n as u32).collect(),
@@ -124,7 +132,8 @@ impl Grower<'_> {
     fn find_split_or_finalize(&mut self, id: usize) {
         let node = &mut self.nodes[id];
         let hist = node.histogram.as_ref().expect("a node is searched right after its histogram is built");
-        node.split = find_node_split(&self.params.rules, self.set.layout, hist, &self.set.binned.has_missing, &node.stats);
+        node.split =
+            find_node_split(&self.params.rules, self.set.layout, hist, &self.set.binned.has_missing, &node.stats);
         match node.split {
             Some(split) => self.heap.push(Splittable { gain: split.gain, node: id }),
             None => self.finalize(id),
@@ -141,10 +150,19 @@ impl Grower<'_> {
         let split = self.nodes[id].split.expect("only nodes with a split are in the heap");
         let column = self.set.binned.column(split.feature);
         let missing_bin = self.set.missing_bins[split.feature];
-        let n_left = start + partition(&mut self.partition[start..stop], &mut self.scratch, column, &split, missing_bin);
+        let n_left =
+            start + partition(&mut self.partition[start..stop], &mut self.scratch, column, &split, missing_bin);
         let (left, right) = (self.nodes.len(), self.nodes.len() + 1);
         for (stats, range) in [(split.left, (start, n_left)), (split.right, (n_left, stop))] {
-            self.nodes.push(GrowNode { stats, depth, start: range.0, stop: range.1, split: None, histogram: None, children: None });
+            self.nodes.push(GrowNode {
+                stats,
+                depth,
+                start: range.0,
+                stop: range.1,
+                split: None,
+                histogram: None,
+                children: None,
+            });
         }
         self.nodes[id].children = Some((left, right));
         if !self.set.binned.has_missing[split.feature] {
@@ -169,7 +187,8 @@ impl Grower<'_> {
             return;
         }
         let min_split = 2 * self.params.rules.min_samples_leaf;
-        let splittable: Vec<usize> = [left, right].into_iter().filter(|&c| self.nodes[c].stats.n_samples >= min_split).collect();
+        let splittable: Vec<usize> =
+            [left, right].into_iter().filter(|&c| self.nodes[c].stats.n_samples >= min_split).collect();
         for c in [left, right] {
             if !splittable.contains(&c) {
                 self.finalize(c);

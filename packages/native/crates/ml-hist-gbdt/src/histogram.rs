@@ -144,7 +144,9 @@ mod tests {
             assert_eq!(total, 20);
             for (a, b) in sibling.feature(&layout, f).iter().zip(hr.feature(&layout, f)) {
                 assert_eq!(a.count, b.count);
-                assert!((a.sum_gradients - b.sum_gradients).abs() < 1e-9 && (a.sum_hessians - b.sum_hessians).abs() < 1e-9);
+                assert!(
+                    (a.sum_gradients - b.sum_gradients).abs() < 1e-9 && (a.sum_hessians - b.sum_hessians).abs() < 1e-9
+                );
             }
         }
         let constant = Histogram::build(&layout, &binned, None, Gradients { gradients: &g, hessians: None });

@@ -25,4 +25,5 @@ pub mod validation_split;
 use pgml_ml_core::AlgorithmDef;
 
 /// This family's rows of the registry.
-pub const ALGORITHMS: &[AlgorithmDef] = &[model::HIST_GRADIENT_BOOSTING_REGRESSOR, model::HIST_GRADIENT_BOOSTING_CLASSIFIER];
+pub const ALGORITHMS: &[AlgorithmDef] =
+    &[model::HIST_GRADIENT_BOOSTING_REGRESSOR, model::HIST_GRADIENT_BOOSTING_CLASSIFIER];

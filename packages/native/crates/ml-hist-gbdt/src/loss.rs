@@ -67,16 +67,16 @@ impl Loss {
                     *g = (raw[start + r] - y[start + r]) as f32;
                 }
             }),
-            Loss::Binomial => {
-                gradients.par_chunks_mut(ROWS_PER_TASK).zip(hessians.par_chunks_mut(ROWS_PER_TASK)).enumerate().for_each(
-                    |(c, (g, h))| {
-                        for r in 0..g.len() {
-                            let i = c * ROWS_PER_TASK + r;
-                            (g[r], h[r]) = binomial_gradient_hessian(y[i], raw[i]);
-                        }
-                    },
-                )
-            }
+            Loss::Binomial => gradients
+                .par_chunks_mut(ROWS_PER_TASK)
+                .zip(hessians.par_chunks_mut(ROWS_PER_TASK))
+                .enumerate()
+                .for_each(|(c, (g, h))| {
+                    for r in 0..g.len() {
+                        let i = c * ROWS_PER_TASK + r;
+                        (g[r], h[r]) = binomial_gradient_hessian(y[i], raw[i]);
+                    }
+                }),
             Loss::Multinomial { n_classes } => {
                 // Row-parallel: each task fills its rows of every class's column.
                 let mut blocks = column_blocks(gradients, n);

@@ -76,7 +76,8 @@ fn fit_classifier(input: &FitInput) -> Result<Fit> {
     let (trained, positions) = encode_labels(input.y()?.data(), input.n_classes)?;
     let y: Vec<f64> = positions.iter().map(|&p| p as f64).collect();
     let s = settings(input.params, y.len())?;
-    let ensemble = boost(input.x, &y, Loss::for_classes(trained.len()), &s, &input.ticking("iterations", s.max_iter, 1))?;
+    let ensemble =
+        boost(input.x, &y, Loss::for_classes(trained.len()), &s, &input.ticking("iterations", s.max_iter, 1))?;
     Ok(HistGbdtModel::fitted(input.x.cols(), Some(Classes { n_classes: input.n_classes, trained }), ensemble))
 }
 
@@ -147,11 +148,12 @@ impl HistGbdtModel {
     fn trained_proba(&self, x: &MatrixView) -> Vec<f64> {
         let raw = self.raw_predict(x);
         if self.baseline.len() == 1 {
-            raw.iter().flat_map(|&r| {
-                let p = sigmoid(r);
-                [1.0 - p, p]
-            })
-            .collect()
+            raw.iter()
+                .flat_map(|&r| {
+                    let p = sigmoid(r);
+                    [1.0 - p, p]
+                })
+                .collect()
         } else {
             let mut proba = raw;
             proba.chunks_exact_mut(self.baseline.len()).for_each(|row| {
@@ -178,12 +180,7 @@ impl Fitted for HistGbdtModel {
     fn predict(&self, x: &MatrixView) -> Result<Vec<f64>> {
         let Some(classes) = &self.classes else { return Ok(self.raw_predict(x)) };
         let m = classes.trained.len();
-        Ok(self
-            .trained_proba(x)
-            .chunks_exact(m)
-            .map(argmax)
-            .map(|k| classes.trained[k] as f64)
-            .collect())
+        Ok(self.trained_proba(x).chunks_exact(m).map(argmax).map(|k| classes.trained[k] as f64).collect())
     }
 
     /// rows × n_classes; labels absent from training get probability 0.

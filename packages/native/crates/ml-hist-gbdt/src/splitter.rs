@@ -42,7 +42,13 @@ pub fn node_value(sum_gradients: f64, sum_hessians: f64, l2_regularization: f64)
 }
 
 /// The best split over all features, or `None` when no split has positive gain under the rules.
-pub fn find_node_split(rules: &SplitRules, layout: &Layout, hist: &Histogram, has_missing: &[bool], node: &NodeStats) -> Option<SplitInfo> {
+pub fn find_node_split(
+    rules: &SplitRules,
+    layout: &Layout,
+    hist: &Histogram,
+    has_missing: &[bool],
+    node: &NodeStats,
+) -> Option<SplitInfo> {
     let mut best: Option<Candidate> = None;
     for (feature, &missing) in has_missing.iter().enumerate() {
         // Strictly greater: on equal gains the first feature wins, as in sklearn.
@@ -77,14 +83,30 @@ impl Candidate {
             feature: self.feature,
             bin: self.bin as u8,
             missing_go_to_left: self.missing_go_to_left,
-            left: NodeStats { sum_gradients: gl, sum_hessians: hl, n_samples: self.n_left, value: node_value(gl, hl, l2) },
-            right: NodeStats { sum_gradients: gr, sum_hessians: hr, n_samples: node.n_samples - self.n_left, value: node_value(gr, hr, l2) },
+            left: NodeStats {
+                sum_gradients: gl,
+                sum_hessians: hl,
+                n_samples: self.n_left,
+                value: node_value(gl, hl, l2),
+            },
+            right: NodeStats {
+                sum_gradients: gr,
+                sum_hessians: hr,
+                n_samples: node.n_samples - self.n_left,
+                value: node_value(gr, hr, l2),
+            },
         }
     }
 }
 
 /// Both of sklearn's scans of one feature; `hist` is its value bins followed by the missing bin.
-fn scan_feature(rules: &SplitRules, feature: usize, hist: &[Bin], has_missing: bool, node: &NodeStats) -> Option<Candidate> {
+fn scan_feature(
+    rules: &SplitRules,
+    feature: usize,
+    hist: &[Bin],
+    has_missing: bool,
+    node: &NodeStats,
+) -> Option<Candidate> {
     let value_bins = hist.len() - 1;
     let hessian = |b: &Bin| if rules.constant_hessian { b.count as f64 } else { b.sum_hessians };
     let loss_current_node = node.sum_gradients * node.value;
@@ -110,7 +132,15 @@ fn scan_feature(rules: &SplitRules, feature: usize, hist: &[Bin], has_missing: b
         let gain = gain_of(gl, hl, gr, hr);
         if gain > best_gain && gain > 0.0 {
             best_gain = gain;
-            best = Some(Candidate { gain, feature, bin, missing_go_to_left: false, sum_gradient_left: gl, sum_hessian_left: hl, n_left: nl });
+            best = Some(Candidate {
+                gain,
+                feature,
+                bin,
+                missing_go_to_left: false,
+                sum_gradient_left: gl,
+                sum_hessian_left: hl,
+                n_left: nl,
+            });
         }
     }
     if !has_missing {
@@ -133,7 +163,15 @@ fn scan_feature(rules: &SplitRules, feature: usize, hist: &[Bin], has_missing: b
         let gain = gain_of(gl, hl, gr, hr);
         if gain > best_gain && gain > 0.0 {
             best_gain = gain;
-            best = Some(Candidate { gain, feature, bin, missing_go_to_left: true, sum_gradient_left: gl, sum_hessian_left: hl, n_left: nl });
+            best = Some(Candidate {
+                gain,
+                feature,
+                bin,
+                missing_go_to_left: true,
+                sum_gradient_left: gl,
+                sum_hessian_left: hl,
+                n_left: nl,
+            });
         }
     }
     best
@@ -141,7 +179,13 @@ fn scan_feature(rules: &SplitRules, feature: usize, hist: &[Bin], has_missing: b
 
 /// Stable partition of a node's samples by a split: left ones first, both sides in their original order (as
 /// sklearn's `split_indices` leaves them). Returns the left count.
-pub fn partition(samples: &mut [u32], scratch: &mut Vec<u32>, column: &[u8], split: &SplitInfo, missing_bin: u8) -> usize {
+pub fn partition(
+    samples: &mut [u32],
+    scratch: &mut Vec<u32>,
+    column: &[u8],
+    split: &SplitInfo,
+    missing_bin: u8,
+) -> usize {
     scratch.clear();
     let mut n_left = 0;
     for k in 0..samples.len() {

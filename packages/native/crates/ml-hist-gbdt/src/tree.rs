@@ -60,8 +60,22 @@ impl Tree {
             .iter()
             .enumerate()
             .map(|(i, n)| match n.feature {
-                LEAF => WalkNode { threshold: f64::INFINITY, value: n.value, feature: 0, left: i as u32, right: i as u32, missing_go_to_left: true },
-                f => WalkNode { threshold: n.threshold, value: n.value, feature: f, left: n.left, right: n.right, missing_go_to_left: n.missing_go_to_left },
+                LEAF => WalkNode {
+                    threshold: f64::INFINITY,
+                    value: n.value,
+                    feature: 0,
+                    left: i as u32,
+                    right: i as u32,
+                    missing_go_to_left: true,
+                },
+                f => WalkNode {
+                    threshold: n.threshold,
+                    value: n.value,
+                    feature: f,
+                    left: n.left,
+                    right: n.right,
+                    missing_go_to_left: n.missing_go_to_left,
+                },
             })
             .collect();
         let mut depths = vec![0usize; nodes.len()];
@@ -136,7 +150,12 @@ impl Tree {
                 continue;
             }
             let child_ok = |c: u32| (c as usize) > i && (c as usize) < n_nodes;
-            if feature as usize >= n_features || !child_ok(left) || !child_ok(right) || missing > 1 || threshold.is_nan() {
+            if feature as usize >= n_features
+                || !child_ok(left)
+                || !child_ok(right)
+                || missing > 1
+                || threshold.is_nan()
+            {
                 return Err(Error::corrupt(format!("tree node {i} is inconsistent")));
             }
             nodes.push(Node { feature, left, right, missing_go_to_left: missing == 1, bin: 0, threshold, value });
@@ -150,7 +169,8 @@ mod tests {
     use super::*;
 
     fn stump() -> Tree {
-        let split = Node { feature: 1, left: 1, right: 2, missing_go_to_left: true, bin: 3, threshold: 0.5, value: 0.0 };
+        let split =
+            Node { feature: 1, left: 1, right: 2, missing_go_to_left: true, bin: 3, threshold: 0.5, value: 0.0 };
         Tree::new(vec![split, Node::leaf(-1.0), Node::leaf(2.0)])
     }
 
@@ -170,7 +190,10 @@ mod tests {
         let bytes = w.finish();
         let (mut r, _) = Reader::open(&bytes).unwrap();
         let back = Tree::read(&mut r, 2).unwrap();
-        assert_eq!(back.nodes.iter().map(|n| (n.feature, n.threshold, n.value)).collect::<Vec<_>>(), t.nodes.iter().map(|n| (n.feature, n.threshold, n.value)).collect::<Vec<_>>());
+        assert_eq!(
+            back.nodes.iter().map(|n| (n.feature, n.threshold, n.value)).collect::<Vec<_>>(),
+            t.nodes.iter().map(|n| (n.feature, n.threshold, n.value)).collect::<Vec<_>>()
+        );
         let (mut r, _) = Reader::open(&bytes).unwrap();
         assert!(Tree::read(&mut r, 1).is_err(), "feature out of range");
         let mut nodes = t.nodes().to_vec();

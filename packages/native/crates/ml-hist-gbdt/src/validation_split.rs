@@ -14,13 +14,20 @@ pub enum ValidationSize {
 }
 
 /// (train rows, validation rows) in sklearn's order.
-pub fn validation_split(n: usize, size: ValidationSize, classes: Option<&[usize]>, seed: u32) -> Result<(Vec<usize>, Vec<usize>)> {
+pub fn validation_split(
+    n: usize,
+    size: ValidationSize,
+    classes: Option<&[usize]>,
+    seed: u32,
+) -> Result<(Vec<usize>, Vec<usize>)> {
     let n_test = match size {
         ValidationSize::Fraction(f) => (f * n as f64).ceil() as usize,
         ValidationSize::Rows(r) => r,
     };
     if n_test == 0 || n_test >= n {
-        return Err(Error::data(format!("validation_fraction leaves {n_test} of {n} rows for validation; early stopping needs both sets non-empty")));
+        return Err(Error::data(format!(
+            "validation_fraction leaves {n_test} of {n} rows for validation; early stopping needs both sets non-empty"
+        )));
     }
     let n_train = n - n_test;
     let mut rng = NumpyRandomState::new(seed);
@@ -32,7 +39,9 @@ pub fn validation_split(n: usize, size: ValidationSize, classes: Option<&[usize]
     let mut counts = vec![0usize; n_classes];
     classes.iter().for_each(|&c| counts[c] += 1);
     if counts.iter().any(|&c| c < 2) {
-        return Err(Error::data("early stopping holds out a stratified validation set, which needs at least 2 rows of every class"));
+        return Err(Error::data(
+            "early stopping holds out a stratified validation set, which needs at least 2 rows of every class",
+        ));
     }
     if n_train < n_classes || n_test < n_classes {
         return Err(Error::data(format!("the validation split ({n_train} train / {n_test} validation rows) cannot hold every one of {n_classes} classes")));

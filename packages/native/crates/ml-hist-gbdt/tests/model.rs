@@ -4,18 +4,33 @@
 use pgml_ml_core::codec::{Reader, Writer};
 use pgml_ml_core::hyperparams::{resolve, Hyperparams, Value};
 use pgml_ml_core::{AlgorithmDef, ErrorKind, Fit, FitInput, Fitted, MatrixView, Result};
-use pgml_ml_hist_gbdt::model::{HIST_GRADIENT_BOOSTING_CLASSIFIER as CLASSIFIER, HIST_GRADIENT_BOOSTING_REGRESSOR as REGRESSOR};
+use pgml_ml_hist_gbdt::model::{
+    HIST_GRADIENT_BOOSTING_CLASSIFIER as CLASSIFIER, HIST_GRADIENT_BOOSTING_REGRESSOR as REGRESSOR,
+};
 
 fn params(pairs: &[(&str, Value)]) -> Hyperparams {
     Hyperparams(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
 }
 
-fn fit_with(def: &AlgorithmDef, x: &MatrixView, y: &MatrixView, n_classes: usize, given: &Hyperparams, cancelled: &(dyn Fn() -> bool + Sync)) -> Result<Fit> {
+fn fit_with(
+    def: &AlgorithmDef,
+    x: &MatrixView,
+    y: &MatrixView,
+    n_classes: usize,
+    given: &Hyperparams,
+    cancelled: &(dyn Fn() -> bool + Sync),
+) -> Result<Fit> {
     let params = resolve(def.estimator, def.params, given)?;
     (def.fit)(&FitInput { x, y: Some(y), n_classes, params: &params, cancelled, progress: &pgml_ml_core::NO_PROGRESS })
 }
 
-fn fit(def: &AlgorithmDef, x: &MatrixView, y: &MatrixView, n_classes: usize, given: &[(&str, Value)]) -> Result<Box<dyn Fitted>> {
+fn fit(
+    def: &AlgorithmDef,
+    x: &MatrixView,
+    y: &MatrixView,
+    n_classes: usize,
+    given: &[(&str, Value)],
+) -> Result<Box<dyn Fitted>> {
     fit_with(def, x, y, n_classes, &params(given), &|| false).map(|(model, _)| model)
 }
 
@@ -52,7 +67,10 @@ fn fits_predicts_and_round_trips_bit_exactly() {
     let sse: f64 = pred.chunks(2).zip(&y).map(|(p, t)| (p[0] - t).powi(2)).sum();
     assert!(sse / 300.0 < 0.05, "training mse {}", sse / 300.0);
     let proba = classifier.predict_proba(&xv).unwrap();
-    assert!(proba.chunks(4).all(|p| p[3] == 0.0 && (p.iter().sum::<f64>() - 1.0).abs() < 1e-12), "absent class 3 has probability 0");
+    assert!(
+        proba.chunks(4).all(|p| p[3] == 0.0 && (p.iter().sum::<f64>() - 1.0).abs() < 1e-12),
+        "absent class 3 has probability 0"
+    );
     // Small models for the byte-by-byte corruption loops.
     let small_regressor = fit(&REGRESSOR, &xv, &MatrixView::new("y", &y2, 300, 2).unwrap(), 0, &small).unwrap();
     for (def, model) in [(&REGRESSOR, &small_regressor), (&CLASSIFIER, &classifier)] {
@@ -102,7 +120,14 @@ fn degenerate_data_gives_sklearns_answer_or_a_typed_error() {
     let xw = MatrixView::new("X", &wide, 5, 50).unwrap();
     assert!(fit(&REGRESSOR, &xw, &MatrixView::new("y", &[1.0, 2.0, 3.0, 4.0, 5.0], 5, 1).unwrap(), 0, &[]).is_ok());
     // Early stopping on one row cannot hold out a validation set.
-    let err = fit(&REGRESSOR, &one, &MatrixView::new("y", &[1.0], 1, 1).unwrap(), 0, &[("early_stopping", Value::Bool(true))]).unwrap_err();
+    let err = fit(
+        &REGRESSOR,
+        &one,
+        &MatrixView::new("y", &[1.0], 1, 1).unwrap(),
+        0,
+        &[("early_stopping", Value::Bool(true))],
+    )
+    .unwrap_err();
     assert_eq!(err.kind, ErrorKind::DataError);
     let err = fit(&REGRESSOR, &two, &MatrixView::new("y", &[1.0, f64::NAN], 2, 1).unwrap(), 0, &[]).unwrap_err();
     assert_eq!(err.kind, ErrorKind::DataError);
@@ -134,7 +159,8 @@ fn out_of_range_or_unsupported_hyperparameters_are_rejected() {
 #[test]
 fn nan_features_use_the_missing_bin_and_its_learned_direction() {
     // Feature 0 is NaN exactly where the target is high: a split on NaN alone explains y.
-    let x: Vec<f64> = (0..200).flat_map(|i| [if i % 4 == 0 { f64::NAN } else { (i % 13) as f64 }, (i % 5) as f64]).collect();
+    let x: Vec<f64> =
+        (0..200).flat_map(|i| [if i % 4 == 0 { f64::NAN } else { (i % 13) as f64 }, (i % 5) as f64]).collect();
     let y: Vec<f64> = (0..200).map(|i| if i % 4 == 0 { 10.0 } else { 0.0 }).collect();
     let xv = MatrixView::new("X", &x, 200, 2).unwrap();
     let model = fit(&REGRESSOR, &xv, &MatrixView::new("y", &y, 200, 1).unwrap(), 0, &[]).unwrap();

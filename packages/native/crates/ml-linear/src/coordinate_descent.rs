@@ -92,7 +92,11 @@ fn duality_gap(p: &Problem, w: &[f64], r: &[f64]) -> f64 {
     gap
 }
 
-pub fn enet_coordinate_descent(p: &Problem, mut order: Option<FeatureOrder>, cancelled: &dyn Fn() -> bool) -> Option<Solution> {
+pub fn enet_coordinate_descent(
+    p: &Problem,
+    mut order: Option<FeatureOrder>,
+    cancelled: &dyn Fn() -> bool,
+) -> Option<Solution> {
     let n = p.y.len();
     let features = p.x_columns.len() / n;
     let column = |j: usize| &p.x_columns[j * n..(j + 1) * n];
@@ -119,7 +123,11 @@ pub fn enet_coordinate_descent(p: &Problem, mut order: Option<FeatureOrder>, can
                 axpy(w_old, column(j), &mut r);
             }
             let tmp = dot(column(j), &r);
-            w[j] = if p.positive && tmp < 0.0 { 0.0 } else { tmp.signum() * (tmp.abs() - p.l1).max(0.0) / (norms[j] + p.l2) };
+            w[j] = if p.positive && tmp < 0.0 {
+                0.0
+            } else {
+                tmp.signum() * (tmp.abs() - p.l1).max(0.0) / (norms[j] + p.l2)
+            };
             if w[j] != 0.0 {
                 axpy(-w[j], column(j), &mut r);
             }

@@ -65,7 +65,9 @@ macro_rules! enet_params {
 
 pub const LASSO_PARAMS: &[ParamSpec] = enet_params!();
 pub const ELASTIC_NET_PARAMS: &[ParamSpec] =
-    enet_params!(ParamSpec::new("l1_ratio", Kind::Float { min: 0.0, exclusive: false }, Default::Number(0.5)).at_most(1.0));
+    enet_params!(
+        ParamSpec::new("l1_ratio", Kind::Float { min: 0.0, exclusive: false }, Default::Number(0.5)).at_most(1.0)
+    );
 
 /// `selection='random'`'s generator: sklearn seeds it from `RandomState(random_state)` for each target.
 fn feature_order(params: &Params) -> Result<Option<FeatureOrder>> {
@@ -74,7 +76,9 @@ fn feature_order(params: &Params) -> Result<Option<FeatureOrder>> {
     }
     let seed = match params.value("random_state") {
         Value::Number(n) if *n <= f64::from(u32::MAX) => *n as u32,
-        Value::Number(n) => return Err(Error::hyperparameter(format!("random_state must be below 2^32 (numpy's seed range), got {n}"))),
+        Value::Number(n) => {
+            return Err(Error::hyperparameter(format!("random_state must be below 2^32 (numpy's seed range), got {n}")))
+        }
         _ => Rng::from_random_state(None).next_u64() as u32,
     };
     Ok(Some(FeatureOrder::new(&mut NumpyRandomState::new(seed))))
@@ -106,7 +110,8 @@ fn fit_one(input: &FitInput, l1_ratio: f64) -> Result<Fit> {
         positive: params.bool("positive"),
     };
     // The solver polls every 16 iterations (coordinate_descent.rs).
-    let solution = enet_coordinate_descent(&problem, feature_order(params)?, &input.ticking("iterations", 0, 16)).ok_or_else(Error::aborted)?;
+    let solution = enet_coordinate_descent(&problem, feature_order(params)?, &input.ticking("iterations", 0, 16))
+        .ok_or_else(Error::aborted)?;
     let model = LinearModel::from_centered(solution.w, p, &x_offset, &y_offset);
     if !model.coef.iter().chain(&model.intercept).all(|v| v.is_finite()) {
         return Err(Error::data(

@@ -241,13 +241,39 @@ impl LineSearch {
             let mut gym = self.gy - gt;
             let fm = f - *stp * gt;
             let gm = g - gt;
-            step(&mut self.stx, &mut fxm, &mut gxm, &mut self.sty, &mut fym, &mut gym, stp, fm, gm, &mut self.bracketed, self.st_min, self.st_max);
+            step(
+                &mut self.stx,
+                &mut fxm,
+                &mut gxm,
+                &mut self.sty,
+                &mut fym,
+                &mut gym,
+                stp,
+                fm,
+                gm,
+                &mut self.bracketed,
+                self.st_min,
+                self.st_max,
+            );
             self.fx = fxm + self.stx * gt;
             self.fy = fym + self.sty * gt;
             self.gx = gxm + gt;
             self.gy = gym + gt;
         } else {
-            step(&mut self.stx, &mut self.fx, &mut self.gx, &mut self.sty, &mut self.fy, &mut self.gy, stp, f, g, &mut self.bracketed, self.st_min, self.st_max);
+            step(
+                &mut self.stx,
+                &mut self.fx,
+                &mut self.gx,
+                &mut self.sty,
+                &mut self.fy,
+                &mut self.gy,
+                stp,
+                f,
+                g,
+                &mut self.bracketed,
+                self.st_min,
+                self.st_max,
+            );
         }
         if self.bracketed {
             if (self.sty - self.stx).abs() >= 0.66 * self.width1 {
@@ -262,7 +288,9 @@ impl LineSearch {
             self.st_max = *stp + 4.0 * (*stp - self.stx);
         }
         *stp = stp.clamp(0.0, STEP_MAX);
-        if self.bracketed && (*stp <= self.st_min || *stp >= self.st_max || self.st_max - self.st_min <= XTOL * self.st_max) {
+        if self.bracketed
+            && (*stp <= self.st_min || *stp >= self.st_max || self.st_max - self.st_min <= XTOL * self.st_max)
+        {
             *stp = self.stx;
         }
         Status::Evaluate
@@ -333,7 +361,8 @@ fn step(
         let stpq = *stp + (dp / (dp - *dx)) * (*stx - *stp);
         if *bracketed {
             let pick = if (stpc - *stp).abs() < (stpq - *stp).abs() { stpc } else { stpq };
-            stpf = if *stp > *stx { pick.min(*stp + 0.66 * (*sty - *stp)) } else { pick.max(*stp + 0.66 * (*sty - *stp)) };
+            stpf =
+                if *stp > *stx { pick.min(*stp + 0.66 * (*sty - *stp)) } else { pick.max(*stp + 0.66 * (*sty - *stp)) };
         } else {
             let pick = if (stpc - *stp).abs() > (stpq - *stp).abs() { stpc } else { stpq };
             stpf = pick.min(stpmax).max(stpmin);
@@ -411,9 +440,11 @@ mod tests {
             }
             Ok(f)
         };
-        let out = minimize(quad, vec![0.0; 4], &Options { pgtol: 1e-10, ftol: 0.0, ..Options::default() }, &|| false).unwrap();
+        let out = minimize(quad, vec![0.0; 4], &Options { pgtol: 1e-10, ftol: 0.0, ..Options::default() }, &|| false)
+            .unwrap();
         assert_eq!(out.termination, Termination::Gradient);
-        let out = minimize(quad, vec![0.0; 4], &Options { max_iter: 2, pgtol: 0.0, ..Options::default() }, &|| false).unwrap();
+        let out = minimize(quad, vec![0.0; 4], &Options { max_iter: 2, pgtol: 0.0, ..Options::default() }, &|| false)
+            .unwrap();
         assert_eq!((out.termination, out.n_iter), (Termination::MaxIter, 2));
         let err = minimize(quad, vec![0.0; 4], &Options::default(), &|| true).unwrap_err();
         assert_eq!(err.kind, ErrorKind::Aborted);

@@ -19,7 +19,12 @@ pub const LINEAR_REGRESSION: AlgorithmDef = AlgorithmDef {
     predict_proba: false,
     multi_target: true,
     accepts_nan: false,
-    fit: |input| Ok((Box::new(linear_regression(input.x, input.y()?, input.params, &|| input.check_cancelled())?), FitInfo::CLOSED_FORM)),
+    fit: |input| {
+        Ok((
+            Box::new(linear_regression(input.x, input.y()?, input.params, &|| input.check_cancelled())?),
+            FitInfo::CLOSED_FORM,
+        ))
+    },
     read: LinearModel::read_boxed,
 };
 
@@ -32,7 +37,9 @@ pub const RIDGE: AlgorithmDef = AlgorithmDef {
     predict_proba: false,
     multi_target: true,
     accepts_nan: false,
-    fit: |input| Ok((Box::new(ridge(input.x, input.y()?, input.params, &|| input.check_cancelled())?), FitInfo::CLOSED_FORM)),
+    fit: |input| {
+        Ok((Box::new(ridge(input.x, input.y()?, input.params, &|| input.check_cancelled())?), FitInfo::CLOSED_FORM))
+    },
     read: LinearModel::read_boxed,
 };
 
@@ -68,7 +75,8 @@ fn center(x: &MatrixView, y: &MatrixView, fit_intercept: bool) -> Result<LeastSq
         return Err(Error::invalid(format!("X has {} rows but y has {}", x.rows(), y.rows())));
     }
     let (n, p, t) = (x.rows(), x.cols(), y.cols());
-    let (x_offset, y_offset) = if fit_intercept { (x.column_means(), y.column_means()) } else { (vec![0.0; p], vec![0.0; t]) };
+    let (x_offset, y_offset) =
+        if fit_intercept { (x.column_means(), y.column_means()) } else { (vec![0.0; p], vec![0.0; t]) };
     let columns = Centered { x, x_offset: &x_offset, y: Some((y, &y_offset)) };
     if n >= 2 * columns.block_rows() {
         let k = p + t;
@@ -221,7 +229,12 @@ mod tests {
         let y: Vec<f64> = X.chunks(2).map(|r| 4.0 * r[0]).collect();
         let xv = MatrixView::new("X", &x, 5, 2).unwrap();
         let yv = MatrixView::new("y", &y, 5, 1).unwrap();
-        let m = fit_linear_regression(&xv, &yv, &params(LINEAR_REGRESSION_PARAMS, &[("fit_intercept", Value::Bool(false))])).unwrap();
+        let m = fit_linear_regression(
+            &xv,
+            &yv,
+            &params(LINEAR_REGRESSION_PARAMS, &[("fit_intercept", Value::Bool(false))]),
+        )
+        .unwrap();
         assert_close(&m.coef, &[2.0, 2.0], 1e-12);
         assert_eq!(m.intercept, vec![0.0]);
     }
@@ -232,13 +245,21 @@ mod tests {
         let x = MatrixView::new("X", &X, 5, 2).unwrap();
         let yv = MatrixView::new("y", &y, 5, 2).unwrap();
         let chol = fit_ridge(&x, &yv, &params(RIDGE_PARAMS, &[("alpha", Value::Number(2.5))])).unwrap();
-        let svd = fit_ridge(&x, &yv, &params(RIDGE_PARAMS, &[("alpha", Value::Number(2.5)), ("solver", Value::Str("svd".into()))])).unwrap();
+        let svd = fit_ridge(
+            &x,
+            &yv,
+            &params(RIDGE_PARAMS, &[("alpha", Value::Number(2.5)), ("solver", Value::Str("svd".into()))]),
+        )
+        .unwrap();
         assert_close(&chol.coef, &svd.coef, 1e-12);
         assert_close(&chol.intercept, &svd.intercept, 1e-12);
         // Closed form on centered data for target 0: (XcᵀXc + αI)⁻¹ Xcᵀ yc, solved by hand via Cramer's rule.
         let means = x.column_means();
         let xc = x.centered(&means);
-        let yc: Vec<f64> = { let m = y.iter().step_by(2).sum::<f64>() / 5.0; y.iter().step_by(2).map(|v| v - m).collect() };
+        let yc: Vec<f64> = {
+            let m = y.iter().step_by(2).sum::<f64>() / 5.0;
+            y.iter().step_by(2).map(|v| v - m).collect()
+        };
         let (mut a, mut b, mut d, mut r0, mut r1) = (2.5, 0.0, 2.5, 0.0, 0.0);
         for (row, yi) in xc.chunks(2).zip(&yc) {
             a += row[0] * row[0];
@@ -258,7 +279,12 @@ mod tests {
         let xv = MatrixView::new("X", &x, 3, 4).unwrap();
         let yv = MatrixView::new("y", &y, 3, 1).unwrap();
         let kernel = fit_ridge(&xv, &yv, &params(RIDGE_PARAMS, &[("alpha", Value::Number(0.7))])).unwrap();
-        let svd = fit_ridge(&xv, &yv, &params(RIDGE_PARAMS, &[("alpha", Value::Number(0.7)), ("solver", Value::Str("svd".into()))])).unwrap();
+        let svd = fit_ridge(
+            &xv,
+            &yv,
+            &params(RIDGE_PARAMS, &[("alpha", Value::Number(0.7)), ("solver", Value::Str("svd".into()))]),
+        )
+        .unwrap();
         assert_close(&kernel.coef, &svd.coef, 1e-10);
         assert_close(&kernel.intercept, &svd.intercept, 1e-10);
     }
@@ -278,8 +304,18 @@ mod tests {
     fn tall_inputs_solve_on_the_tsqr_r_with_the_same_solution() {
         // 9000 × 3 with a duplicated column (rank 2, so the minimum-norm cutoff matters) and two targets.
         let n = 9000;
-        let x: Vec<f64> = (0..n).flat_map(|i| { let a = (i as f64 * 0.37).sin(); let b = (i as f64 * 0.11).cos(); [a, b, a] }).collect();
-        let y: Vec<f64> = x.chunks(3).enumerate().flat_map(|(i, r)| [1.0 + 2.0 * r[0] - 3.0 * r[1] + 1e-3 * (i as f64).sin(), 0.5 * r[1]]).collect();
+        let x: Vec<f64> = (0..n)
+            .flat_map(|i| {
+                let a = (i as f64 * 0.37).sin();
+                let b = (i as f64 * 0.11).cos();
+                [a, b, a]
+            })
+            .collect();
+        let y: Vec<f64> = x
+            .chunks(3)
+            .enumerate()
+            .flat_map(|(i, r)| [1.0 + 2.0 * r[0] - 3.0 * r[1] + 1e-3 * (i as f64).sin(), 0.5 * r[1]])
+            .collect();
         let (xv, yv) = (MatrixView::new("X", &x, n, 3).unwrap(), MatrixView::new("y", &y, n, 2).unwrap());
         let means = (xv.column_means(), yv.column_means());
         let (xc, yc) = (xv.centered(&means.0), yv.centered(&means.1));
@@ -287,7 +323,12 @@ mod tests {
         let direct = lapack::lstsq(&xc, n, 3, &yc, 2, f64::EPSILON).unwrap();
         assert_close(&tall.coef, &transpose(&direct, 3, 2), 1e-10);
         for solver in ["auto", "svd"] {
-            let ridge = fit_ridge(&xv, &yv, &params(RIDGE_PARAMS, &[("alpha", Value::Number(3.0)), ("solver", Value::Str(solver.into()))])).unwrap();
+            let ridge = fit_ridge(
+                &xv,
+                &yv,
+                &params(RIDGE_PARAMS, &[("alpha", Value::Number(3.0)), ("solver", Value::Str(solver.into()))]),
+            )
+            .unwrap();
             let direct = solve_ridge_svd(&xc, &yc, n, 3, 2, 3.0).unwrap();
             assert_close(&ridge.coef, &transpose(&direct, 3, 2), 1e-10);
         }

@@ -6,7 +6,9 @@ use pgml_ml_core::codec::{Reader, Writer};
 use pgml_ml_core::error::{Error, ErrorKind, Result};
 use pgml_ml_core::estimator::Fitted;
 use pgml_ml_core::importance::{ImportanceKind, Importances};
-use pgml_ml_core::labels::{classes_from_decision, read_trained_classes, scatter_class_probabilities, write_trained_classes};
+use pgml_ml_core::labels::{
+    classes_from_decision, read_trained_classes, scatter_class_probabilities, write_trained_classes,
+};
 use pgml_ml_core::matrix::MatrixView;
 
 use crate::linear_model::LinearModel;

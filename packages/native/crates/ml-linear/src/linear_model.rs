@@ -45,7 +45,8 @@ impl LinearModel {
     pub fn read(r: &mut Reader) -> Result<Self> {
         let n_features = r.dim("n_features")?;
         let n_outputs = r.dim("n_outputs")?;
-        let coef = r.f64s("coef", n_outputs.checked_mul(n_features).ok_or_else(|| Error::corrupt("coef size overflows"))?)?;
+        let coef =
+            r.f64s("coef", n_outputs.checked_mul(n_features).ok_or_else(|| Error::corrupt("coef size overflows"))?)?;
         let intercept = r.f64s("intercept", n_outputs)?;
         Ok(LinearModel { n_features, coef, intercept })
     }

@@ -144,7 +144,12 @@ pub fn fit_logistic_regression(
     let fit_intercept = params.bool("fit_intercept");
     let objective = Objective { x, y: &positions, outputs, fit_intercept, inv_c: 1.0 / params.f64("C") };
     let n_params = outputs * (x.cols() + usize::from(fit_intercept));
-    let options = lbfgs::Options { max_iter: params.usize("max_iter"), pgtol: params.f64("tol"), ftol: 2.220446049250313e-9, ..lbfgs::Options::default() };
+    let options = lbfgs::Options {
+        max_iter: params.usize("max_iter"),
+        pgtol: params.f64("tol"),
+        ftol: 2.220446049250313e-9,
+        ..lbfgs::Options::default()
+    };
     let outcome = lbfgs::minimize(|w, g| objective.loss_gradient(w, g), vec![0.0; n_params], &options, cancelled)?;
     let report = FitReport {
         n_iter: outcome.n_iter.min(options.max_iter),
@@ -154,7 +159,13 @@ pub fn fit_logistic_regression(
 }
 
 fn fit(input: &FitInput) -> Result<Fit> {
-    let (model, report) = fit_logistic_regression(input.x, input.y()?.data(), input.n_classes, input.params, &input.ticking("iterations", 0, 1))?;
+    let (model, report) = fit_logistic_regression(
+        input.x,
+        input.y()?.data(),
+        input.n_classes,
+        input.params,
+        &input.ticking("iterations", 0, 1),
+    )?;
     Ok((Box::new(model), FitInfo { n_iter: Some(report.n_iter), converged: report.converged }))
 }
 
@@ -165,7 +176,12 @@ mod tests {
     use pgml_ml_core::hyperparams::{resolve, Hyperparams, Value};
 
     fn params(pairs: &[(&str, Value)]) -> Params {
-        resolve("LogisticRegression", LOGISTIC_REGRESSION_PARAMS, &Hyperparams(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())).unwrap()
+        resolve(
+            "LogisticRegression",
+            LOGISTIC_REGRESSION_PARAMS,
+            &Hyperparams(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()),
+        )
+        .unwrap()
     }
 
     /// Central differences of the objective against its analytic gradient, binary and multinomial.
@@ -184,7 +200,9 @@ mod tests {
                 hi[i] += 1e-6;
                 lo[i] -= 1e-6;
                 let mut scratch = vec![0.0; n];
-                let numeric = (obj.loss_gradient(&hi, &mut scratch).unwrap() - obj.loss_gradient(&lo, &mut scratch).unwrap()) / 2e-6;
+                let numeric = (obj.loss_gradient(&hi, &mut scratch).unwrap()
+                    - obj.loss_gradient(&lo, &mut scratch).unwrap())
+                    / 2e-6;
                 assert!((numeric - g[i]).abs() < 1e-6, "outputs {outputs}, parameter {i}: {numeric} vs {}", g[i]);
             }
         }
@@ -210,7 +228,9 @@ mod tests {
     #[test]
     fn bad_labels_are_data_errors() {
         let x = MatrixView::new("X", &[1.0, 2.0, 3.0], 3, 1).unwrap();
-        for (y, n) in [(vec![0.0, 0.0, 0.0], 2), (vec![0.0, 1.5, 1.0], 2), (vec![0.0, 2.0, 1.0], 2), (vec![0.0, -1.0, 1.0], 2)] {
+        for (y, n) in
+            [(vec![0.0, 0.0, 0.0], 2), (vec![0.0, 1.5, 1.0], 2), (vec![0.0, 2.0, 1.0], 2), (vec![0.0, -1.0, 1.0], 2)]
+        {
             let err = fit_logistic_regression(&x, &y, n, &params(&[]), &|| false).unwrap_err();
             assert_eq!(err.kind, pgml_ml_core::ErrorKind::DataError, "{y:?}");
         }

@@ -21,7 +21,12 @@ impl ColumnCache {
         let floats = (bytes / 4.0).min(usize::MAX as f64 / 2.0) as usize;
         let free = floats.saturating_sub(l * 8).max(2 * l);
         let sentinel = l;
-        ColumnCache { columns: std::iter::repeat_with(|| Rc::new(Vec::new())).take(l).collect(), prev: vec![sentinel; l + 1], next: vec![sentinel; l + 1], free }
+        ColumnCache {
+            columns: std::iter::repeat_with(|| Rc::new(Vec::new())).take(l).collect(),
+            prev: vec![sentinel; l + 1],
+            next: vec![sentinel; l + 1],
+            free,
+        }
     }
 
     fn sentinel(&self) -> usize {

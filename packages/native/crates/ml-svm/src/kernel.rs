@@ -69,7 +69,8 @@ impl Kernel {
         Ok(match params.str("kernel") {
             "linear" => Kernel::Linear,
             "poly" => {
-                let degree = u32::try_from(params.usize("degree")).map_err(|_| Error::hyperparameter("degree is too large"))?;
+                let degree =
+                    u32::try_from(params.usize("degree")).map_err(|_| Error::hyperparameter("degree is too large"))?;
                 Kernel::Poly { gamma, coef0, degree }
             }
             "sigmoid" => Kernel::Sigmoid { gamma, coef0 },
@@ -117,7 +118,10 @@ impl Kernel {
         for (row, &sq_r) in dots.chunks_exact_mut(cols).zip(sq_rows) {
             match *self {
                 // The norm expansion can go slightly negative by cancellation; a squared distance cannot.
-                Kernel::Rbf { gamma } => row.iter_mut().zip(sq_cols).for_each(|(v, &sq_c)| *v = (-gamma * (sq_r + sq_c - 2.0 * *v).max(0.0)).exp()),
+                Kernel::Rbf { gamma } => row
+                    .iter_mut()
+                    .zip(sq_cols)
+                    .for_each(|(v, &sq_c)| *v = (-gamma * (sq_r + sq_c - 2.0 * *v).max(0.0)).exp()),
                 _ => row.iter_mut().for_each(|v| *v = self.from_dot(*v, 0.0, 0.0)),
             }
         }
@@ -128,7 +132,15 @@ impl Kernel {
     /// dgemm, handed to `consume` with the block's share of `out` (`out_cols` values per row). Blocks run in
     /// sequence: OpenBLAS threads each dgemm itself (concurrent dgemm calls from rayon threads contend on its
     /// thread pool), and the element-wise kernel runs on rayon between them.
-    pub fn for_blocks<F>(&self, x: &MatrixView, vectors: &[f64], vector_norms: &[f64], out: &mut [f64], out_cols: usize, consume: F) -> Result<()>
+    pub fn for_blocks<F>(
+        &self,
+        x: &MatrixView,
+        vectors: &[f64],
+        vector_norms: &[f64],
+        out: &mut [f64],
+        out_cols: usize,
+        consume: F,
+    ) -> Result<()>
     where
         F: Fn(&[f64], &mut [f64]) -> Result<()>,
     {
@@ -143,7 +155,8 @@ impl Kernel {
             if n > 0 {
                 lapack::gemm(false, true, rows, n, p, 1.0, xb, vectors, 0.0, &mut k)?;
                 let row_norm = |x_row: &[f64]| if self.uses_norms() { dot(x_row, x_row) } else { 0.0 };
-                let apply_row = |(k_row, x_row): (&mut [f64], &[f64])| self.apply(k_row, &[row_norm(x_row)], vector_norms);
+                let apply_row =
+                    |(k_row, x_row): (&mut [f64], &[f64])| self.apply(k_row, &[row_norm(x_row)], vector_norms);
                 // The kernel is element-wise, so however the matrix is split, every value is computed alike.
                 if k.len() < MIN_PARALLEL_KERNEL_VALUES {
                     // Little work: the pool's thread hop would cost more than it saves.
@@ -152,7 +165,9 @@ impl Kernel {
                     // A single row against many vectors (single-row predict): split the vectors instead.
                     let sq = row_norm(xb);
                     let piece = MIN_PARALLEL_KERNEL_VALUES / 4;
-                    k.par_chunks_mut(piece).zip(vector_norms.par_chunks(piece)).for_each(|(k, norms)| self.apply(k, &[sq], norms));
+                    k.par_chunks_mut(piece)
+                        .zip(vector_norms.par_chunks(piece))
+                        .for_each(|(k, norms)| self.apply(k, &[sq], norms));
                 } else {
                     k.par_chunks_mut(n).zip(xb.par_chunks(p)).for_each(apply_row);
                 }

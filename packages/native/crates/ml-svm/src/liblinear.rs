@@ -91,7 +91,14 @@ fn poll(settings: &Settings) -> Result<()> {
 }
 
 /// `solve_l2r_l1l2_svc`: `positive[s]` is row s's label; costs `c_pos` / `c_neg`. Returns (w, iterations).
-pub fn svc(rows: &Rows, positive: &[bool], c_pos: f64, c_neg: f64, settings: &Settings, rng: &mut NumpyRandomState) -> Result<(Vec<f64>, usize)> {
+pub fn svc(
+    rows: &Rows,
+    positive: &[bool],
+    c_pos: f64,
+    c_neg: f64,
+    settings: &Settings,
+    rng: &mut NumpyRandomState,
+) -> Result<(Vec<f64>, usize)> {
     let l = rows.order.len();
     let y: Vec<f64> = positive.iter().map(|&p| if p { 1.0 } else { -1.0 }).collect();
     let cost: Vec<f64> = positive.iter().map(|&p| if p { c_pos } else { c_neg }).collect();
@@ -161,7 +168,14 @@ pub fn svc(rows: &Rows, positive: &[bool], c_pos: f64, c_neg: f64, settings: &Se
 }
 
 /// `solve_l2r_l1l2_svr`: ε-insensitive (`Loss::L1`) or squared (`Loss::L2`) loss with tube `epsilon`.
-pub fn svr(rows: &Rows, target: &[f64], c: f64, epsilon: f64, settings: &Settings, rng: &mut NumpyRandomState) -> Result<(Vec<f64>, usize)> {
+pub fn svr(
+    rows: &Rows,
+    target: &[f64],
+    c: f64,
+    epsilon: f64,
+    settings: &Settings,
+    rng: &mut NumpyRandomState,
+) -> Result<(Vec<f64>, usize)> {
     let l = rows.order.len();
     let (lambda, upper) = match settings.loss {
         Loss::L2 => (0.5 / c, f64::INFINITY),

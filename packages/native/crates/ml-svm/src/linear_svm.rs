@@ -65,7 +65,11 @@ pub const LINEAR_SVR_PARAMS: &[ParamSpec] = &[
     ParamSpec::new("epsilon", Kind::Float { min: 0.0, exclusive: false }, Default::Number(0.0)),
     ParamSpec::new("tol", Kind::Float { min: 0.0, exclusive: true }, Default::Number(1e-4)),
     ParamSpec::new("C", Kind::Float { min: 0.0, exclusive: true }, Default::Number(1.0)),
-    ParamSpec::new("loss", Kind::Choice(&["epsilon_insensitive", "squared_epsilon_insensitive"]), Default::Str("epsilon_insensitive")),
+    ParamSpec::new(
+        "loss",
+        Kind::Choice(&["epsilon_insensitive", "squared_epsilon_insensitive"]),
+        Default::Str("epsilon_insensitive"),
+    ),
     ParamSpec::new("fit_intercept", Kind::Bool, Default::Bool(true)),
     ParamSpec::new("intercept_scaling", Kind::Float { min: 0.0, exclusive: true }, Default::Number(1.0)),
     ParamSpec::new("dual", Kind::Bool, Default::Bool(true)),
@@ -76,7 +80,9 @@ pub const LINEAR_SVR_PARAMS: &[ParamSpec] = &[
 
 fn settings<'a>(params: &Params, loss: Loss, cancelled: &'a (dyn Fn() -> bool + Sync)) -> Result<Settings<'a>> {
     if !params.bool("dual") {
-        return Err(Error::hyperparameter("dual=false (liblinear's primal solver) is not supported natively; use dual=true or the python runtime"));
+        return Err(Error::hyperparameter(
+            "dual=false (liblinear's primal solver) is not supported natively; use dual=true or the python runtime",
+        ));
     }
     Ok(Settings { loss, tol: params.f64("tol"), max_iter: params.usize("max_iter"), cancelled })
 }
@@ -120,7 +126,12 @@ fn fit_svc(input: &FitInput) -> Result<Fit> {
     let max_iter = params.usize("max_iter");
     let n_iter = n_iter.into_iter().max();
     let info = FitInfo { n_iter, converged: n_iter.is_some_and(|n| n < max_iter) };
-    let model = LinearClassifier { link: Link::Hinge, n_classes: input.n_classes, classes, linear: LinearModel { n_features: p, coef, intercept } };
+    let model = LinearClassifier {
+        link: Link::Hinge,
+        n_classes: input.n_classes,
+        classes,
+        linear: LinearModel { n_features: p, coef, intercept },
+    };
     Ok((Box::new(model), info))
 }
 
@@ -131,9 +142,9 @@ fn fit_svr_one(input: &FitInput) -> Result<Fit> {
     let rows = Rows { x: input.x.data(), p: input.x.cols(), order: &order, bias: bias(params) };
     let mut rng = NumpyRandomState::new(sklearn_seed(random_state(params)?));
     let settings = settings(params, loss, input.cancelled)?;
-    let (w, iter) = liblinear::svr(&rows, input.y()?.data(), params.f64("C"), params.f64("epsilon"), &settings, &mut rng)?;
+    let (w, iter) =
+        liblinear::svr(&rows, input.y()?.data(), params.f64("C"), params.f64("epsilon"), &settings, &mut rng)?;
     let (coef, b) = split_w(&w, rows.p, rows.bias);
     let model = LinearModel { n_features: rows.p, coef, intercept: vec![b] };
     Ok((Box::new(model), FitInfo { n_iter: Some(iter), converged: iter < params.usize("max_iter") }))
 }
-

@@ -34,7 +34,10 @@ pub struct KernelRows<'a> {
 impl<'a> KernelRows<'a> {
     /// `x` is row-major with `p` columns; `rows` picks and orders the training rows.
     pub fn new(kernel: Kernel, x: &'a [f64], p: usize, rows: Vec<usize>) -> Self {
-        let norms = rows.iter().map(|&r| if kernel.uses_norms() { dot(&x[r * p..(r + 1) * p], &x[r * p..(r + 1) * p]) } else { 0.0 }).collect();
+        let norms = rows
+            .iter()
+            .map(|&r| if kernel.uses_norms() { dot(&x[r * p..(r + 1) * p], &x[r * p..(r + 1) * p]) } else { 0.0 })
+            .collect();
         KernelRows { x, p, rows, norms, kernel }
     }
 
@@ -88,7 +91,9 @@ impl QMatrix for SvcQ<'_> {
     fn column(&mut self, i: usize, len: usize) -> Rc<Vec<f32>> {
         let SvcQ { rows, y, cache, .. } = self;
         let yi = f64::from(y[i]);
-        cache.column(i, len, |column, start| rows.fill(i, &mut column[start..], start, |t, k| (yi * f64::from(y[t]) * k) as f32))
+        cache.column(i, len, |column, start| {
+            rows.fill(i, &mut column[start..], start, |t, k| (yi * f64::from(y[t]) * k) as f32)
+        })
     }
     fn diagonal(&self) -> &[f64] {
         &self.diagonal

@@ -34,7 +34,11 @@ pub const SVC_PARAMS: &[ParamSpec] = &[
     ParamSpec::new("C", Kind::Float { min: 0.0, exclusive: true }, Default::Number(1.0)),
     ParamSpec::new("kernel", Kind::Choice(KERNELS), Default::Str("rbf")),
     ParamSpec::new("degree", Kind::Int { min: 0 }, Default::Number(3.0)),
-    ParamSpec::new("gamma", Kind::FloatOrChoice { min: 0.0, exclusive: false, choices: &["scale", "auto"] }, Default::Str("scale")),
+    ParamSpec::new(
+        "gamma",
+        Kind::FloatOrChoice { min: 0.0, exclusive: false, choices: &["scale", "auto"] },
+        Default::Str("scale"),
+    ),
     ParamSpec::new("coef0", Kind::Float { min: f64::NEG_INFINITY, exclusive: false }, Default::Number(0.0)),
     ParamSpec::new("shrinking", Kind::Bool, Default::Bool(true)),
     ParamSpec::new("probability", Kind::Bool, Default::Bool(false)),
@@ -62,7 +66,9 @@ pub fn class_costs(params: &Params, counts: &[usize]) -> Vec<f64> {
 /// `random_state` as the u32 numpy accepts.
 pub fn random_state(params: &Params) -> Result<Option<u32>> {
     match params.value("random_state") {
-        pgml_ml_core::hyperparams::Value::Number(n) => u32::try_from(*n as u64).map(Some).map_err(|_| Error::hyperparameter("random_state must be below 2**32")),
+        pgml_ml_core::hyperparams::Value::Number(n) => {
+            u32::try_from(*n as u64).map(Some).map_err(|_| Error::hyperparameter("random_state must be below 2**32"))
+        }
         _ => Ok(None),
     }
 }
@@ -76,7 +82,9 @@ pub fn sklearn_seed(random_state: Option<u32>) -> u32 {
 fn fit(input: &FitInput) -> Result<Fit> {
     let params = input.params;
     if params.bool("break_ties") {
-        return Err(Error::hyperparameter("break_ties=true is not supported by the native SVC; use the python runtime"));
+        return Err(Error::hyperparameter(
+            "break_ties=true is not supported by the native SVC; use the python runtime",
+        ));
     }
     let ticking = input.ticking("iterations", 0, crate::solver::CANCEL_POLL);
     let trainer = Trainer::new(input.x, params, &ticking)?;
@@ -92,7 +100,9 @@ fn fit(input: &FitInput) -> Result<Fit> {
     let fits: Vec<(Solution, Option<(f64, f64)>)> = all_pairs
         .par_iter()
         .map(|&(i, j)| {
-            let platt = seed.map(|s| binary_probability(&trainer, &grouped[i], &grouped[j], costs[i], costs[j], s)).transpose()?;
+            let platt = seed
+                .map(|s| binary_probability(&trainer, &grouped[i], &grouped[j], costs[i], costs[j], s))
+                .transpose()?;
             Ok((trainer.c_svc(&grouped[i], &grouped[j], costs[i], costs[j])?, platt))
         })
         .collect::<Result<_>>()?;
@@ -137,13 +147,30 @@ fn fit(input: &FitInput) -> Result<Fit> {
         n_iter: fits.iter().map(|(s, _)| s.n_iter).max(),
         converged: fits.iter().all(|(s, _)| !s.hit_max_iter),
     };
-    let model = SvcModel::new(input.n_classes, classes, trainer.kernel, trainer.p, n_sv, support_vectors, dual_coef, rho, probability);
+    let model = SvcModel::new(
+        input.n_classes,
+        classes,
+        trainer.kernel,
+        trainer.p,
+        n_sv,
+        support_vectors,
+        dual_coef,
+        rho,
+        probability,
+    );
     Ok((Box::new(model), info))
 }
 
 /// libsvm's `svm_binary_svc_probability`: decision values of 5 random folds, each predicted by an SVC trained on
 /// the other four, then Platt's sigmoid fitted to them. `positive` rows are labelled +1 (cost `c_pos`).
-fn binary_probability(trainer: &Trainer, positive: &[usize], negative: &[usize], c_pos: f64, c_neg: f64, seed: u32) -> Result<(f64, f64)> {
+fn binary_probability(
+    trainer: &Trainer,
+    positive: &[usize],
+    negative: &[usize],
+    c_pos: f64,
+    c_neg: f64,
+    seed: u32,
+) -> Result<(f64, f64)> {
     let rows: Vec<usize> = positive.iter().chain(negative).copied().collect();
     let is_positive: Vec<bool> = (0..rows.len()).map(|k| k < positive.len()).collect();
     let l = rows.len();
@@ -174,7 +201,13 @@ fn binary_probability(trainer: &Trainer, positive: &[usize], negative: &[usize],
         let sub_neg: Vec<usize> = neg.iter().map(|&t| rows[t]).collect();
         let sub_pos: Vec<usize> = pos.iter().map(|&t| rows[t]).collect();
         let solution = trainer.c_svc(&sub_neg, &sub_pos, c_neg, c_pos)?;
-        let svs: Vec<(usize, f64)> = sub_neg.iter().chain(&sub_pos).zip(&solution.alpha).filter(|(_, &a)| a != 0.0).map(|(&r, &a)| (r, a)).collect();
+        let svs: Vec<(usize, f64)> = sub_neg
+            .iter()
+            .chain(&sub_pos)
+            .zip(&solution.alpha)
+            .filter(|(_, &a)| a != 0.0)
+            .map(|(&r, &a)| (r, a))
+            .collect();
         for &t in &perm[begin..end] {
             let x = trainer.row(rows[t]);
             let sum: f64 = svs.iter().map(|&(r, a)| a * trainer.kernel.between(x, trainer.row(r))).sum();

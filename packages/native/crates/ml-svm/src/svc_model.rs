@@ -71,7 +71,19 @@ impl SvcModel {
             }
         }
         let sv_norms = row_norms(&kernel, &support_vectors, n_features);
-        SvcModel { n_classes, classes, kernel, n_features, n_sv, support_vectors, dual_coef, rho, probability, sv_norms, pair_weights }
+        SvcModel {
+            n_classes,
+            classes,
+            kernel,
+            n_features,
+            n_sv,
+            support_vectors,
+            dual_coef,
+            rho,
+            probability,
+            sv_norms,
+            pair_weights,
+        }
     }
 
     fn n_pairs(&self) -> usize {
@@ -136,7 +148,8 @@ impl Fitted for SvcModel {
         let mut pairwise = vec![0.0; k * k];
         for (row, dest) in decisions.chunks_exact(self.n_pairs()).zip(out.chunks_exact_mut(self.n_classes)) {
             for (p, (i, j)) in pairs(k).enumerate() {
-                let r = sigmoid_predict(row[p], prob_a[p], prob_b[p]).clamp(MIN_PAIR_PROBABILITY, 1.0 - MIN_PAIR_PROBABILITY);
+                let r = sigmoid_predict(row[p], prob_a[p], prob_b[p])
+                    .clamp(MIN_PAIR_PROBABILITY, 1.0 - MIN_PAIR_PROBABILITY);
                 pairwise[i * k + j] = r;
                 pairwise[j * k + i] = 1.0 - r;
             }
@@ -189,7 +202,10 @@ impl SvcModel {
         let rho = finite(r.f64s("rho", n_pairs)?, "intercepts")?;
         let probability = match r.u32()? {
             0 => None,
-            1 => Some((finite(r.f64s("prob_a", n_pairs)?, "Platt slopes")?, finite(r.f64s("prob_b", n_pairs)?, "Platt offsets")?)),
+            1 => Some((
+                finite(r.f64s("prob_a", n_pairs)?, "Platt slopes")?,
+                finite(r.f64s("prob_b", n_pairs)?, "Platt offsets")?,
+            )),
             other => return Err(Error::corrupt(format!("probability flag {other}"))),
         };
         Ok(SvcModel::new(n_classes, classes, kernel, n_features, n_sv, support_vectors, dual_coef, rho, probability))

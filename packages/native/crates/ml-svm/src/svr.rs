@@ -32,7 +32,11 @@ pub const SVR: AlgorithmDef = AlgorithmDef {
 pub const SVR_PARAMS: &[ParamSpec] = &[
     ParamSpec::new("kernel", Kind::Choice(KERNELS), Default::Str("rbf")),
     ParamSpec::new("degree", Kind::Int { min: 0 }, Default::Number(3.0)),
-    ParamSpec::new("gamma", Kind::FloatOrChoice { min: 0.0, exclusive: false, choices: &["scale", "auto"] }, Default::Str("scale")),
+    ParamSpec::new(
+        "gamma",
+        Kind::FloatOrChoice { min: 0.0, exclusive: false, choices: &["scale", "auto"] },
+        Default::Str("scale"),
+    ),
     ParamSpec::new("coef0", Kind::Float { min: f64::NEG_INFINITY, exclusive: false }, Default::Number(0.0)),
     ParamSpec::new("tol", Kind::Float { min: 0.0, exclusive: true }, Default::Number(1e-3)),
     ParamSpec::new("C", Kind::Float { min: 0.0, exclusive: true }, Default::Number(1.0)),
@@ -63,7 +67,8 @@ impl SvrModel {
         let kernel = Kernel::read(r)?;
         let n_features = r.dim("n_features")?;
         let n_sv = r.u32()? as usize;
-        let support_vectors = r.f64s("support vectors", n_sv.checked_mul(n_features).ok_or_else(|| Error::corrupt("size overflows"))?)?;
+        let support_vectors =
+            r.f64s("support vectors", n_sv.checked_mul(n_features).ok_or_else(|| Error::corrupt("size overflows"))?)?;
         let dual_coef = r.f64s("dual coefficients", n_sv)?;
         let rho = r.f64s("rho", 1)?[0];
         if !support_vectors.iter().chain(&dual_coef).all(|v| v.is_finite()) || !rho.is_finite() {

@@ -49,7 +49,15 @@ impl<'a> Trainer<'a> {
         let c: Vec<f64> = y.iter().map(|&yi| if yi > 0 { c_pos } else { c_neg }).collect();
         let l = rows.len();
         let mut q = SvcQ::new(KernelRows::new(self.kernel, self.x, self.p, rows), y.clone(), self.cache_bytes);
-        let problem = Problem { p: &vec![-1.0; l], y: &y, alpha: vec![0.0; l], c: &c, eps: self.tol, shrinking: self.shrinking, max_iter: self.max_iter };
+        let problem = Problem {
+            p: &vec![-1.0; l],
+            y: &y,
+            alpha: vec![0.0; l],
+            c: &c,
+            eps: self.tol,
+            shrinking: self.shrinking,
+            max_iter: self.max_iter,
+        };
         let mut solution = solve(&mut q, problem, self.cancelled)?;
         solution.alpha.iter_mut().zip(&y).for_each(|(a, &yi)| *a *= f64::from(yi));
         Ok(solution)
@@ -61,7 +69,15 @@ impl<'a> Trainer<'a> {
         let linear: Vec<f64> = target.iter().map(|t| epsilon - t).chain(target.iter().map(|t| epsilon + t)).collect();
         let y: Vec<i8> = (0..2 * l).map(|k| if k < l { 1 } else { -1 }).collect();
         let mut q = SvrQ::new(KernelRows::new(self.kernel, self.x, self.p, (0..l).collect()), self.cache_bytes);
-        let problem = Problem { p: &linear, y: &y, alpha: vec![0.0; 2 * l], c: &vec![c; 2 * l], eps: self.tol, shrinking: self.shrinking, max_iter: self.max_iter };
+        let problem = Problem {
+            p: &linear,
+            y: &y,
+            alpha: vec![0.0; 2 * l],
+            c: &vec![c; 2 * l],
+            eps: self.tol,
+            shrinking: self.shrinking,
+            max_iter: self.max_iter,
+        };
         let mut solution = solve(&mut q, problem, self.cancelled)?;
         let alpha = (0..l).map(|i| solution.alpha[i] - solution.alpha[i + l]).collect();
         solution.alpha = alpha;

@@ -10,13 +10,28 @@ pub fn def(estimator: &str) -> &'static AlgorithmDef {
     ALGORITHMS.iter().find(|d| d.estimator == estimator).unwrap()
 }
 
-pub fn fit(estimator: &str, x: &[f64], cols: usize, y: &[f64], y_cols: usize, n_classes: usize, params: &[(&str, Value)]) -> Result<Fit> {
+pub fn fit(
+    estimator: &str,
+    x: &[f64],
+    cols: usize,
+    y: &[f64],
+    y_cols: usize,
+    n_classes: usize,
+    params: &[(&str, Value)],
+) -> Result<Fit> {
     let d = def(estimator);
     let given = Hyperparams(params.iter().map(|(k, v)| (k.to_string(), v.clone())).collect());
     let params = resolve(d.estimator, d.params, &given)?;
     let xv = MatrixView::finite("X", x, x.len() / cols, cols)?;
     let yv = MatrixView::new("y", y, y.len() / y_cols, y_cols)?;
-    (d.fit)(&FitInput { x: &xv, y: Some(&yv), n_classes, params: &params, cancelled: &|| false, progress: &pgml_ml_core::NO_PROGRESS })
+    (d.fit)(&FitInput {
+        x: &xv,
+        y: Some(&yv),
+        n_classes,
+        params: &params,
+        cancelled: &|| false,
+        progress: &pgml_ml_core::NO_PROGRESS,
+    })
 }
 
 pub fn round_trip(estimator: &str, model: &dyn Fitted) -> Vec<u8> {
@@ -56,7 +71,9 @@ fn blobs(classes: usize, per_class: usize) -> (Vec<f64>, Vec<f64>) {
 fn svc_separates_blobs_and_round_trips() {
     let (x, y) = blobs(3, 20);
     for kernel in ["rbf", "linear", "poly", "sigmoid"] {
-        let (model, info) = fit("SVC", &x, 2, &y, 1, 3, &[("kernel", Value::Str(kernel.into())), ("probability", Value::Bool(true))]).unwrap();
+        let (model, info) =
+            fit("SVC", &x, 2, &y, 1, 3, &[("kernel", Value::Str(kernel.into())), ("probability", Value::Bool(true))])
+                .unwrap();
         assert!(info.converged);
         let xv = MatrixView::new("X", &x, 60, 2).unwrap();
         let pred = model.predict(&xv).unwrap();

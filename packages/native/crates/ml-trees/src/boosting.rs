@@ -48,7 +48,6 @@ pub struct BoostedTrees {
     pub float32: bool,
 }
 
-
 macro_rules! boosting_params {
     ($loss:expr, $classifier:expr $(, $alpha:expr)?) => {
         &[
@@ -163,7 +162,8 @@ impl BoostedTrees {
         for _ in 0..n_present {
             classes.push(r.u32()?);
         }
-        let classes_ok = classes.windows(2).all(|w| w[0] < w[1]) && classes.last().is_none_or(|&c| (c as usize) < n_classes);
+        let classes_ok =
+            classes.windows(2).all(|w| w[0] < w[1]) && classes.last().is_none_or(|&c| (c as usize) < n_classes);
         let learning_rate = r.f64s("learning_rate", 1)?[0];
         let n_raw = r.dim("n_raw")?;
         let expected_raw = match link {
@@ -180,7 +180,16 @@ impl BoostedTrees {
             return Err(Error::corrupt(format!("{n_trees} trees is not a whole number of stages of {n_raw}")));
         }
         let trees = read_trees(r, n_trees, n_features, 1)?;
-        Ok(BoostedTrees { n_features, link, n_classes, classes, learning_rate, init, trees, float32: word & FLOAT32_X != 0 })
+        Ok(BoostedTrees {
+            n_features,
+            link,
+            n_classes,
+            classes,
+            learning_rate,
+            init,
+            trees,
+            float32: word & FLOAT32_X != 0,
+        })
     }
 }
 

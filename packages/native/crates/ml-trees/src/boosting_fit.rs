@@ -108,7 +108,8 @@ impl Loss<'_> {
         }
         let n = self.y.len();
         let eps = f64::from(f32::EPSILON);
-        let prior = |k: usize| (self.positions.iter().filter(|&&p| p == k).count() as f64 / n as f64).clamp(eps, 1.0 - eps);
+        let prior =
+            |k: usize| (self.positions.iter().filter(|&&p| p == k).count() as f64 / n as f64).clamp(eps, 1.0 - eps);
         match self.link {
             Link::Identity => vec![numpy::sum(self.y) / n as f64],
             Link::Logistic => vec![numpy::ln(prior(1) / (1.0 - prior(1)))],
@@ -151,7 +152,11 @@ pub fn fit(input: &FitInput, estimator: &str, classifier: bool) -> Result<Fit> {
     let init = loss.initial_scores(classes.len(), params.value("init") == &Value::Str("zero".into()));
     // The stage trees are DecisionTreeRegressors: "auto" max_features means every feature even for a classifier.
     let rules = tree_rules(estimator, params, n, x.cols(), false, SplitterKind::Best)?;
-    let impurity = if params.str("criterion") == "friedman_mse" { RegressionImpurity::FriedmanMse } else { RegressionImpurity::SquaredError };
+    let impurity = if params.str("criterion") == "friedman_mse" {
+        RegressionImpurity::FriedmanMse
+    } else {
+        RegressionImpurity::SquaredError
+    };
     let features = FeatureMatrix::new(x, true)?;
     let learning_rate = params.f64("learning_rate");
     let n_inbag = ((subsample * n as f64) as usize).max(1);
@@ -172,7 +177,12 @@ pub fn fit(input: &FitInput, estimator: &str, classifier: bool) -> Result<Fit> {
             let criterion = RegressionCriterion::new(impurity, &residual, 1, &weights, total);
             let mut tree = grow_tree(&features, criterion, &rules, rand, &weights, 1, input.cancelled)?;
             // Measured on the residuals the tree was grown on, before the Newton step rewrites its leaves.
-            let decrease = tree_impurity_decrease(&tree, &features, &weights, NodeImpurity::Variance { y: &residual, n_outputs: 1 });
+            let decrease = tree_impurity_decrease(
+                &tree,
+                &features,
+                &weights,
+                NodeImpurity::Variance { y: &residual, n_outputs: 1 },
+            );
             let leaf_of: Vec<usize> = (0..n).map(|i| tree.leaf_with(|f| f64::from(features.column(f)[i]))).collect();
             if link != Link::Identity {
                 let mut rows_of = vec![Vec::new(); tree.n_leaves()];
@@ -183,7 +193,13 @@ pub fn fit(input: &FitInput, estimator: &str, classifier: bool) -> Result<Fit> {
             }
             Ok((tree, leaf_of, decrease))
         };
-        let grown = rands.into_iter().enumerate().collect::<Vec<_>>().into_par_iter().map(stage_tree).collect::<Result<Vec<_>>>()?;
+        let grown = rands
+            .into_iter()
+            .enumerate()
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(stage_tree)
+            .collect::<Result<Vec<_>>>()?;
         for (k, (tree, leaf_of, decrease)) in grown.into_iter().enumerate() {
             decreases.push(decrease);
             for (i, &leaf) in leaf_of.iter().enumerate() {
@@ -197,7 +213,16 @@ pub fn fit(input: &FitInput, estimator: &str, classifier: bool) -> Result<Fit> {
         return Err(Error::hyperparameter("n_estimators must be at least 1"));
     }
     let importances = Importances::overall(ImportanceKind::Impurity, boosting_importances(&trees, decreases, x.cols()));
-    let model = BoostedTrees { n_features: x.cols(), link, n_classes: input.n_classes, classes, learning_rate, init, trees, float32: true };
+    let model = BoostedTrees {
+        n_features: x.cols(),
+        link,
+        n_classes: input.n_classes,
+        classes,
+        learning_rate,
+        init,
+        trees,
+        float32: true,
+    };
     let model = WithImportances { model: Box::new(model), importances };
     Ok((Box::new(model), FitInfo { n_iter: Some(params.usize("n_estimators")), converged: true }))
 }

@@ -32,7 +32,10 @@ pub struct GrowRules {
 impl GrowRules {
     /// The size and weight rules that make a node a leaf before any split is tried.
     fn too_small(&self, depth: usize, n: usize, weight: f64) -> bool {
-        self.max_depth.is_some_and(|d| depth >= d) || n < self.min_samples_split || n < 2 * self.min_samples_leaf || weight < 2.0 * self.min_weight_leaf
+        self.max_depth.is_some_and(|d| depth >= d)
+            || n < self.min_samples_split
+            || n < 2 * self.min_samples_leaf
+            || weight < 2.0 * self.min_weight_leaf
     }
 
     /// sklearn's test, negated as it writes it (`pos >= end or improvement + EPSILON < min_impurity_decrease`).
@@ -89,7 +92,8 @@ impl<C: Criterion> Builder<'_, '_, C> {
             n_constant_features: usize,
         }
         let n = self.splitter.samples.len();
-        let mut stack = vec![Pending { id: 0, start: 0, end: n, depth: 0, impurity: f64::INFINITY, n_constant_features: 0 }];
+        let mut stack =
+            vec![Pending { id: 0, start: 0, end: n, depth: 0, impurity: f64::INFINITY, n_constant_features: 0 }];
         let mut first = true;
         while let Some(node) = stack.pop() {
             self.poll()?;
@@ -111,8 +115,22 @@ impl<C: Criterion> Builder<'_, '_, C> {
                 Some(split) => {
                     let left = self.make_split(node.id, &split);
                     let depth = node.depth + 1;
-                    stack.push(Pending { id: left + 1, start: split.pos, end: node.end, depth, impurity: split.impurity_right, n_constant_features });
-                    stack.push(Pending { id: left, start: node.start, end: split.pos, depth, impurity: split.impurity_left, n_constant_features });
+                    stack.push(Pending {
+                        id: left + 1,
+                        start: split.pos,
+                        end: node.end,
+                        depth,
+                        impurity: split.impurity_right,
+                        n_constant_features,
+                    });
+                    stack.push(Pending {
+                        id: left,
+                        start: node.start,
+                        end: split.pos,
+                        depth,
+                        impurity: split.impurity_left,
+                        n_constant_features,
+                    });
                 }
             }
         }
@@ -120,7 +138,15 @@ impl<C: Criterion> Builder<'_, '_, C> {
     }
 
     /// `_add_split_node`: evaluates samples[start..end] as node `id` (its split, if any, and its value).
-    fn frontier_record(&mut self, id: usize, start: usize, end: usize, depth: usize, impurity: Option<f64>, values: &mut Vec<f64>) -> FrontierRecord {
+    fn frontier_record(
+        &mut self,
+        id: usize,
+        start: usize,
+        end: usize,
+        depth: usize,
+        impurity: Option<f64>,
+        values: &mut Vec<f64>,
+    ) -> FrontierRecord {
         let weight = self.splitter.node_reset(start, end);
         let impurity = impurity.unwrap_or_else(|| self.splitter.criterion.node_impurity());
         let mut is_leaf = self.rules.too_small(depth, end - start, weight) || impurity <= EPSILON;
@@ -131,8 +157,28 @@ impl<C: Criterion> Builder<'_, '_, C> {
         let value_at = values.len();
         values.extend(self.node_value());
         match split.filter(|_| !is_leaf) {
-            Some(s) => FrontierRecord { id, start, end, depth, value_at, pos: s.pos, is_leaf: false, improvement: s.improvement, split: Some(s) },
-            None => FrontierRecord { id, start, end, depth, value_at, pos: end, is_leaf: true, improvement: 0.0, split: None },
+            Some(s) => FrontierRecord {
+                id,
+                start,
+                end,
+                depth,
+                value_at,
+                pos: s.pos,
+                is_leaf: false,
+                improvement: s.improvement,
+                split: Some(s),
+            },
+            None => FrontierRecord {
+                id,
+                start,
+                end,
+                depth,
+                value_at,
+                pos: end,
+                is_leaf: true,
+                improvement: 0.0,
+                split: None,
+            },
         }
     }
 
@@ -153,8 +199,22 @@ impl<C: Criterion> Builder<'_, '_, C> {
                     split_budget -= 1;
                     let left = self.make_split(record.id, &split);
                     let depth = record.depth + 1;
-                    let l = self.frontier_record(left, record.start, record.pos, depth, Some(split.impurity_left), &mut values);
-                    let r = self.frontier_record(left + 1, record.pos, record.end, depth, Some(split.impurity_right), &mut values);
+                    let l = self.frontier_record(
+                        left,
+                        record.start,
+                        record.pos,
+                        depth,
+                        Some(split.impurity_left),
+                        &mut values,
+                    );
+                    let r = self.frontier_record(
+                        left + 1,
+                        record.pos,
+                        record.end,
+                        depth,
+                        Some(split.impurity_right),
+                        &mut values,
+                    );
                     for child in [l, r] {
                         frontier.push(child);
                         push_heap(&mut frontier, less);
@@ -181,11 +241,17 @@ struct FrontierRecord {
 }
 
 /// Grows a tree over the splitter's samples; leaves hold `n_values` node values each.
-pub fn grow<C: Criterion>(splitter: &mut Splitter<C>, rules: GrowRules, n_values: usize, cancelled: &(dyn Fn() -> bool + Sync)) -> Result<Tree> {
+pub fn grow<C: Criterion>(
+    splitter: &mut Splitter<C>,
+    rules: GrowRules,
+    n_values: usize,
+    cancelled: &(dyn Fn() -> bool + Sync),
+) -> Result<Tree> {
     if splitter.samples.is_empty() {
         return Err(Error::data("no training row has a positive weight"));
     }
-    let mut builder = Builder { splitter, rules, n_values, nodes: vec![Node::PENDING], values: Vec::new(), cancelled, processed: 0 };
+    let mut builder =
+        Builder { splitter, rules, n_values, nodes: vec![Node::PENDING], values: Vec::new(), cancelled, processed: 0 };
     match rules.max_leaf_nodes {
         None => builder.depth_first()?,
         Some(m) => builder.best_first(m)?,

@@ -31,7 +31,12 @@ pub struct Sums {
 impl Sums {
     pub fn new(width: usize, weighted_n_samples: f64) -> Sums {
         let zeros = vec![0.0; width];
-        Sums { window: Window { weighted_n_samples, ..Window::default() }, total: zeros.clone(), left: zeros.clone(), right: zeros }
+        Sums {
+            window: Window { weighted_n_samples, ..Window::default() },
+            total: zeros.clone(),
+            left: zeros.clone(),
+            right: zeros,
+        }
     }
 
     /// The start of `init`: the window, totals at zero.
@@ -74,7 +79,9 @@ impl Sums {
 /// sklearn's `impurity_improvement`: W/W_root · (impurity − W_r/W · impurity_r − W_l/W · impurity_l).
 pub fn weighted_improvement(w: &Window, parent: f64, left: f64, right: f64) -> f64 {
     (w.weighted_n_node_samples / w.weighted_n_samples)
-        * (parent - (w.weighted_n_right / w.weighted_n_node_samples * right) - (w.weighted_n_left / w.weighted_n_node_samples * left))
+        * (parent
+            - (w.weighted_n_right / w.weighted_n_node_samples * right)
+            - (w.weighted_n_left / w.weighted_n_node_samples * left))
 }
 
 pub trait Criterion: Send {
@@ -125,7 +132,13 @@ pub struct ClassCriterion<'a> {
 }
 
 impl<'a> ClassCriterion<'a> {
-    pub fn new(kind: ClassImpurity, class: &'a [u32], n_classes: usize, weights: &'a [f64], weighted_n_samples: f64) -> Self {
+    pub fn new(
+        kind: ClassImpurity,
+        class: &'a [u32],
+        n_classes: usize,
+        weights: &'a [f64],
+        weighted_n_samples: f64,
+    ) -> Self {
         ClassCriterion { kind, class, weights, sums: Sums::new(n_classes, weighted_n_samples) }
     }
 

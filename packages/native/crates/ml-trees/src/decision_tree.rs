@@ -2,8 +2,8 @@
 //! all rows, splitter "best" (or "random", the extra-trees split). Payload ids 20 (regression) and 21
 //! (classification), body in ensemble.rs. Regression fits several targets natively, as sklearn's tree does.
 
-use pgml_ml_core::estimator::{AlgorithmDef, Fit, FitInput, Task};
 use pgml_ml_core::error::Result;
+use pgml_ml_core::estimator::{AlgorithmDef, Fit, FitInput, Task};
 use pgml_ml_core::hyperparams::{Default, Kind, ParamSpec};
 
 use crate::ensemble::TreeEnsemble;

@@ -39,7 +39,10 @@ impl FeatureMatrix {
         });
         if let Some(at) = values.iter().position(|v| v.is_infinite()) {
             let (j, i) = (at / n_rows, at % n_rows);
-            return Err(Error::data(format!("X[{i}, {j}] = {} is too large for float32, which tree models fit on", x.data()[i * n_features + j])));
+            return Err(Error::data(format!(
+                "X[{i}, {j}] = {} is too large for float32, which tree models fit on",
+                x.data()[i * n_features + j]
+            )));
         }
         let ties = values
             .par_chunks(n_rows.max(1))

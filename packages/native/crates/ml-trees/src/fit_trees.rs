@@ -50,7 +50,15 @@ pub fn balanced_class_weights(class: &[u32], n_classes: usize, counts: &[f64]) -
 }
 
 /// Grows one tree on rows weighted `weights` (zero: not in this tree) with the splitter generator `rand`.
-pub fn grow_tree<C: Criterion>(x: &FeatureMatrix, criterion: C, rules: &TreeRules, rand: RandR, weights: &[f64], n_values: usize, cancelled: &(dyn Fn() -> bool + Sync)) -> Result<Tree> {
+pub fn grow_tree<C: Criterion>(
+    x: &FeatureMatrix,
+    criterion: C,
+    rules: &TreeRules,
+    rand: RandR,
+    weights: &[f64],
+    n_values: usize,
+    cancelled: &(dyn Fn() -> bool + Sync),
+) -> Result<Tree> {
     let rules = rules.for_weights(numpy::sum(weights));
     let mut splitter = Splitter::new(x, criterion, rules.split, rand, weights);
     grow(&mut splitter, rules.grow, n_values, cancelled)
@@ -87,7 +95,13 @@ fn normalise_leaves(tree: &mut Tree, present: &[u32]) {
 }
 
 /// Grows the tree (or the forest's trees) on the input with the tree hyperparameters in `input.params`.
-pub fn fit_ensemble(input: &FitInput, estimator: &str, classifier: bool, kind: SplitterKind, sampling: Sampling) -> Result<Fit> {
+pub fn fit_ensemble(
+    input: &FitInput,
+    estimator: &str,
+    classifier: bool,
+    kind: SplitterKind,
+    sampling: Sampling,
+) -> Result<Fit> {
     let (x, y, params) = (input.x, input.y()?, input.params);
     let n = x.rows();
     let rules = tree_rules(estimator, params, n, x.cols(), classifier, kind)?;
@@ -96,7 +110,9 @@ pub fn fit_ensemble(input: &FitInput, estimator: &str, classifier: bool, kind: S
     // A single tree draws from RandomState(random_state) itself; a forest's trees from seeds drawn off it.
     let (seeds, bootstrap): (Vec<Option<u32>>, _) = match sampling {
         Sampling::SingleTree => (vec![None], None),
-        Sampling::Forest { n_trees, bootstrap } => ((0..n_trees).map(|_| Some(random_state.randint(i32::MAX as usize) as u32)).collect(), bootstrap),
+        Sampling::Forest { n_trees, bootstrap } => {
+            ((0..n_trees).map(|_| Some(random_state.randint(i32::MAX as usize) as u32)).collect(), bootstrap)
+        }
     };
     let classes = if classifier { Some(class_indices(y.data(), input.n_classes)?) } else { None };
     let mode = match classifier.then(|| params.value("class_weight")) {
@@ -143,19 +159,34 @@ pub fn fit_ensemble(input: &FitInput, estimator: &str, classifier: bool, kind: S
         });
         match &classes {
             Some(class) => {
-                let impurity = if params.str("criterion") == "gini" { ClassImpurity::Gini } else { ClassImpurity::Entropy };
+                let impurity =
+                    if params.str("criterion") == "gini" { ClassImpurity::Gini } else { ClassImpurity::Entropy };
                 let criterion = ClassCriterion::new(impurity, class, input.n_classes, &weights, total);
-                let mut tree = grow_tree(&features, criterion, &rules, rand, &weights, input.n_classes, input.cancelled)?;
+                let mut tree =
+                    grow_tree(&features, criterion, &rules, rand, &weights, input.n_classes, input.cancelled)?;
                 normalise_leaves(&mut tree, &present);
-                let impurity = if params.str("criterion") == "gini" { NodeImpurity::Gini { class, n_classes: input.n_classes } } else { NodeImpurity::Entropy { class, n_classes: input.n_classes } };
+                let impurity = if params.str("criterion") == "gini" {
+                    NodeImpurity::Gini { class, n_classes: input.n_classes }
+                } else {
+                    NodeImpurity::Entropy { class, n_classes: input.n_classes }
+                };
                 let decrease = tree_impurity_decrease(&tree, &features, &weights, impurity);
                 Ok((tree, decrease))
             }
             None => {
-                let impurity = if params.str("criterion") == "friedman_mse" { RegressionImpurity::FriedmanMse } else { RegressionImpurity::SquaredError };
+                let impurity = if params.str("criterion") == "friedman_mse" {
+                    RegressionImpurity::FriedmanMse
+                } else {
+                    RegressionImpurity::SquaredError
+                };
                 let criterion = RegressionCriterion::new(impurity, y.data(), y.cols(), &weights, total);
                 let tree = grow_tree(&features, criterion, &rules, rand, &weights, y.cols(), input.cancelled)?;
-                let decrease = tree_impurity_decrease(&tree, &features, &weights, NodeImpurity::Variance { y: y.data(), n_outputs: y.cols() });
+                let decrease = tree_impurity_decrease(
+                    &tree,
+                    &features,
+                    &weights,
+                    NodeImpurity::Variance { y: y.data(), n_outputs: y.cols() },
+                );
                 Ok((tree, decrease))
             }
         }

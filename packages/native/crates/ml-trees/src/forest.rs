@@ -13,11 +13,15 @@ use crate::fit_trees::{fit_ensemble, Sampling};
 use crate::params::*;
 use crate::splitter::SplitterKind;
 
-const REGRESSION_CRITERION: ParamSpec = ParamSpec::new("criterion", Kind::Choice(&["squared_error", "friedman_mse"]), Default::Str("squared_error"));
-const CLASSIFICATION_CRITERION: ParamSpec = ParamSpec::new("criterion", Kind::Choice(&["gini", "entropy", "log_loss"]), Default::Str("gini"));
-const CLASS_WEIGHT: ParamSpec = ParamSpec::new("class_weight", Kind::Choice(&["balanced", "balanced_subsample"]), Default::Null).nullable();
+const REGRESSION_CRITERION: ParamSpec =
+    ParamSpec::new("criterion", Kind::Choice(&["squared_error", "friedman_mse"]), Default::Str("squared_error"));
+const CLASSIFICATION_CRITERION: ParamSpec =
+    ParamSpec::new("criterion", Kind::Choice(&["gini", "entropy", "log_loss"]), Default::Str("gini"));
+const CLASS_WEIGHT: ParamSpec =
+    ParamSpec::new("class_weight", Kind::Choice(&["balanced", "balanced_subsample"]), Default::Null).nullable();
 const OOB_SCORE: ParamSpec = ParamSpec::new("oob_score", Kind::Bool, Default::Bool(false));
-const MAX_SAMPLES: ParamSpec = ParamSpec::new("max_samples", Kind::Float { min: 0.0, exclusive: true }, Default::Null).nullable();
+const MAX_SAMPLES: ParamSpec =
+    ParamSpec::new("max_samples", Kind::Float { min: 0.0, exclusive: true }, Default::Null).nullable();
 const fn bootstrap(default: bool) -> ParamSpec {
     ParamSpec::new("bootstrap", Kind::Bool, Default::Bool(default))
 }
@@ -49,10 +53,14 @@ macro_rules! forest_params {
     };
 }
 
-pub const RANDOM_FOREST_REGRESSOR_PARAMS: &[ParamSpec] = forest_params!(REGRESSION_CRITERION, Default::Number(1.0), true);
-pub const RANDOM_FOREST_CLASSIFIER_PARAMS: &[ParamSpec] = forest_params!(CLASSIFICATION_CRITERION, Default::Str("sqrt"), true, CLASS_WEIGHT);
-pub const EXTRA_TREES_REGRESSOR_PARAMS: &[ParamSpec] = forest_params!(REGRESSION_CRITERION, Default::Number(1.0), false);
-pub const EXTRA_TREES_CLASSIFIER_PARAMS: &[ParamSpec] = forest_params!(CLASSIFICATION_CRITERION, Default::Str("sqrt"), false, CLASS_WEIGHT);
+pub const RANDOM_FOREST_REGRESSOR_PARAMS: &[ParamSpec] =
+    forest_params!(REGRESSION_CRITERION, Default::Number(1.0), true);
+pub const RANDOM_FOREST_CLASSIFIER_PARAMS: &[ParamSpec] =
+    forest_params!(CLASSIFICATION_CRITERION, Default::Str("sqrt"), true, CLASS_WEIGHT);
+pub const EXTRA_TREES_REGRESSOR_PARAMS: &[ParamSpec] =
+    forest_params!(REGRESSION_CRITERION, Default::Number(1.0), false);
+pub const EXTRA_TREES_CLASSIFIER_PARAMS: &[ParamSpec] =
+    forest_params!(CLASSIFICATION_CRITERION, Default::Str("sqrt"), false, CLASS_WEIGHT);
 
 fn fit(input: &FitInput, estimator: &str, classifier: bool, kind: SplitterKind) -> Result<Fit> {
     let params = input.params;
@@ -64,7 +72,13 @@ fn fit(input: &FitInput, estimator: &str, classifier: bool, kind: SplitterKind) 
         return Err(invalid(estimator, "max_samples", "cannot be set when bootstrap is false (sklearn raises too)"));
     }
     let draws = if bootstrap { Some(max_samples(estimator, params, input.x.rows())?) } else { None };
-    fit_ensemble(input, estimator, classifier, kind, Sampling::Forest { n_trees: params.usize("n_estimators"), bootstrap: draws })
+    fit_ensemble(
+        input,
+        estimator,
+        classifier,
+        kind,
+        Sampling::Forest { n_trees: params.usize("n_estimators"), bootstrap: draws },
+    )
 }
 
 fn read(r: &mut pgml_ml_core::codec::Reader) -> Result<Box<dyn pgml_ml_core::estimator::Fitted>> {

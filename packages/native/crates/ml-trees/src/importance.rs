@@ -34,7 +34,9 @@ impl NodeImpurity<'_> {
     fn add(&self, row: usize, weight: f64, stats: &mut [f64]) {
         stats[0] += weight;
         match *self {
-            NodeImpurity::Gini { class, .. } | NodeImpurity::Entropy { class, .. } => stats[1 + class[row] as usize] += weight,
+            NodeImpurity::Gini { class, .. } | NodeImpurity::Entropy { class, .. } => {
+                stats[1 + class[row] as usize] += weight
+            }
             NodeImpurity::Variance { y, n_outputs } => {
                 for (o, &v) in y[row * n_outputs..(row + 1) * n_outputs].iter().enumerate() {
                     stats[1 + o] += weight * v;
@@ -48,7 +50,9 @@ impl NodeImpurity<'_> {
         let w = stats[0];
         match *self {
             NodeImpurity::Gini { .. } => 1.0 - stats[1..].iter().map(|c| (c / w) * (c / w)).sum::<f64>(),
-            NodeImpurity::Entropy { .. } => -stats[1..].iter().filter(|&&c| c > 0.0).map(|c| (c / w) * (c / w).log2()).sum::<f64>(),
+            NodeImpurity::Entropy { .. } => {
+                -stats[1..].iter().filter(|&&c| c > 0.0).map(|c| (c / w) * (c / w).log2()).sum::<f64>()
+            }
             NodeImpurity::Variance { n_outputs, .. } => {
                 let (sums, squares) = stats[1..].split_at(n_outputs);
                 sums.iter().zip(squares).map(|(s, q)| q / w - (s / w) * (s / w)).sum::<f64>() / n_outputs as f64
@@ -160,7 +164,12 @@ mod tests {
         let x = [0.0, 0.0, 0.0, 1.0, 1.0, 0.0, 1.0, 1.0];
         let x = features(&x, 4, 2);
         let class = [0, 0, 1, 0];
-        let d = tree_impurity_decrease(&two_split_tree(), &x, &[1.0; 4], NodeImpurity::Gini { class: &class, n_classes: 2 });
+        let d = tree_impurity_decrease(
+            &two_split_tree(),
+            &x,
+            &[1.0; 4],
+            NodeImpurity::Gini { class: &class, n_classes: 2 },
+        );
         // Root: 4 · (1 − (3/4)² − (1/4)²) = 1.5; left leaf pure; right node 2 · 0.5 = 1, its leaves pure.
         assert!((d[0] - (1.5 - 1.0) / 4.0).abs() < 1e-15, "{d:?}");
         assert!((d[1] - 1.0 / 4.0).abs() < 1e-15, "{d:?}");
@@ -172,17 +181,33 @@ mod tests {
         let x = [0.0, 0.0, 1.0, 0.0, 1.0, 1.0];
         let x = features(&x, 3, 2);
         let y = [0.0, 4.0, 2.0];
-        let doubled = tree_impurity_decrease(&two_split_tree(), &x, &[2.0, 2.0, 2.0], NodeImpurity::Variance { y: &y, n_outputs: 1 });
-        let once = tree_impurity_decrease(&two_split_tree(), &x, &[1.0, 1.0, 1.0], NodeImpurity::Variance { y: &y, n_outputs: 1 });
+        let doubled = tree_impurity_decrease(
+            &two_split_tree(),
+            &x,
+            &[2.0, 2.0, 2.0],
+            NodeImpurity::Variance { y: &y, n_outputs: 1 },
+        );
+        let once = tree_impurity_decrease(
+            &two_split_tree(),
+            &x,
+            &[1.0, 1.0, 1.0],
+            NodeImpurity::Variance { y: &y, n_outputs: 1 },
+        );
         doubled.iter().zip(&once).for_each(|(a, b)| assert!((a - b).abs() < 1e-12));
-        let without_last = tree_impurity_decrease(&two_split_tree(), &x, &[1.0, 1.0, 0.0], NodeImpurity::Variance { y: &y, n_outputs: 1 });
+        let without_last = tree_impurity_decrease(
+            &two_split_tree(),
+            &x,
+            &[1.0, 1.0, 0.0],
+            NodeImpurity::Variance { y: &y, n_outputs: 1 },
+        );
         // Two rows (y 0 and 4) split at the root: variance 4 → 0, so 2 · 4 / 2 on x0 and nothing on x1.
         assert_eq!(without_last, vec![4.0, 0.0]);
     }
 
     #[test]
     fn single_node_trees_count_for_nothing() {
-        let stump = Tree { nodes: vec![Node { threshold: 0.0, feature: LEAF, child: 0 }], values: vec![1.0], n_values: 1 };
+        let stump =
+            Tree { nodes: vec![Node { threshold: 0.0, feature: LEAF, child: 0 }], values: vec![1.0], n_values: 1 };
         assert_eq!(boosting_importances(&[stump.clone()], vec![vec![0.0, 0.0]], 2), vec![0.0, 0.0]);
         let trees = [stump, two_split_tree()];
         assert_eq!(boosting_importances(&trees, vec![vec![0.0, 0.0], vec![1.0, 3.0]], 2), vec![0.25, 0.75]);

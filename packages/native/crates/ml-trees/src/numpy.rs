@@ -172,7 +172,11 @@ mod svml {
 
     /// vgetmantpd/vgetexppd: m in [1, 2) and the unbiased exponent, subnormals normalised.
     fn mantissa_exponent(x: f64) -> (f64, f64) {
-        let (x, bias) = if x < f64::MIN_POSITIVE { (x * f64::from_bits(0x4350_0000_0000_0000), 1023.0 + 54.0) } else { (x, 1023.0) };
+        let (x, bias) = if x < f64::MIN_POSITIVE {
+            (x * f64::from_bits(0x4350_0000_0000_0000), 1023.0 + 54.0)
+        } else {
+            (x, 1023.0)
+        };
         let bits = x.to_bits();
         let m = f64::from_bits((bits & 0x000F_FFFF_FFFF_FFFF) | 0x3FF0_0000_0000_0000);
         (m, ((bits >> 52) & 0x7FF) as f64 - bias)
@@ -228,7 +232,8 @@ mod tests {
     fn exp_and_log_are_numpys() {
         let values: Vec<f64> = NUMPY.chunks_exact(8).map(|b| f64::from_le_bytes(b.try_into().unwrap())).collect();
         let n = values.len() / 4;
-        let (exp_args, exps, log_args, logs) = (&values[..n], &values[n..2 * n], &values[2 * n..3 * n], &values[3 * n..]);
+        let (exp_args, exps, log_args, logs) =
+            (&values[..n], &values[n..2 * n], &values[2 * n..3 * n], &values[3 * n..]);
         // The fixture was written on an AVX-512 machine, where numpy takes SVML's kernels; the exp port needs no
         // AVX-512 to run, the log port does (vrcp14sd).
         for (x, want) in exp_args.iter().zip(exps) {

@@ -18,9 +18,11 @@ const NON_NEGATIVE: Kind = Kind::Float { min: 0.0, exclusive: false };
 pub const MAX_DEPTH: ParamSpec = ParamSpec::new("max_depth", Kind::Int { min: 1 }, Default::Null).nullable();
 pub const MIN_SAMPLES_SPLIT: ParamSpec = ParamSpec::new("min_samples_split", POSITIVE, Default::Number(2.0));
 pub const MIN_SAMPLES_LEAF: ParamSpec = ParamSpec::new("min_samples_leaf", POSITIVE, Default::Number(1.0));
-pub const MIN_WEIGHT_FRACTION_LEAF: ParamSpec = ParamSpec::new("min_weight_fraction_leaf", NON_NEGATIVE, Default::Number(0.0)).at_most(0.5);
+pub const MIN_WEIGHT_FRACTION_LEAF: ParamSpec =
+    ParamSpec::new("min_weight_fraction_leaf", NON_NEGATIVE, Default::Number(0.0)).at_most(0.5);
 pub const MAX_LEAF_NODES: ParamSpec = ParamSpec::new("max_leaf_nodes", Kind::Int { min: 2 }, Default::Null).nullable();
-pub const MIN_IMPURITY_DECREASE: ParamSpec = ParamSpec::new("min_impurity_decrease", NON_NEGATIVE, Default::Number(0.0));
+pub const MIN_IMPURITY_DECREASE: ParamSpec =
+    ParamSpec::new("min_impurity_decrease", NON_NEGATIVE, Default::Number(0.0));
 pub const RANDOM_STATE: ParamSpec = ParamSpec::new("random_state", Kind::Int { min: 0 }, Default::Null).nullable();
 /// Cost-complexity pruning is not implemented natively: only sklearn's default 0 is in range.
 pub const CCP_ALPHA: ParamSpec = ParamSpec::new("ccp_alpha", NON_NEGATIVE, Default::Number(0.0)).at_most(0.0);
@@ -30,7 +32,11 @@ pub const WARM_START: ParamSpec = ParamSpec::new("warm_start", Kind::Bool, Defau
 pub const N_ESTIMATORS: ParamSpec = ParamSpec::new("n_estimators", Kind::Int { min: 1 }, Default::Number(100.0));
 
 pub const fn max_features(default: Default) -> ParamSpec {
-    let spec = ParamSpec::new("max_features", Kind::FloatOrChoice { min: 0.0, exclusive: true, choices: &["sqrt", "log2", "auto"] }, default);
+    let spec = ParamSpec::new(
+        "max_features",
+        Kind::FloatOrChoice { min: 0.0, exclusive: true, choices: &["sqrt", "log2", "auto"] },
+        default,
+    );
     spec.nullable()
 }
 
@@ -58,7 +64,11 @@ pub fn max_samples(estimator: &str, params: &Params, n_rows: usize) -> Result<us
         return Ok(n_rows);
     }
     let v = params.f64("max_samples");
-    let count = if v <= 1.0 { ((v * n_rows as f64).round_ties_even() as usize).max(1) } else { count_or_fraction(estimator, params, "max_samples", n_rows, true)? };
+    let count = if v <= 1.0 {
+        ((v * n_rows as f64).round_ties_even() as usize).max(1)
+    } else {
+        count_or_fraction(estimator, params, "max_samples", n_rows, true)?
+    };
     if count > n_rows {
         return Err(invalid(estimator, "max_samples", format!("must be at most the {n_rows} training rows, got {v}")));
     }
@@ -76,7 +86,11 @@ fn resolve_max_features(estimator: &str, params: &Params, n_features: usize, cla
         Value::Number(v) if *v <= 1.0 => (v * p) as usize,
         Value::Number(v) if v.fract() == 0.0 && *v <= p => *v as usize,
         Value::Number(v) => {
-            return Err(invalid(estimator, "max_features", format!("must be a fraction in (0, 1] or an integer count up to the {n_features} features, got {v}")));
+            return Err(invalid(
+                estimator,
+                "max_features",
+                format!("must be a fraction in (0, 1] or an integer count up to the {n_features} features, got {v}"),
+            ));
         }
         other => return Err(invalid(estimator, "max_features", format!("got {other}"))),
     };
@@ -96,12 +110,23 @@ impl TreeRules {
     /// The rules for a tree whose sample weights sum (numpy's `np.sum`) to `total_weight`.
     pub fn for_weights(&self, total_weight: f64) -> TreeRules {
         let min_weight_leaf = self.min_weight_fraction_leaf * total_weight;
-        TreeRules { grow: GrowRules { min_weight_leaf, ..self.grow }, split: SplitRules { min_weight_leaf, ..self.split }, ..*self }
+        TreeRules {
+            grow: GrowRules { min_weight_leaf, ..self.grow },
+            split: SplitRules { min_weight_leaf, ..self.split },
+            ..*self
+        }
     }
 }
 
 /// The tree rules from the hyperparameters, for `n_rows` training rows of `n_features` features.
-pub fn tree_rules(estimator: &str, params: &Params, n_rows: usize, n_features: usize, classifier: bool, kind: SplitterKind) -> Result<TreeRules> {
+pub fn tree_rules(
+    estimator: &str,
+    params: &Params,
+    n_rows: usize,
+    n_features: usize,
+    classifier: bool,
+    kind: SplitterKind,
+) -> Result<TreeRules> {
     let fraction = params.f64("min_weight_fraction_leaf");
     let min_samples_leaf = count_or_fraction(estimator, params, "min_samples_leaf", n_rows, false)?.max(1);
     // sklearn: an integer min_samples_split is at least 2, a fraction is rounded up and raised to 2.
@@ -122,7 +147,12 @@ pub fn tree_rules(estimator: &str, params: &Params, n_rows: usize, n_features: u
             max_leaf_nodes: optional("max_leaf_nodes"),
             min_impurity_decrease: params.f64("min_impurity_decrease"),
         },
-        split: SplitRules { kind, max_features: resolve_max_features(estimator, params, n_features, classifier)?, min_samples_leaf, min_weight_leaf: 0.0 },
+        split: SplitRules {
+            kind,
+            max_features: resolve_max_features(estimator, params, n_features, classifier)?,
+            min_samples_leaf,
+            min_weight_leaf: 0.0,
+        },
         min_weight_fraction_leaf: fraction,
     })
 }
@@ -146,7 +176,11 @@ pub fn random_state(estimator: &str, params: &Params) -> Result<NumpyRandomState
         _ => {
             let v = params.f64("random_state");
             if v > f64::from(u32::MAX) {
-                return Err(invalid(estimator, "random_state", format!("must be below 2^32 (numpy's seed range), got {v}")));
+                return Err(invalid(
+                    estimator,
+                    "random_state",
+                    format!("must be below 2^32 (numpy's seed range), got {v}"),
+                ));
             }
             v as u32
         }

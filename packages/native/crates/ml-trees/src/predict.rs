@@ -32,7 +32,14 @@ pub enum Combine<'a> {
 }
 
 /// rows × width: tree t adds its `n_values` leaf values at column `column_of(t)`.
-pub fn combine_leaf_values(x: &MatrixView, trees: &[Tree], width: usize, column_of: impl Fn(usize) -> usize + Sync, combine: Combine, float32: bool) -> Vec<f64> {
+pub fn combine_leaf_values(
+    x: &MatrixView,
+    trees: &[Tree],
+    width: usize,
+    column_of: impl Fn(usize) -> usize + Sync,
+    combine: Combine,
+    float32: bool,
+) -> Vec<f64> {
     let cols = x.cols();
     let mut out = vec![0.0; x.rows() * width];
     // Two tasks per thread: enough to balance, few enough that each reuses a tree's cached nodes for many rows.
@@ -56,7 +63,16 @@ pub fn combine_leaf_values(x: &MatrixView, trees: &[Tree], width: usize, column_
 
 /// Adds every tree's leaf values for `rows` into `out`; `compared` is the value a threshold sees for an X value.
 #[allow(clippy::too_many_arguments)]
-fn accumulate(out: &mut [f64], rows: &[f64], cols: usize, trees: &[Tree], width: usize, column_of: &impl Fn(usize) -> usize, combine: Combine, compared: impl Fn(f64) -> f64 + Copy) {
+fn accumulate(
+    out: &mut [f64],
+    rows: &[f64],
+    cols: usize,
+    trees: &[Tree],
+    width: usize,
+    column_of: &impl Fn(usize) -> usize,
+    combine: Combine,
+    compared: impl Fn(f64) -> f64 + Copy,
+) {
     let scale = match combine {
         Combine::Mean => 1.0,
         Combine::Boosted { init, learning_rate } => {
@@ -160,7 +176,14 @@ mod tests {
     }
 
     /// One row, one tree at a time: the order the lanes must reproduce bit for bit.
-    fn one_walk_at_a_time(x: &MatrixView, trees: &[Tree], width: usize, column_of: impl Fn(usize) -> usize, combine: Combine, float32: bool) -> Vec<f64> {
+    fn one_walk_at_a_time(
+        x: &MatrixView,
+        trees: &[Tree],
+        width: usize,
+        column_of: impl Fn(usize) -> usize,
+        combine: Combine,
+        float32: bool,
+    ) -> Vec<f64> {
         let compared = |v: f64| if float32 { f64::from(v as f32) } else { v };
         let mut out = Vec::new();
         for row in x.data().chunks_exact(x.cols()) {
@@ -197,13 +220,21 @@ mod tests {
                     let x = MatrixView::new("X", &data, rows, cols).unwrap();
                     for float32 in [true, false] {
                         let mean = combine_leaf_values(&x, &trees, n_values, |_| 0, Combine::Mean, float32);
-                        assert_eq!(mean, one_walk_at_a_time(&x, &trees, n_values, |_| 0, Combine::Mean, float32), "{n_trees} trees, {rows} rows");
+                        assert_eq!(
+                            mean,
+                            one_walk_at_a_time(&x, &trees, n_values, |_| 0, Combine::Mean, float32),
+                            "{n_trees} trees, {rows} rows"
+                        );
                         // Boosting with one tree per score column in turn (multi-class gradient boosting).
                         let init = [0.25, -1.5];
                         let boosted = Combine::Boosted { init: &init, learning_rate: 0.1 };
                         if n_values == 1 {
                             let got = combine_leaf_values(&x, &trees, 2, |t| t % 2, boosted, float32);
-                            assert_eq!(got, one_walk_at_a_time(&x, &trees, 2, |t| t % 2, boosted, float32), "{n_trees} trees, {rows} rows");
+                            assert_eq!(
+                                got,
+                                one_walk_at_a_time(&x, &trees, 2, |t| t % 2, boosted, float32),
+                                "{n_trees} trees, {rows} rows"
+                            );
                         }
                     }
                 }

@@ -24,8 +24,21 @@ pub struct RegressionCriterion<'a> {
 }
 
 impl<'a> RegressionCriterion<'a> {
-    pub fn new(kind: RegressionImpurity, y: &'a [f64], n_outputs: usize, weights: &'a [f64], weighted_n_samples: f64) -> Self {
-        RegressionCriterion { kind, y, n_outputs, weights, sums: Sums::new(n_outputs, weighted_n_samples), sq_sum_total: 0.0 }
+    pub fn new(
+        kind: RegressionImpurity,
+        y: &'a [f64],
+        n_outputs: usize,
+        weights: &'a [f64],
+        weighted_n_samples: f64,
+    ) -> Self {
+        RegressionCriterion {
+            kind,
+            y,
+            n_outputs,
+            weights,
+            sums: Sums::new(n_outputs, weighted_n_samples),
+            sq_sum_total: 0.0,
+        }
     }
 
     #[inline(always)]

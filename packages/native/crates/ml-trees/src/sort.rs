@@ -226,7 +226,8 @@ mod tests {
             sort_distinct(&mut b, &mut sb, &mut Vec::new(), &mut Vec::new());
             assert_eq!((a, sa), (b.clone(), sb.clone()), "n = {n}");
             // Shuffled back, the checked variant finds no tie and sorts the same.
-            let (mut c, mut sc): (Vec<f32>, Vec<u32>) = sb.iter().rev().map(|&s| (b[sb.iter().position(|&t| t == s).unwrap()], s)).unzip();
+            let (mut c, mut sc): (Vec<f32>, Vec<u32>) =
+                sb.iter().rev().map(|&s| (b[sb.iter().position(|&t| t == s).unwrap()], s)).unzip();
             assert!(sort_if_distinct(&mut c, &mut sc, &mut Vec::new(), &mut Vec::new()));
             assert_eq!((c, sc), (b, sb));
         }

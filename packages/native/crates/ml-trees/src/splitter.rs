@@ -135,11 +135,17 @@ impl<'a, C: Criterion> Splitter<'a, C> {
 
     /// The Fisher–Yates feature walk both splitters share; `evaluate(self, feature)` returns false when the feature
     /// is constant in the node. Returns (n_total_constants, n_found_constants).
-    fn walk_features(&mut self, n_known_constants: usize, mut evaluate: impl FnMut(&mut Self, usize) -> bool) -> (usize, usize) {
+    fn walk_features(
+        &mut self,
+        n_known_constants: usize,
+        mut evaluate: impl FnMut(&mut Self, usize) -> bool,
+    ) -> (usize, usize) {
         let n_features = self.features.len();
         let (mut f_i, mut n_visited, mut n_found_constants, mut n_drawn_constants) = (n_features, 0, 0, 0);
         let mut n_total_constants = n_known_constants;
-        while f_i > n_total_constants && (n_visited < self.rules.max_features || n_visited <= n_found_constants + n_drawn_constants) {
+        while f_i > n_total_constants
+            && (n_visited < self.rules.max_features || n_visited <= n_found_constants + n_drawn_constants)
+        {
             n_visited += 1;
             let mut f_j = self.rand.int(n_drawn_constants, f_i - n_found_constants);
             if f_j < n_known_constants {
@@ -163,7 +169,14 @@ impl<'a, C: Criterion> Splitter<'a, C> {
 
     fn search_best(&mut self, n_known_constants: usize) -> (SplitRecord, usize, usize) {
         let (start, end) = (self.start, self.end);
-        let mut best = SplitRecord { feature: 0, pos: end, threshold: 0.0, improvement: f64::NEG_INFINITY, impurity_left: f64::INFINITY, impurity_right: f64::INFINITY };
+        let mut best = SplitRecord {
+            feature: 0,
+            pos: end,
+            threshold: 0.0,
+            improvement: f64::NEG_INFINITY,
+            impurity_left: f64::INFINITY,
+            impurity_right: f64::INFINITY,
+        };
         let mut best_proxy = f64::NEG_INFINITY;
         let (min_samples_leaf, min_weight_leaf) = (self.rules.min_samples_leaf, self.rules.min_weight_leaf);
         let (n_total, n_found) = self.walk_features(n_known_constants, |s, feature| {
@@ -175,7 +188,9 @@ impl<'a, C: Criterion> Splitter<'a, C> {
             // Without equal values the sorted order is unique: a radix sort reaches it faster than introsort.
             if s.x.ties(feature) == Ties::None {
                 sort_distinct(values, samples, &mut s.sort_keys, &mut s.sort_scratch);
-            } else if !(s.x.likely_distinct(feature, end - start) && sort_if_distinct(values, samples, &mut s.sort_keys, &mut s.sort_scratch)) {
+            } else if !(s.x.likely_distinct(feature, end - start)
+                && sort_if_distinct(values, samples, &mut s.sort_keys, &mut s.sort_scratch))
+            {
                 sort(values, samples, &mut s.sort_pairs);
             }
             let xf = &s.values;
@@ -194,7 +209,10 @@ impl<'a, C: Criterion> Splitter<'a, C> {
                 }
                 s.criterion.update(&s.samples, p);
                 let w = s.criterion.window();
-                if w.weighted_n_left < min_weight_leaf || w.weighted_n_right < min_weight_leaf || !s.criterion.proxy_may_exceed(best_proxy) {
+                if w.weighted_n_left < min_weight_leaf
+                    || w.weighted_n_right < min_weight_leaf
+                    || !s.criterion.proxy_may_exceed(best_proxy)
+                {
                     continue;
                 }
                 let proxy = s.criterion.proxy_impurity_improvement(&s.samples);
@@ -220,7 +238,14 @@ impl<'a, C: Criterion> Splitter<'a, C> {
 
     fn search_random(&mut self, n_known_constants: usize) -> (SplitRecord, usize, usize) {
         let (start, end) = (self.start, self.end);
-        let mut best = SplitRecord { feature: 0, pos: end, threshold: 0.0, improvement: f64::NEG_INFINITY, impurity_left: f64::INFINITY, impurity_right: f64::INFINITY };
+        let mut best = SplitRecord {
+            feature: 0,
+            pos: end,
+            threshold: 0.0,
+            improvement: f64::NEG_INFINITY,
+            impurity_left: f64::INFINITY,
+            impurity_right: f64::INFINITY,
+        };
         let mut best_proxy = f64::NEG_INFINITY;
         let (min_samples_leaf, min_weight_leaf) = (self.rules.min_samples_leaf, self.rules.min_weight_leaf);
         // The last feature drawn: when it is the best one, the samples are already partitioned around its threshold.

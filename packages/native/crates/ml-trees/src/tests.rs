@@ -12,7 +12,15 @@ fn def(name: &str, task: Task) -> &'static AlgorithmDef {
     ALGORITHMS.iter().find(|d| d.names[0] == name && d.task == task).expect("row exists")
 }
 
-fn fit(d: &AlgorithmDef, x: &[f64], cols: usize, y: &[f64], y_cols: usize, n_classes: usize, params: &[(&str, Value)]) -> Result<Box<dyn Fitted>> {
+fn fit(
+    d: &AlgorithmDef,
+    x: &[f64],
+    cols: usize,
+    y: &[f64],
+    y_cols: usize,
+    n_classes: usize,
+    params: &[(&str, Value)],
+) -> Result<Box<dyn Fitted>> {
     let rows = x.len() / cols;
     let x = MatrixView::finite("X", x, rows, cols)?;
     let y = MatrixView::new("y", y, rows, y_cols)?;
@@ -49,7 +57,13 @@ fn toy(rows: usize) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
         let (a, b, c) = ((i % 17) as f64, ((i * 7) % 11) as f64, ((i * 13) % 5) as f64);
         x.extend([a, b, c]);
         reg.push(if a > 8.0 { 10.0 } else { 0.0 } + if b > 5.0 { 3.0 } else { 0.0 });
-        class.push(if a > 8.0 { 2.0 } else if b > 5.0 { 1.0 } else { 0.0 });
+        class.push(if a > 8.0 {
+            2.0
+        } else if b > 5.0 {
+            1.0
+        } else {
+            0.0
+        });
     }
     (x, reg, class)
 }
@@ -133,12 +147,18 @@ fn depth_and_leaf_limits_hold() {
     let (x, reg, _) = toy(300);
     let d = def("decision_tree", Task::Regression);
     let model = fit(d, &x, 3, &reg, 1, 0, &[SEED, ("max_depth", Value::Number(1.0))]).unwrap();
-    assert_eq!(predict(model.as_ref(), &x).iter().fold(Vec::<f64>::new(), |mut v, p| {
-        if !v.contains(p) {
-            v.push(*p)
-        }
-        v
-    }).len(), 2);
+    assert_eq!(
+        predict(model.as_ref(), &x)
+            .iter()
+            .fold(Vec::<f64>::new(), |mut v, p| {
+                if !v.contains(p) {
+                    v.push(*p)
+                }
+                v
+            })
+            .len(),
+        2
+    );
     for leaves in [2.0, 3.0, 4.0] {
         let model = fit(d, &x, 3, &reg, 1, 0, &[SEED, ("max_leaf_nodes", Value::Number(leaves))]).unwrap();
         let saved = bytes(d, model.as_ref());
@@ -183,7 +203,8 @@ fn edge_cases_behave_like_sklearn_or_fail_typed() {
         assert_eq!(predict(model.as_ref(), &x), vec![1.0; 3]);
         assert_eq!(proba(model.as_ref(), &x), vec![0.0, 1.0, 0.0, 1.0, 0.0, 1.0]);
     }
-    let err = fit(def("gradient_boosting_trees", Task::Classification), &x, 1, &[1.0, 1.0, 1.0], 1, 2, &[]).unwrap_err();
+    let err =
+        fit(def("gradient_boosting_trees", Task::Classification), &x, 1, &[1.0, 1.0, 1.0], 1, 2, &[]).unwrap_err();
     assert_eq!(err.kind, ErrorKind::DataError);
     // Labels outside 0..n_classes, NaN in X.
     let err = fit(def("random_forest", Task::Classification), &x, 1, &[0.0, 1.0, 2.0], 1, 2, &[]).unwrap_err();
@@ -245,7 +266,11 @@ fn thresholds_compare_float32_x_except_in_models_from_before_the_exact_port() {
     // x = 1 + 2⁻²⁹ is above the threshold 1 + 2⁻³⁰ in float64, but rounds to 1 in float32 (sklearn's X).
     let threshold = 1.0 + 2f64.powi(-30);
     let x = [1.0 + 2f64.powi(-29)];
-    let tree = Tree { nodes: vec![Node { threshold, feature: 0, child: 1 }, Node::leaf(0), Node::leaf(1)], values: vec![10.0, 20.0], n_values: 1 };
+    let tree = Tree {
+        nodes: vec![Node { threshold, feature: 0, child: 1 }, Node::leaf(0), Node::leaf(1)],
+        values: vec![10.0, 20.0],
+        n_values: 1,
+    };
     for (float32, expected) in [(true, 10.0), (false, 20.0)] {
         let model = TreeEnsemble { n_features: 1, classifier: false, n_values: 1, trees: vec![tree.clone()], float32 };
         assert_eq!(predict(&model, &x), vec![expected]);

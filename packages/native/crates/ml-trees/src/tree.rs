@@ -101,7 +101,9 @@ impl Tree {
                 (feature as usize) < n_features && child as usize > i && (child as usize) + 1 < n_nodes
             };
             if !ok {
-                return Err(Error::corrupt(format!("tree node {i} (feature {feature}, child {child}) is inconsistent")));
+                return Err(Error::corrupt(format!(
+                    "tree node {i} (feature {feature}, child {child}) is inconsistent"
+                )));
             }
             nodes.push(Node { threshold, feature, child });
         }

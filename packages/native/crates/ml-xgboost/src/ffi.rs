@@ -15,7 +15,11 @@ extern "C" {
     /// `data`: a numpy `__array_interface__` JSON; `config`: `{"missing": …, "nthread": …}`.
     pub fn XGDMatrixCreateFromDense(data: *const c_char, config: *const c_char, out: *mut DMatrixHandle) -> c_int;
     /// `field` "label"; the interface may be 2-D (rows × targets) for multi-target regression.
-    pub fn XGDMatrixSetInfoFromInterface(handle: DMatrixHandle, field: *const c_char, interface: *const c_char) -> c_int;
+    pub fn XGDMatrixSetInfoFromInterface(
+        handle: DMatrixHandle,
+        field: *const c_char,
+        interface: *const c_char,
+    ) -> c_int;
     pub fn XGDMatrixFree(handle: DMatrixHandle) -> c_int;
 
     pub fn XGBoosterCreate(dmats: *const DMatrixHandle, len: BstUlong, out: *mut BoosterHandle) -> c_int;

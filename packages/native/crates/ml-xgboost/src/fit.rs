@@ -49,7 +49,8 @@ pub fn fit(input: &FitInput, estimator: Estimator) -> Result<Fit> {
         // What python's training callbacks record after any `train()` without early stopping ("compatibility with
         // versions older than 1.4"); stored in the model, so setting them keeps our UBJSON byte-identical to python's.
         booster.set_attr("best_iteration", &(rounds - 1).to_string())?;
-        booster.set_attr("best_ntree_limit", &(rounds * trees_per_round(input.params, estimator.forest)).to_string())?;
+        booster
+            .set_attr("best_ntree_limit", &(rounds * trees_per_round(input.params, estimator.forest)).to_string())?;
         booster.save_ubj()
         // The training booster and matrix are freed here, before the model is loaded back from its bytes.
     };

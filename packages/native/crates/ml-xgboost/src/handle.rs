@@ -61,16 +61,25 @@ impl DMatrix {
         let config = c_string(&format!(r#"{{"missing":NaN,"nthread":{nthread}}}"#))?;
         let mut handle = ptr::null_mut();
         // SAFETY: the interface points at x's live buffer with its true shape; XGBoost copies it before returning.
-        check(unsafe { ffi::XGDMatrixCreateFromDense(interface.as_ptr(), config.as_ptr(), &mut handle) }, ErrorKind::DataError, "to copy X")?;
+        check(
+            unsafe { ffi::XGDMatrixCreateFromDense(interface.as_ptr(), config.as_ptr(), &mut handle) },
+            ErrorKind::DataError,
+            "to copy X",
+        )?;
         Ok(DMatrix(handle))
     }
 
     /// Labels, rows × targets (a 1-D interface for one target, as python passes a 1-D y).
     pub fn set_labels(&mut self, labels: &[f64], rows: usize, targets: usize) -> Result<()> {
-        let interface = if targets == 1 { array_interface(labels, &[rows])? } else { array_interface(labels, &[rows, targets])? };
+        let interface =
+            if targets == 1 { array_interface(labels, &[rows])? } else { array_interface(labels, &[rows, targets])? };
         let field = c_string("label")?;
         // SAFETY: the handle is live; the interface describes `labels` exactly; XGBoost copies them.
-        check(unsafe { ffi::XGDMatrixSetInfoFromInterface(self.0, field.as_ptr(), interface.as_ptr()) }, ErrorKind::DataError, "to set labels")
+        check(
+            unsafe { ffi::XGDMatrixSetInfoFromInterface(self.0, field.as_ptr(), interface.as_ptr()) },
+            ErrorKind::DataError,
+            "to set labels",
+        )
     }
 }
 
@@ -101,7 +110,11 @@ impl Booster {
         let handles: Vec<ffi::DMatrixHandle> = cache.iter().map(|d| d.0).collect();
         let mut handle = ptr::null_mut();
         // SAFETY: `handles` are live DMatrix handles (or none).
-        check(unsafe { ffi::XGBoosterCreate(handles.as_ptr(), handles.len() as u64, &mut handle) }, ErrorKind::DataError, "to create a booster")?;
+        check(
+            unsafe { ffi::XGBoosterCreate(handles.as_ptr(), handles.len() as u64, &mut handle) },
+            ErrorKind::DataError,
+            "to create a booster",
+        )?;
         Ok(Booster(handle))
     }
 
@@ -109,12 +122,21 @@ impl Booster {
     /// one `UpdateOneIter` per round. `cancelled` is polled between rounds. Library errors here come from parameter
     /// combinations (ranges, incompatible options) → INVALID_HYPERPARAMETER, or from label values the objective
     /// rejects → DATA_ERROR.
-    pub fn train(dtrain: &DMatrix, params: &[(&str, String)], rounds: usize, cancelled: &dyn Fn() -> bool) -> Result<Booster> {
+    pub fn train(
+        dtrain: &DMatrix,
+        params: &[(&str, String)],
+        rounds: usize,
+        cancelled: &dyn Fn() -> bool,
+    ) -> Result<Booster> {
         let booster = Booster::create(&[dtrain])?;
         for (name, value) in params {
             let (name_c, value_c) = (c_string(name)?, c_string(value)?);
             // SAFETY: live handle, NUL-terminated strings.
-            check(unsafe { ffi::XGBoosterSetParam(booster.0, name_c.as_ptr(), value_c.as_ptr()) }, ErrorKind::InvalidHyperparameter, &format!("to set {name}={value}"))?;
+            check(
+                unsafe { ffi::XGBoosterSetParam(booster.0, name_c.as_ptr(), value_c.as_ptr()) },
+                ErrorKind::InvalidHyperparameter,
+                &format!("to set {name}={value}"),
+            )?;
         }
         for round in 0..rounds {
             if cancelled() {
@@ -124,7 +146,11 @@ impl Booster {
             let rc = unsafe { ffi::XGBoosterUpdateOneIter(booster.0, round as c_int, dtrain.0) };
             if rc != 0 {
                 let message = last_error();
-                let kind = if message.to_lowercase().contains("label") { ErrorKind::DataError } else { ErrorKind::InvalidHyperparameter };
+                let kind = if message.to_lowercase().contains("label") {
+                    ErrorKind::DataError
+                } else {
+                    ErrorKind::InvalidHyperparameter
+                };
                 return Err(Error::new(kind, format!("XGBoost failed to train round {round}: {message}")));
             }
         }
@@ -135,7 +161,11 @@ impl Booster {
     pub fn set_attr(&self, key: &str, value: &str) -> Result<()> {
         let (key_c, value_c) = (c_string(key)?, c_string(value)?);
         // SAFETY: live handle, NUL-terminated strings (copied by the library).
-        check(unsafe { ffi::XGBoosterSetAttr(self.0, key_c.as_ptr(), value_c.as_ptr()) }, ErrorKind::DataError, &format!("to set attribute {key}"))
+        check(
+            unsafe { ffi::XGBoosterSetAttr(self.0, key_c.as_ptr(), value_c.as_ptr()) },
+            ErrorKind::DataError,
+            &format!("to set attribute {key}"),
+        )
     }
 
     /// A booster from bytes `save_ubj` produced; anything XGBoost cannot parse → CORRUPT_MODEL.
@@ -145,7 +175,11 @@ impl Booster {
         }
         let booster = Booster::create(&[])?;
         // SAFETY: live handle; the buffer is valid for `model.len()` bytes and copied/parsed before returning.
-        check(unsafe { ffi::XGBoosterLoadModelFromBuffer(booster.0, model.as_ptr().cast(), model.len() as u64) }, ErrorKind::CorruptModel, "to load the model")?;
+        check(
+            unsafe { ffi::XGBoosterLoadModelFromBuffer(booster.0, model.as_ptr().cast(), model.len() as u64) },
+            ErrorKind::CorruptModel,
+            "to load the model",
+        )?;
         Ok(booster)
     }
 
@@ -155,7 +189,11 @@ impl Booster {
         let config = c_string(r#"{"format":"ubj"}"#)?;
         let (mut len, mut data) = (0u64, ptr::null());
         // SAFETY: live handle; out-pointers are valid.
-        check(unsafe { ffi::XGBoosterSaveModelToBuffer(self.0, config.as_ptr(), &mut len, &mut data) }, ErrorKind::DataError, "to save the model")?;
+        check(
+            unsafe { ffi::XGBoosterSaveModelToBuffer(self.0, config.as_ptr(), &mut len, &mut data) },
+            ErrorKind::DataError,
+            "to save the model",
+        )?;
         if data.is_null() || len == 0 {
             return Err(Error::data("XGBoost saved an empty model"));
         }
@@ -166,7 +204,11 @@ impl Booster {
     pub fn num_features(&self) -> Result<usize> {
         let mut n = 0u64;
         // SAFETY: live handle, valid out-pointer.
-        check(unsafe { ffi::XGBoosterGetNumFeature(self.0, &mut n) }, ErrorKind::CorruptModel, "to read the feature count")?;
+        check(
+            unsafe { ffi::XGBoosterGetNumFeature(self.0, &mut n) },
+            ErrorKind::CorruptModel,
+            "to read the feature count",
+        )?;
         Ok(n as usize)
     }
 
@@ -174,10 +216,21 @@ impl Booster {
     /// each feature (0 for features never split on), as XGBoost's f32. Linear boosters have no gain → DATA_ERROR.
     pub fn gain_scores(&self, n_features: usize) -> Result<Vec<f32>> {
         let config = c_string(r#"{"importance_type":"gain","feature_map":""}"#)?;
-        let (mut n_named, mut names, mut dims, mut shape, mut scores) = (0u64, ptr::null(), 0u64, ptr::null(), ptr::null());
+        let (mut n_named, mut names, mut dims, mut shape, mut scores) =
+            (0u64, ptr::null(), 0u64, ptr::null(), ptr::null());
         // SAFETY: live handle; every out-pointer is valid.
         check(
-            unsafe { ffi::XGBoosterFeatureScore(self.0, config.as_ptr(), &mut n_named, &mut names, &mut dims, &mut shape, &mut scores) },
+            unsafe {
+                ffi::XGBoosterFeatureScore(
+                    self.0,
+                    config.as_ptr(),
+                    &mut n_named,
+                    &mut names,
+                    &mut dims,
+                    &mut shape,
+                    &mut scores,
+                )
+            },
             ErrorKind::DataError,
             "to compute feature gains",
         )?;
@@ -190,7 +243,9 @@ impl Booster {
         }
         // SAFETY: XGBoost reports `n_named` names and as many scores (a tree model's scores are one per named
         // feature), alive until this thread's next call on the booster; both are read before any other call.
-        let (names, scores) = unsafe { (std::slice::from_raw_parts(names, n_named as usize), std::slice::from_raw_parts(scores, n_named as usize)) };
+        let (names, scores) = unsafe {
+            (std::slice::from_raw_parts(names, n_named as usize), std::slice::from_raw_parts(scores, n_named as usize))
+        };
         for (&name, &score) in names.iter().zip(scores) {
             // SAFETY: each name is a NUL-terminated string owned by the same thread-local buffer.
             let name = unsafe { CStr::from_ptr(name) }.to_string_lossy();
@@ -205,11 +260,23 @@ impl Booster {
     /// as XGBoost's f32, rows × outputs per row, straight from our f64 buffer without building a DMatrix.
     pub fn predict(&self, x: &MatrixView) -> Result<(Vec<f32>, usize)> {
         let interface = array_interface(x.data(), &[x.rows(), x.cols()])?;
-        let config = c_string(r#"{"type":0,"training":false,"iteration_begin":0,"iteration_end":0,"missing":NaN,"strict_shape":false,"cache_id":0}"#)?;
+        let config = c_string(
+            r#"{"type":0,"training":false,"iteration_begin":0,"iteration_end":0,"missing":NaN,"strict_shape":false,"cache_id":0}"#,
+        )?;
         let (mut shape, mut dims, mut result) = (ptr::null(), 0u64, ptr::null());
         // SAFETY: live handle; the interface describes x's live buffer; a null proxy DMatrix means "no base margin".
         check(
-            unsafe { ffi::XGBoosterPredictFromDense(self.0, interface.as_ptr(), config.as_ptr(), ptr::null_mut(), &mut shape, &mut dims, &mut result) },
+            unsafe {
+                ffi::XGBoosterPredictFromDense(
+                    self.0,
+                    interface.as_ptr(),
+                    config.as_ptr(),
+                    ptr::null_mut(),
+                    &mut shape,
+                    &mut dims,
+                    &mut result,
+                )
+            },
             ErrorKind::DataError,
             "to predict",
         )?;

@@ -80,8 +80,12 @@ pub fn model_to_ubjson(model: &[u8]) -> Result<Vec<u8>> {
     handle::Booster::load(model)?.save_ubj()
 }
 
-pub const ALGORITHMS: &[AlgorithmDef] =
-    &[XGBOOST_REGRESSION, XGBOOST_CLASSIFICATION, XGBOOST_RANDOM_FOREST_REGRESSION, XGBOOST_RANDOM_FOREST_CLASSIFICATION];
+pub const ALGORITHMS: &[AlgorithmDef] = &[
+    XGBOOST_REGRESSION,
+    XGBOOST_CLASSIFICATION,
+    XGBOOST_RANDOM_FOREST_REGRESSION,
+    XGBOOST_RANDOM_FOREST_CLASSIFICATION,
+];
 
 #[cfg(test)]
 mod tests;

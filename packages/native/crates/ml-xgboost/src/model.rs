@@ -60,7 +60,12 @@ impl XgbModel {
 
     /// Loads `models` (UBJSON; one, or one per target) and checks that they predict what the header says; a
     /// mismatch → CORRUPT_MODEL.
-    pub fn new(models: Vec<Vec<u8>>, n_features: usize, n_targets: usize, classes: Option<Classes>) -> Result<XgbModel> {
+    pub fn new(
+        models: Vec<Vec<u8>>,
+        n_features: usize,
+        n_targets: usize,
+        classes: Option<Classes>,
+    ) -> Result<XgbModel> {
         if models.len() != 1 && (classes.is_some() || models.len() != n_targets) {
             return Err(Error::corrupt(format!("{} XGBoost models for {n_targets} targets", models.len())));
         }
@@ -69,11 +74,17 @@ impl XgbModel {
         let zeros = vec![0.0; n_features];
         for booster in &fitted.boosters {
             if booster.num_features()? != n_features {
-                return Err(Error::corrupt(format!("the XGBoost model has {} features, the header {n_features}", booster.num_features()?)));
+                return Err(Error::corrupt(format!(
+                    "the XGBoost model has {} features, the header {n_features}",
+                    booster.num_features()?
+                )));
             }
             let (_, width) = booster.predict(&MatrixView::new("X", &zeros, 1, n_features)?)?;
             if width != fitted.outputs_per_booster() {
-                return Err(Error::corrupt(format!("the XGBoost model predicts {width} values per row, the header {}", fitted.outputs_per_booster())));
+                return Err(Error::corrupt(format!(
+                    "the XGBoost model predicts {width} values per row, the header {}",
+                    fitted.outputs_per_booster()
+                )));
             }
         }
         Ok(fitted)
@@ -109,7 +120,9 @@ impl XgbModel {
         let classes = match task {
             Task::Classification => {
                 if n_targets != 1 || n_classes > MAX_CLASSES || n_trained < 2 || n_trained > n_classes {
-                    return Err(Error::corrupt(format!("classifier with {n_targets} targets, {n_trained} of {n_classes} classes")));
+                    return Err(Error::corrupt(format!(
+                        "classifier with {n_targets} targets, {n_trained} of {n_classes} classes"
+                    )));
                 }
                 let mut trained = Vec::with_capacity(n_trained);
                 for _ in 0..n_trained {
@@ -127,7 +140,9 @@ impl XgbModel {
         let n_models = match r.u32()? {
             FORMAT_UBJSON => 1,
             FORMAT_UBJSON_PER_TARGET if classes.is_none() && n_targets >= 2 => n_targets,
-            format => return Err(Error::corrupt(format!("unknown XGBoost model format {format} for {n_targets} targets"))),
+            format => {
+                return Err(Error::corrupt(format!("unknown XGBoost model format {format} for {n_targets} targets")))
+            }
         };
         let mut models = Vec::new();
         for _ in 0..n_models {
@@ -179,11 +194,7 @@ impl Fitted for XgbModel {
         Ok(proba
             .chunks(k)
             .map(|row| {
-                let best = if k == 2 {
-                    usize::from(row[1] > 0.5)
-                } else {
-                    argmax(row)
-                };
+                let best = if k == 2 { usize::from(row[1] > 0.5) } else { argmax(row) };
                 classes.trained[best] as f64
             })
             .collect())

@@ -81,8 +81,16 @@ const fn only_null(name: &'static str) -> ParamSpec {
 /// Arguments the sklearn wrapper keeps to itself instead of passing them to the booster. `early_stopping_rounds`
 /// needs a validation set, and train gives fit none (the test split is for scoring): accepted and inert, as the
 /// python runtime does. `enable_categorical`/`feature_types` describe the DMatrix; ours is all numeric features.
-const WRAPPER_ONLY: &[&str] =
-    &["n_estimators", "early_stopping_rounds", "importance_type", "enable_categorical", "feature_types", "missing", "callbacks", "use_label_encoder"];
+const WRAPPER_ONLY: &[&str] = &[
+    "n_estimators",
+    "early_stopping_rounds",
+    "importance_type",
+    "enable_categorical",
+    "feature_types",
+    "missing",
+    "callbacks",
+    "use_label_encoder",
+];
 
 const REGRESSION_OBJECTIVES: &[&str] = &[
     "reg:squarederror",
@@ -155,7 +163,12 @@ pub fn python_str(v: f64) -> String {
 /// `num_class` and `validate_parameters`; the order is immaterial, the learner reads them all when it configures). `n_estimators` is wrapper-only: it is
 /// the round count, or `num_parallel_tree` for the forests. `classes` is the number of classes trained on
 /// (0 for regression).
-pub fn booster_params(specs: &[ParamSpec], params: &Params, forest: bool, classes: usize) -> Result<Vec<(&'static str, String)>> {
+pub fn booster_params(
+    specs: &[ParamSpec],
+    params: &Params,
+    forest: bool,
+    classes: usize,
+) -> Result<Vec<(&'static str, String)>> {
     let mut out: Vec<(&'static str, String)> = Vec::new();
     for spec in specs.iter().filter(|s| !WRAPPER_ONLY.contains(&s.name)) {
         match params.value(spec.name) {
@@ -216,7 +229,17 @@ mod tests {
 
     #[test]
     fn numbers_print_as_python_prints_them() {
-        for (v, text) in [(100.0, "100"), (0.3, "0.3"), (1e-5, "1e-05"), (0.8, "0.8"), (1.5e-7, "1.5e-07"), (0.0001, "0.0001"), (1e16, "1e+16"), (-2.5, "-2.5"), (123.456, "123.456")] {
+        for (v, text) in [
+            (100.0, "100"),
+            (0.3, "0.3"),
+            (1e-5, "1e-05"),
+            (0.8, "0.8"),
+            (1.5e-7, "1.5e-07"),
+            (0.0001, "0.0001"),
+            (1e16, "1e+16"),
+            (-2.5, "-2.5"),
+            (123.456, "123.456"),
+        ] {
             assert_eq!(python_str(v), text);
         }
     }
@@ -236,11 +259,33 @@ mod tests {
         assert!(!booster_params(XGB_REGRESSOR, &null, false, 0).unwrap().iter().any(|(n, _)| *n == "tree_method"));
         assert_eq!(rounds(&p, false), 100);
 
-        let p = resolve("XGBRFClassifier", XGB_RF_CLASSIFIER, &given(&[("n_estimators", Value::Number(7.0)), ("max_depth", Value::Number(3.0))])).unwrap();
+        let p = resolve(
+            "XGBRFClassifier",
+            XGB_RF_CLASSIFIER,
+            &given(&[("n_estimators", Value::Number(7.0)), ("max_depth", Value::Number(3.0))]),
+        )
+        .unwrap();
         let set = booster_params(XGB_RF_CLASSIFIER, &p, true, 3).unwrap();
         let names: Vec<&str> = set.iter().map(|(n, _)| *n).collect();
-        assert_eq!(names, ["colsample_bynode", "learning_rate", "max_depth", "num_parallel_tree", "objective", "reg_lambda", "subsample", "tree_method", "num_class", "validate_parameters"]);
-        assert!(set.contains(&("reg_lambda", "1e-05".to_string())) && set.contains(&("objective", "multi:softprob".to_string())));
+        assert_eq!(
+            names,
+            [
+                "colsample_bynode",
+                "learning_rate",
+                "max_depth",
+                "num_parallel_tree",
+                "objective",
+                "reg_lambda",
+                "subsample",
+                "tree_method",
+                "num_class",
+                "validate_parameters"
+            ]
+        );
+        assert!(
+            set.contains(&("reg_lambda", "1e-05".to_string()))
+                && set.contains(&("objective", "multi:softprob".to_string()))
+        );
         assert!(set.contains(&("num_parallel_tree", "7".to_string())) && set.contains(&("num_class", "3".to_string())));
         assert_eq!(rounds(&p, true), 1);
     }
@@ -270,9 +315,16 @@ mod tests {
         assert!(set.contains(&("validate_parameters", "False".to_string())));
         // Wrapper-only arguments never reach the booster.
         assert!(!set.iter().any(|(n, _)| ["early_stopping_rounds", "importance_type", "missing"].contains(n)));
-        let single = resolve("XGBClassifier", XGB_CLASSIFIER, &given(&[("eval_metric", Value::Str("logloss".into()))])).unwrap();
-        assert!(booster_params(XGB_CLASSIFIER, &single, false, 2).unwrap().contains(&("eval_metric", "logloss".to_string())));
-        for bad in [("missing", Value::Number(0.0)), ("eval_metric", Value::Nested("an array")), ("eval_metric", Value::Str(String::new()))] {
+        let single =
+            resolve("XGBClassifier", XGB_CLASSIFIER, &given(&[("eval_metric", Value::Str("logloss".into()))])).unwrap();
+        assert!(booster_params(XGB_CLASSIFIER, &single, false, 2)
+            .unwrap()
+            .contains(&("eval_metric", "logloss".to_string())));
+        for bad in [
+            ("missing", Value::Number(0.0)),
+            ("eval_metric", Value::Nested("an array")),
+            ("eval_metric", Value::Str(String::new())),
+        ] {
             assert!(resolve("XGBRegressor", XGB_REGRESSOR, &given(std::slice::from_ref(&bad))).is_err(), "{bad:?}");
         }
     }
@@ -280,9 +332,18 @@ mod tests {
     #[test]
     fn out_of_range_values_are_hyperparameter_errors() {
         // Upper bounds are part of the spec: refused before any fit, like the lower ones.
-        for bad in [("subsample", Value::Number(1.5)), ("random_state", Value::Number(2f64.powi(31))), ("subsample", Value::Number(0.0)), ("max_depth", Value::Number(2.5)), ("objective", Value::Str("binary:logistic".into())), ("eta", Value::Number(0.1))] {
+        for bad in [
+            ("subsample", Value::Number(1.5)),
+            ("random_state", Value::Number(2f64.powi(31))),
+            ("subsample", Value::Number(0.0)),
+            ("max_depth", Value::Number(2.5)),
+            ("objective", Value::Str("binary:logistic".into())),
+            ("eta", Value::Number(0.1)),
+        ] {
             assert!(resolve("XGBRegressor", XGB_REGRESSOR, &given(std::slice::from_ref(&bad))).is_err(), "{bad:?}");
         }
-        assert!(resolve("XGBRFRegressor", XGB_RF_REGRESSOR, &given(&[("num_parallel_tree", Value::Number(2.0))])).is_err());
+        assert!(
+            resolve("XGBRFRegressor", XGB_RF_REGRESSOR, &given(&[("num_parallel_tree", Value::Number(2.0))])).is_err()
+        );
     }
 }

@@ -20,11 +20,24 @@ fn cloud(rows: usize, cols: usize, seed: u64) -> Vec<f64> {
         .collect()
 }
 
-fn fit_with(def: &AlgorithmDef, pairs: &[(&str, Value)], x: &MatrixView, y: &MatrixView, n_classes: usize, cancelled: &(dyn Fn() -> bool + Sync)) -> Result<Box<dyn Fitted>> {
+fn fit_with(
+    def: &AlgorithmDef,
+    pairs: &[(&str, Value)],
+    x: &MatrixView,
+    y: &MatrixView,
+    n_classes: usize,
+    cancelled: &(dyn Fn() -> bool + Sync),
+) -> Result<Box<dyn Fitted>> {
     Ok(fit_def(def, pairs, x, Some(y), n_classes, cancelled)?.0)
 }
 
-fn fit(def: &AlgorithmDef, pairs: &[(&str, Value)], x: &MatrixView, y: &MatrixView, n_classes: usize) -> Result<Box<dyn Fitted>> {
+fn fit(
+    def: &AlgorithmDef,
+    pairs: &[(&str, Value)],
+    x: &MatrixView,
+    y: &MatrixView,
+    n_classes: usize,
+) -> Result<Box<dyn Fitted>> {
     fit_with(def, pairs, x, y, n_classes, &|| false)
 }
 
@@ -61,7 +74,18 @@ fn data() -> Data {
     let y_reg: Vec<f64> = x.chunks(cols).flat_map(|r| [score(r), r[4] * 3.0 + r[0]]).collect();
     let y_two = x.chunks(cols).map(|r| f64::from(score(r) > 0.0)).collect();
     // Labels 0, 1, 3 of 4: class 2 never occurs.
-    let y_multi = x.chunks(cols).map(|r| if r[0] > 0.3 { 3.0 } else if r[1] > 0.0 { 1.0 } else { 0.0 }).collect();
+    let y_multi = x
+        .chunks(cols)
+        .map(|r| {
+            if r[0] > 0.3 {
+                3.0
+            } else if r[1] > 0.0 {
+                1.0
+            } else {
+                0.0
+            }
+        })
+        .collect();
     Data { x, y_reg, y_two, y_multi, rows, cols }
 }
 
@@ -88,7 +112,12 @@ fn regression_single_and_multi_target() {
         for t in 0..2 {
             let column: Vec<f64> = d.y_reg.iter().skip(t).step_by(2).copied().collect();
             let alone = fit(def, &params, &x, &MatrixView::new("y", &column, d.rows, 1).unwrap(), 0).unwrap();
-            assert_eq!(pred.iter().skip(t).step_by(2).copied().collect::<Vec<_>>(), alone.predict(&x).unwrap(), "{} target {t}", def.estimator);
+            assert_eq!(
+                pred.iter().skip(t).step_by(2).copied().collect::<Vec<_>>(),
+                alone.predict(&x).unwrap(),
+                "{} target {t}",
+                def.estimator
+            );
         }
         assert_eq!(two.predict_proba(&x).unwrap_err().kind, ErrorKind::InvalidArgument);
         let bytes = to_bytes(def, two.as_ref());
@@ -188,7 +217,12 @@ fn thread_count_does_not_change_the_model() {
         let fitted: Vec<Vec<u8>> = [1.0, 2.0, 4.0]
             .iter()
             .map(|&threads| {
-                let pairs = [("tree_method", Value::Str(method.into())), ("n_jobs", num(threads)), ("subsample", num(0.7)), ("random_state", num(1.0))];
+                let pairs = [
+                    ("tree_method", Value::Str(method.into())),
+                    ("n_jobs", num(threads)),
+                    ("subsample", num(0.7)),
+                    ("random_state", num(1.0)),
+                ];
                 to_bytes(&XGBOOST_CLASSIFICATION, fit(&XGBOOST_CLASSIFICATION, &pairs, &x, &y, 4).unwrap().as_ref())
             })
             .collect();
@@ -215,16 +249,34 @@ fn awkward_inputs_are_typed_errors_or_sklearn_results() {
     assert!(model.predict(&single).unwrap()[0].is_finite());
     let wide = cloud(3, 50, 2);
     let wide = MatrixView::new("X", &wide, 3, 50).unwrap();
-    let model = fit(&XGBOOST_RANDOM_FOREST_CLASSIFICATION, &[], &wide, &MatrixView::new("y", &[0.0, 1.0, 1.0], 3, 1).unwrap(), 2).unwrap();
+    let model = fit(
+        &XGBOOST_RANDOM_FOREST_CLASSIFICATION,
+        &[],
+        &wide,
+        &MatrixView::new("y", &[0.0, 1.0, 1.0], 3, 1).unwrap(),
+        2,
+    )
+    .unwrap();
     assert_eq!(model.predict_proba(&wide).unwrap().len(), 6);
     let constant = vec![4.0; d.rows * 3];
     let constant_x = MatrixView::new("X", &constant, d.rows, 3).unwrap();
-    let model = fit(&XGBOOST_REGRESSION, &[], &constant_x, &MatrixView::new("y", &ones, d.rows, 1).unwrap(), 0).unwrap();
+    let model =
+        fit(&XGBOOST_REGRESSION, &[], &constant_x, &MatrixView::new("y", &ones, d.rows, 1).unwrap(), 0).unwrap();
     assert!(model.predict(&constant_x).unwrap().iter().all(|p| (p - 1.0).abs() < 1e-3));
 
     // Parameter combinations only the library knows to reject, and labels an objective refuses.
     let y = MatrixView::new("y", &d.y_reg[..d.rows], d.rows, 1).unwrap();
-    let err = fit(&XGBOOST_REGRESSION, &[("max_depth", num(0.0)), ("grow_policy", Value::Str("depthwise".into())), ("tree_method", Value::Str("hist".into()))], &x, &y, 0);
+    let err = fit(
+        &XGBOOST_REGRESSION,
+        &[
+            ("max_depth", num(0.0)),
+            ("grow_policy", Value::Str("depthwise".into())),
+            ("tree_method", Value::Str("hist".into())),
+        ],
+        &x,
+        &y,
+        0,
+    );
     if let Err(err) = err {
         assert_eq!(err.kind, ErrorKind::InvalidHyperparameter, "{}", err.message);
     }
@@ -232,7 +284,10 @@ fn awkward_inputs_are_typed_errors_or_sklearn_results() {
     let negative = MatrixView::new("y", &negative, d.rows, 1).unwrap();
     let err = fit(&XGBOOST_REGRESSION, &[("objective", Value::Str("reg:gamma".into()))], &x, &negative, 0).unwrap_err();
     assert_eq!(err.kind, ErrorKind::DataError, "{}", err.message);
-    assert_eq!(fit(&XGBOOST_REGRESSION, &[("colsample_bynode", num(2.0))], &x, &y, 0).unwrap_err().kind, ErrorKind::InvalidHyperparameter);
+    assert_eq!(
+        fit(&XGBOOST_REGRESSION, &[("colsample_bynode", num(2.0))], &x, &y, 0).unwrap_err().kind,
+        ErrorKind::InvalidHyperparameter
+    );
 }
 
 #[test]
@@ -253,7 +308,8 @@ fn concurrent_predictions_agree() {
     let model = from_bytes(&XGBOOST_CLASSIFICATION, &bytes).unwrap();
     let expected = model.predict_proba(&x).unwrap();
     std::thread::scope(|s| {
-        let handles: Vec<_> = (0..4).map(|_| s.spawn(|| (0..20).all(|_| model.predict_proba(&x).unwrap() == expected))).collect();
+        let handles: Vec<_> =
+            (0..4).map(|_| s.spawn(|| (0..20).all(|_| model.predict_proba(&x).unwrap() == expected))).collect();
         assert!(handles.into_iter().all(|h| h.join().unwrap()));
     });
 }

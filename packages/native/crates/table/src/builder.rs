@@ -27,11 +27,28 @@ pub struct TableBuilder {
 #[derive(Clone, Copy)]
 enum Step {
     /// A fixed-size scalar into feature slot `slot`.
-    Scalar { slot: usize, wire: WireType, size: usize },
-    Text { slot: usize, column: usize },
-    Array { slot: usize, width: usize, wire: WireType },
-    Label { index: usize, wire: WireType, size: usize },
-    TextLabel { index: usize },
+    Scalar {
+        slot: usize,
+        wire: WireType,
+        size: usize,
+    },
+    Text {
+        slot: usize,
+        column: usize,
+    },
+    Array {
+        slot: usize,
+        width: usize,
+        wire: WireType,
+    },
+    Label {
+        index: usize,
+        wire: WireType,
+        size: usize,
+    },
+    TextLabel {
+        index: usize,
+    },
     Key,
 }
 
@@ -129,7 +146,16 @@ impl TableBuilder {
         }
         let plan = plan(&specs, &table);
         let fixed = fixed_layout(&plan);
-        Ok(TableBuilder { framer: Framer::new(specs.len()), wire: WireFramer::default(), wire_carry: Vec::new(), specs, plan, fixed, table, first_row: 0 })
+        Ok(TableBuilder {
+            framer: Framer::new(specs.len()),
+            wire: WireFramer::default(),
+            wire_carry: Vec::new(),
+            specs,
+            plan,
+            fixed,
+            table,
+            first_row: 0,
+        })
     }
 
     /// Decodes every row the chunk completes.
@@ -142,7 +168,9 @@ impl TableBuilder {
     /// `wire`); says where the driver's own parser takes over.
     pub fn push_wire(&mut self, chunk: &[u8]) -> Result<WireEnd> {
         let TableBuilder { specs, plan, fixed, framer, wire, table, first_row, .. } = self;
-        wire.push(chunk, &mut |data| framer.push(data, &mut |tuple| append_tuple(specs, plan, fixed.as_ref(), table, *first_row, tuple)))
+        wire.push(chunk, &mut |data| {
+            framer.push(data, &mut |tuple| append_tuple(specs, plan, fixed.as_ref(), table, *first_row, tuple))
+        })
     }
 
     /// Rows decoded and not yet taken.
@@ -186,7 +214,14 @@ fn text_code(dictionary: &mut Dictionary, spec: &ColumnSpec, row: usize, bytes: 
         .map_err(|_| Error::data(format!("column {:?} row {row}: text is not valid UTF-8", spec.name)))
 }
 
-fn append_tuple(specs: &[ColumnSpec], plan: &[Step], fixed: Option<&FixedLayout>, table: &mut Table, first_row: usize, tuple: &Tuple) -> Result<()> {
+fn append_tuple(
+    specs: &[ColumnSpec],
+    plan: &[Step],
+    fixed: Option<&FixedLayout>,
+    table: &mut Table,
+    first_row: usize,
+    tuple: &Tuple,
+) -> Result<()> {
     if let Some(fixed) = fixed.filter(|f| f.size == tuple.bytes().len()) {
         if append_fixed_row(fixed, table, tuple.bytes()) {
             return Ok(());
@@ -210,7 +245,9 @@ fn append_fixed_row(fixed: &FixedLayout, table: &mut Table, bytes: &[u8]) -> boo
     for &(at, _, step) in &fixed.fields {
         match step {
             Step::Scalar { slot, wire, size } => values[slot] = scalar_unchecked(wire, &bytes[at..at + size]),
-            Step::Label { index, wire, size } => table.labels[index].values.push(scalar_unchecked(wire, &bytes[at..at + size])),
+            Step::Label { index, wire, size } => {
+                table.labels[index].values.push(scalar_unchecked(wire, &bytes[at..at + size]))
+            }
             _ => unreachable!("fixed layouts hold scalars only"),
         }
     }
@@ -254,12 +291,14 @@ fn append_row(specs: &[ColumnSpec], plan: &[Step], table: &mut Table, first_row:
                 table.labels[index].values.push(scalar_unchecked(wire, b));
             }
             Step::Text { slot, column } => {
-                let dictionary = table.feature_columns[column].dictionary.as_mut().expect("text columns have a dictionary");
+                let dictionary =
+                    table.feature_columns[column].dictionary.as_mut().expect("text columns have a dictionary");
                 values[slot] = text_code(dictionary, &specs[i], row, b)?;
             }
             Step::TextLabel { index } => {
                 let column = &mut table.labels[index];
-                let code = text_code(column.dictionary.as_mut().expect("text labels have a dictionary"), &specs[i], row, b)?;
+                let code =
+                    text_code(column.dictionary.as_mut().expect("text labels have a dictionary"), &specs[i], row, b)?;
                 column.values.push(code);
             }
             Step::Array { slot, width, wire } => {
@@ -288,9 +327,17 @@ mod tests {
 
     #[test]
     fn decodes_every_role_into_place() {
-        let emb = |a: f32, b: f32| Some(array(WireType::Float4, &[2], &[Some(a.to_be_bytes().to_vec()), Some(b.to_be_bytes().to_vec())]));
+        let emb = |a: f32, b: f32| {
+            Some(array(WireType::Float4, &[2], &[Some(a.to_be_bytes().to_vec()), Some(b.to_be_bytes().to_vec())]))
+        };
         let rows = vec![
-            vec![Some(7i64.to_be_bytes().to_vec()), f8(1.5), Some(b"red".to_vec()), emb(1.0, 2.0), Some(b"yes".to_vec())],
+            vec![
+                Some(7i64.to_be_bytes().to_vec()),
+                f8(1.5),
+                Some(b"red".to_vec()),
+                emb(1.0, 2.0),
+                Some(b"yes".to_vec()),
+            ],
             vec![Some(8i64.to_be_bytes().to_vec()), None, Some(b"blue".to_vec()), None, Some(b"no".to_vec())],
             vec![Some(9i64.to_be_bytes().to_vec()), f8(-1.0), Some(b"red".to_vec()), emb(3.0, 4.0), None],
         ];
@@ -330,7 +377,11 @@ mod tests {
         let mut builder = TableBuilder::new(specs, 0).unwrap();
         let error = builder.push(&stream(&[vec![one(2)], vec![one(2)], vec![one(3)]])).unwrap_err();
         assert_eq!(error.code(), "DATA_ERROR");
-        assert!(error.message.contains("column \"emb\" row 2") && error.message.contains("3 elements"), "{}", error.message);
+        assert!(
+            error.message.contains("column \"emb\" row 2") && error.message.contains("3 elements"),
+            "{}",
+            error.message
+        );
     }
 
     #[test]
@@ -341,26 +392,38 @@ mod tests {
             spec("color", WireType::Text, Role::Feature, None),
             spec("y", WireType::Text, Role::Label, None),
         ];
-        let row = |id: i32, x: f64, color: Option<&str>, y: &str| vec![Some(id.to_be_bytes().to_vec()), f8(x), color.map(|c| c.as_bytes().to_vec()), Some(y.as_bytes().to_vec())];
+        let row = |id: i32, x: f64, color: Option<&str>, y: &str| {
+            vec![
+                Some(id.to_be_bytes().to_vec()),
+                f8(x),
+                color.map(|c| c.as_bytes().to_vec()),
+                Some(y.as_bytes().to_vec()),
+            ]
+        };
         let decode = |rows: Vec<Vec<Option<Vec<u8>>>>| {
             let mut b = TableBuilder::new(specs.clone(), 0).unwrap();
             b.push(&stream(&rows)).unwrap();
             b.finish().unwrap()
         };
         let mut first = decode(vec![row(1, 1.0, Some("red"), "a"), row(2, 2.0, Some("blue"), "b")]);
-        let second = decode(vec![row(3, 3.0, Some("green"), "b"), row(4, 4.0, None, "c"), row(5, 5.0, Some("red"), "a")]);
+        let second =
+            decode(vec![row(3, 3.0, Some("green"), "b"), row(4, 4.0, None, "c"), row(5, 5.0, Some("red"), "a")]);
         first.append(second).unwrap();
         assert_eq!(first.rows, 5);
         let colors: Vec<Option<&str>> = (0..5)
             .map(|r| {
                 let code = first.features[r * 2 + 1];
-                (!code.is_nan()).then(|| first.feature_columns[1].dictionary.as_ref().unwrap().values()[code as usize].as_str())
+                (!code.is_nan())
+                    .then(|| first.feature_columns[1].dictionary.as_ref().unwrap().values()[code as usize].as_str())
             })
             .collect();
         assert_eq!(colors, [Some("red"), Some("blue"), Some("green"), None, Some("red")]);
         assert_eq!((0..5).map(|r| first.features[r * 2]).collect::<Vec<_>>(), [1.0, 2.0, 3.0, 4.0, 5.0]);
         let labels = first.labels[0].dictionary.as_ref().unwrap().values().to_vec();
-        assert_eq!(first.labels[0].values.iter().map(|&c| labels[c as usize].as_str()).collect::<Vec<_>>(), ["a", "b", "b", "c", "a"]);
+        assert_eq!(
+            first.labels[0].values.iter().map(|&c| labels[c as usize].as_str()).collect::<Vec<_>>(),
+            ["a", "b", "b", "c", "a"]
+        );
         assert_eq!(first.key_rows().count(), 5);
         let other = decode(vec![row(9, 9.0, None, "z")]);
         let mut narrow = TableBuilder::new(vec![spec("x", WireType::Float8, Role::Feature, None)], 0).unwrap();

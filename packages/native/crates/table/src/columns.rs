@@ -95,8 +95,12 @@ impl ColumnSpec {
     pub fn check(&self) -> Result<()> {
         match (self.role, self.wire, self.array) {
             (_, _, Some(0)) => Err(Error::invalid(format!("array column {:?} needs at least one element", self.name))),
-            (_, WireType::Text, Some(_)) => Err(Error::invalid(format!("text array column {:?} cannot be a feature or label", self.name))),
-            (Role::Label, _, Some(_)) => Err(Error::invalid(format!("label column {:?} cannot be an array", self.name))),
+            (_, WireType::Text, Some(_)) => {
+                Err(Error::invalid(format!("text array column {:?} cannot be a feature or label", self.name)))
+            }
+            (Role::Label, _, Some(_)) => {
+                Err(Error::invalid(format!("label column {:?} cannot be an array", self.name)))
+            }
             _ => Ok(()),
         }
     }

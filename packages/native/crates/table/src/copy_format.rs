@@ -159,12 +159,19 @@ impl Framer {
         match self.state {
             State::Done => Ok(()),
             State::Header => Err(copy_error("the stream ended before its header was complete")),
-            State::Tuples => Err(copy_error(format!("the stream ended after {} rows without its trailer (truncated)", self.tuples))),
+            State::Tuples => {
+                Err(copy_error(format!("the stream ended after {} rows without its trailer (truncated)", self.tuples)))
+            }
         }
     }
 
     /// Handles the unit (header, tuple, trailer) at `pos`; its end, or `None` when it is cut by the chunk's end.
-    fn consume(&mut self, bytes: &[u8], pos: usize, on_tuple: &mut dyn FnMut(&Tuple) -> Result<()>) -> Result<Option<usize>> {
+    fn consume(
+        &mut self,
+        bytes: &[u8],
+        pos: usize,
+        on_tuple: &mut dyn FnMut(&Tuple) -> Result<()>,
+    ) -> Result<Option<usize>> {
         match self.state {
             State::Tuples => {}
             _ => {

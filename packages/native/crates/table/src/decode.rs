@@ -9,7 +9,10 @@ use crate::copy_format::{be_i32, be_u32};
 #[derive(Debug, PartialEq)]
 pub enum FieldError {
     /// An array with another element count than the column's (ragged arrays).
-    Ragged { got: usize, expected: usize },
+    Ragged {
+        got: usize,
+        expected: usize,
+    },
     Malformed(String),
 }
 
@@ -48,7 +51,11 @@ pub fn array_into(wire: WireType, b: &[u8], out: &mut [f64]) -> Result<(), Field
         return Err(malformed(&format!("{ndim} dimensions")));
     }
     if oid != wire.element_oid() {
-        return Err(FieldError::Malformed(format!("array elements have type oid {oid}, expected {} ({})", wire.element_oid(), wire.name())));
+        return Err(FieldError::Malformed(format!(
+            "array elements have type oid {oid}, expected {} ({})",
+            wire.element_oid(),
+            wire.name()
+        )));
     }
     let dims_end = 12 + 8 * ndim as usize;
     if b.len() < dims_end {
@@ -149,8 +156,17 @@ pub(crate) mod tests {
         assert_eq!(out[0], 1.5);
         assert!(out[1].is_nan());
         let mut three = [0.0; 3];
-        assert_eq!(array_into(WireType::Float4, &array(WireType::Float4, &[2], &with_null), &mut three), Err(FieldError::Ragged { got: 2, expected: 3 }));
-        assert_eq!(array_into(WireType::Float4, &array(WireType::Float4, &[], &[]), &mut three), Err(FieldError::Ragged { got: 0, expected: 3 }));
-        assert!(matches!(array_into(WireType::Float8, &array(WireType::Float4, &[2], &with_null), &mut out), Err(FieldError::Malformed(_))));
+        assert_eq!(
+            array_into(WireType::Float4, &array(WireType::Float4, &[2], &with_null), &mut three),
+            Err(FieldError::Ragged { got: 2, expected: 3 })
+        );
+        assert_eq!(
+            array_into(WireType::Float4, &array(WireType::Float4, &[], &[]), &mut three),
+            Err(FieldError::Ragged { got: 0, expected: 3 })
+        );
+        assert!(matches!(
+            array_into(WireType::Float8, &array(WireType::Float4, &[2], &with_null), &mut out),
+            Err(FieldError::Malformed(_))
+        ));
     }
 }

@@ -56,10 +56,19 @@ impl Table {
             && self.key_columns == other.key_columns
             && self.feature_columns.len() == other.feature_columns.len()
             && self.labels.len() == other.labels.len()
-            && self.feature_columns.iter().zip(&other.feature_columns).all(|(a, b)| a.name == b.name && a.width == b.width && a.wire == b.wire)
+            && self
+                .feature_columns
+                .iter()
+                .zip(&other.feature_columns)
+                .all(|(a, b)| a.name == b.name && a.width == b.width && a.wire == b.wire)
             && self.labels.iter().zip(&other.labels).all(|(a, b)| a.name == b.name && a.wire == b.wire);
-        if !same_shape || self.features.len() != self.rows * self.width || other.features.len() != other.rows * other.width {
-            return Err(Error::invalid("tables to append must be decoded from the same columns, and not yet transformed"));
+        if !same_shape
+            || self.features.len() != self.rows * self.width
+            || other.features.len() != other.rows * other.width
+        {
+            return Err(Error::invalid(
+                "tables to append must be decoded from the same columns, and not yet transformed",
+            ));
         }
         let start = self.rows;
         let Table { rows, features, feature_columns, labels, keys, .. } = other;

@@ -16,7 +16,10 @@ use crate::copy_format::{be_i32, copy_error};
 pub enum WireEnd {
     /// The whole chunk belonged to the copy.
     Consumed,
-    Handback { offset: usize, carried: Vec<u8> },
+    Handback {
+        offset: usize,
+        carried: Vec<u8>,
+    },
 }
 
 #[derive(Default)]
@@ -86,10 +89,13 @@ mod tests {
         let mut framer = WireFramer::default();
         let mut data = Vec::new();
         for (i, piece) in wire.chunks(chunk).enumerate() {
-            match framer.push(piece, &mut |d| {
-                data.extend_from_slice(d);
-                Ok(())
-            }).unwrap() {
+            match framer
+                .push(piece, &mut |d| {
+                    data.extend_from_slice(d);
+                    Ok(())
+                })
+                .unwrap()
+            {
                 WireEnd::Consumed => continue,
                 WireEnd::Handback { offset, carried } => {
                     let mut rest = carried;

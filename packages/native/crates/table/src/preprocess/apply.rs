@@ -3,8 +3,8 @@
 
 use pgml_ml_core::{Error, Result};
 
-use super::{missing_error, shown};
 use super::state::{ColumnState, Encode, Kind, State};
+use super::{missing_error, shown};
 use crate::dictionary::Dictionary;
 use crate::reorder::permute_rows;
 use crate::table::Table;
@@ -20,8 +20,11 @@ pub struct CategoryCodes {
 
 impl CategoryCodes {
     pub fn from_dictionary(dictionary: &Dictionary, categories: &[String]) -> Self {
-        let index: std::collections::HashMap<&str, i64> = categories.iter().enumerate().map(|(i, c)| (c.as_str(), i as i64)).collect();
-        CategoryCodes { remap: Some(dictionary.values().iter().map(|v| index.get(v.as_str()).copied().unwrap_or(-1)).collect()) }
+        let index: std::collections::HashMap<&str, i64> =
+            categories.iter().enumerate().map(|(i, c)| (c.as_str(), i as i64)).collect();
+        CategoryCodes {
+            remap: Some(dictionary.values().iter().map(|v| index.get(v.as_str()).copied().unwrap_or(-1)).collect()),
+        }
     }
 
     pub fn category_indices() -> Self {
@@ -73,7 +76,12 @@ enum Rejected {
 
 /// Transforms one row.
 #[inline]
-fn apply_row(state: &State, sources: &[SourceColumn], src: &[f64], dst: &mut [f64]) -> std::result::Result<(), Rejected> {
+fn apply_row(
+    state: &State,
+    sources: &[SourceColumn],
+    src: &[f64],
+    dst: &mut [f64],
+) -> std::result::Result<(), Rejected> {
     let mut at = 0;
     for (c, (column, source)) in state.columns.iter().zip(sources).enumerate() {
         let raw = &src[source.offset..source.offset + column.array_length];
@@ -130,14 +138,31 @@ fn all_identity(state: &State) -> bool {
 }
 
 /// The error for a rejected row: missing values counted over `rows`, an infinite value with its relation row.
-fn rejected(state: &State, sources: &[SourceColumn], why: Rejected, source_row: usize, rows: &mut dyn Iterator<Item = &[f64]>, where_: &str) -> Error {
+fn rejected(
+    state: &State,
+    sources: &[SourceColumn],
+    why: Rejected,
+    source_row: usize,
+    rows: &mut dyn Iterator<Item = &[f64]>,
+    where_: &str,
+) -> Error {
     match why {
         Rejected::Missing(c) => missing(state, sources, c, rows, where_),
-        Rejected::Infinite(c, v) => Error::data(format!("column {:?} contains {} in {where_} row {source_row}", state.columns[c].name, shown(v))),
+        Rejected::Infinite(c, v) => Error::data(format!(
+            "column {:?} contains {} in {where_} row {source_row}",
+            state.columns[c].name,
+            shown(v)
+        )),
     }
 }
 
-fn missing(state: &State, sources: &[SourceColumn], c: usize, rows: &mut dyn Iterator<Item = &[f64]>, where_: &str) -> Error {
+fn missing(
+    state: &State,
+    sources: &[SourceColumn],
+    c: usize,
+    rows: &mut dyn Iterator<Item = &[f64]>,
+    where_: &str,
+) -> Error {
     let (column, source) = (&state.columns[c], &sources[c]);
     let mut count = 0;
     let mut element = None;
@@ -154,7 +179,11 @@ fn missing(state: &State, sources: &[SourceColumn], c: usize, rows: &mut dyn Ite
         (Kind::Array, Some(e)) => format!("{}[{e}]", column.name),
         _ => column.name.clone(),
     };
-    let what = if column.kind == Kind::Text { format!("{where_} (NULL or a category unseen in training)") } else { where_.to_string() };
+    let what = if column.kind == Kind::Text {
+        format!("{where_} (NULL or a category unseen in training)")
+    } else {
+        where_.to_string()
+    };
     // Training and test rows are read while training; anything else is a trained model's input.
     missing_error(&name, column, count, &what, !matches!(where_, "training" | "test"))
 }
@@ -175,7 +204,8 @@ impl RowTransform {
             .columns
             .iter()
             .map(|c| {
-                let source = SourceColumn { offset, codes: (c.kind == Kind::Text).then(CategoryCodes::category_indices) };
+                let source =
+                    SourceColumn { offset, codes: (c.kind == Kind::Text).then(CategoryCodes::category_indices) };
                 offset += c.array_length;
                 source
             })
@@ -205,7 +235,11 @@ impl RowTransform {
             return Err(Error::invalid(format!("{} raw values for {rows} rows of {width}", raw.len())));
         }
         if out.len() != rows * features {
-            return Err(Error::invalid(format!("the output has room for {} values, {rows} rows of {features} features need {}", out.len(), rows * features)));
+            return Err(Error::invalid(format!(
+                "the output has room for {} values, {rows} rows of {features} features need {}",
+                out.len(),
+                rows * features
+            )));
         }
         for (row, (src, dst)) in raw.chunks_exact(width.max(1)).zip(out.chunks_exact_mut(features.max(1))).enumerate() {
             if let Err(why) = apply_row(&self.state, &self.sources, src, dst) {
@@ -221,17 +255,29 @@ impl RowTransform {
 /// `order` where test rows start, for messages; 0 means there are no training rows (scoring input rows).
 pub fn transform_table(table: &mut Table, state: &State, order: &[u32], test_from: usize) -> Result<Vec<f64>> {
     if state.columns.len() != table.feature_columns.len() {
-        return Err(Error::invalid(format!("the preprocessor has {} columns, the table {}", state.columns.len(), table.feature_columns.len())));
+        return Err(Error::invalid(format!(
+            "the preprocessor has {} columns, the table {}",
+            state.columns.len(),
+            table.feature_columns.len()
+        )));
     }
     let mut sources = Vec::with_capacity(state.columns.len());
     for (column, decoded) in state.columns.iter().zip(&table.feature_columns) {
         if column.name != decoded.name || column.array_length != decoded.width {
-            return Err(Error::invalid(format!("preprocessor column {:?} does not match the table's {:?}", column.name, decoded.name)));
+            return Err(Error::invalid(format!(
+                "preprocessor column {:?} does not match the table's {:?}",
+                column.name, decoded.name
+            )));
         }
         let codes = match (&decoded.dictionary, &column.categories) {
             (Some(d), Some(categories)) => Some(CategoryCodes::from_dictionary(d, categories)),
             (None, None) => None,
-            _ => return Err(Error::invalid(format!("column {:?} is text in only one of the table and the preprocessor", column.name))),
+            _ => {
+                return Err(Error::invalid(format!(
+                    "column {:?} is text in only one of the table and the preprocessor",
+                    column.name
+                )))
+            }
         };
         sources.push(SourceColumn { offset: decoded.offset, codes });
     }
@@ -249,7 +295,9 @@ pub fn transform_table(table: &mut Table, state: &State, order: &[u32], test_fro
         for i in 0..table.rows {
             let row = &mut data[i * width..(i + 1) * width];
             let outcome = if identity {
-                state.columns.iter().zip(&sources).enumerate().try_for_each(|(c, (column, source))| check_finite(&row[source.offset..source.offset + column.width], c))
+                state.columns.iter().zip(&sources).enumerate().try_for_each(|(c, (column, source))| {
+                    check_finite(&row[source.offset..source.offset + column.width], c)
+                })
             } else {
                 src.copy_from_slice(row);
                 apply_row(state, &sources, &src, row)

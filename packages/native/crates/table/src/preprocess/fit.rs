@@ -5,8 +5,8 @@
 
 use pgml_ml_core::{Error, Result};
 
-use super::stats::{median, min_max, mode, percentile, safe_scale, standard_scale};
 use super::state::{ColumnOptions, ColumnState, Encode, Impute, Kind, Scale, State};
+use super::stats::{median, min_max, mode, percentile, safe_scale, standard_scale};
 use super::{apply::CategoryCodes, missing_error, shown};
 use crate::columns::WireType;
 use crate::dictionary::js_order;
@@ -37,7 +37,8 @@ fn earlier_identity_gap(table: &Table, states: &[ColumnState], train_rows: &[u32
     for (i, column) in table.feature_columns.iter().enumerate().take(c).filter(|(i, _)| states[*i].is_identity()) {
         for e in 0..states[i].array_length {
             let at = column.offset + e;
-            let missing = train_rows.iter().filter(|&&r| table.features[r as usize * table.width + at].is_nan()).count();
+            let missing =
+                train_rows.iter().filter(|&&r| table.features[r as usize * table.width + at].is_nan()).count();
             if missing > 0 {
                 return Some(missing_error(&element_name(column, e), &states[i], missing, "training", false));
             }
@@ -59,7 +60,11 @@ fn gathered(a: &mut Accumulator) -> &mut [f64] {
 
 pub fn fit(table: &Table, train_rows: &[u32], options: &[ColumnOptions], target: Option<&[f64]>) -> Result<State> {
     if options.len() != table.feature_columns.len() {
-        return Err(Error::invalid(format!("{} preprocess options for {} feature columns", options.len(), table.feature_columns.len())));
+        return Err(Error::invalid(format!(
+            "{} preprocess options for {} feature columns",
+            options.len(),
+            table.feature_columns.len()
+        )));
     }
     if table.features.len() != table.rows * table.width {
         return Err(Error::invalid("the table's features were already transformed"));
@@ -87,7 +92,13 @@ pub fn fit(table: &Table, train_rows: &[u32], options: &[ColumnOptions], target:
         .iter()
         .map(|s| {
             let gather = needs_values(s);
-            (0..s.array_length).map(|_| Accumulator { present: 0, sum: 0.0, values: gather.then(|| Vec::with_capacity(train_rows.len())) }).collect()
+            (0..s.array_length)
+                .map(|_| Accumulator {
+                    present: 0,
+                    sum: 0.0,
+                    values: gather.then(|| Vec::with_capacity(train_rows.len())),
+                })
+                .collect()
         })
         .collect();
     // Identity columns need no statistics: their missing or infinite values are reported when the matrix is
@@ -104,7 +115,11 @@ pub fn fit(table: &Table, train_rows: &[u32], options: &[ColumnOptions], target:
                     continue;
                 }
                 if v.is_infinite() {
-                    return Err(Error::data(format!("column {:?} contains {} in training row {row}", element_name(column, e), shown(v))));
+                    return Err(Error::data(format!(
+                        "column {:?} contains {} in training row {row}",
+                        element_name(column, e),
+                        shown(v)
+                    )));
                 }
                 a.present += 1;
                 a.sum += v;
@@ -135,7 +150,8 @@ pub fn fit(table: &Table, train_rows: &[u32], options: &[ColumnOptions], target:
     }
 
     for (c, column) in table.feature_columns.iter().enumerate() {
-        let gap = |a: &Accumulator| a.present == 0 || (a.present < train_rows.len() && states[c].impute == Impute::Error);
+        let gap =
+            |a: &Accumulator| a.present == 0 || (a.present < train_rows.len() && states[c].impute == Impute::Error);
         if !states[c].is_identity() && acc[c].iter().any(gap) {
             if let Some(earlier) = earlier_identity_gap(table, &states, train_rows, c) {
                 return Err(earlier);
@@ -236,7 +252,10 @@ fn column_state(
     let categories: Vec<String> = match &opts.ordinal {
         Some(order) => {
             if let Some(outside) = (0..values.len()).find(|&c| seen[c] && !order.contains(&values[c])) {
-                return Err(Error::data(format!("column {:?}: value {:?} is not in the ordinal list", column.name, values[outside])));
+                return Err(Error::data(format!(
+                    "column {:?}: value {:?} is not in the ordinal list",
+                    column.name, values[outside]
+                )));
             }
             order.clone()
         }
@@ -251,7 +270,9 @@ fn column_state(
     };
     let codes = CategoryCodes::from_dictionary(dictionary, &categories);
     if opts.encode == Encode::Target {
-        let target = target.ok_or_else(|| Error::invalid(format!("column {:?}: target encoding needs the training target", column.name)))?;
+        let target = target.ok_or_else(|| {
+            Error::invalid(format!("column {:?}: target encoding needs the training target", column.name))
+        })?;
         state.target_means = Some(target_means(&codes, categories.len(), train_rows, &code_at, target));
     }
     if opts.encode == Encode::OneHot {
@@ -263,7 +284,13 @@ fn column_state(
 
 /// Mean target per category over training rows (PostgresML's target encoding); categories without one get the
 /// overall mean.
-fn target_means(codes: &CategoryCodes, k: usize, train_rows: &[u32], code_at: &dyn Fn(u32) -> f64, target: &[f64]) -> Vec<f64> {
+fn target_means(
+    codes: &CategoryCodes,
+    k: usize,
+    train_rows: &[u32],
+    code_at: &dyn Fn(u32) -> f64,
+    target: &[f64],
+) -> Vec<f64> {
     let (mut sums, mut counts) = (vec![0.0; k], vec![0.0; k]);
     let (mut total, mut count) = (0.0, 0.0);
     for &row in train_rows {

@@ -19,8 +19,8 @@ mod state;
 pub mod stats;
 
 pub use apply::{transform_table, CategoryCodes, RowTransform};
-pub use fit::kind_of;
 pub use fit::fit;
+pub use fit::kind_of;
 pub use state::{ColumnOptions, ColumnState, Encode, Impute, Kind, Scale, State};
 
 use pgml_ml_core::Error;
@@ -64,7 +64,9 @@ fn missing_error(element: &str, column: &ColumnState, count: usize, where_: &str
     } else {
         format!("impute them: train with preprocess {hint}")
     };
-    Error::data(format!("{count} missing value(s) in {where_} rows of column {element:?}; {remedy} (--preprocess on the command line)"))
+    Error::data(format!(
+        "{count} missing value(s) in {where_} rows of column {element:?}; {remedy} (--preprocess on the command line)"
+    ))
 }
 
 #[cfg(test)]
@@ -90,20 +92,43 @@ mod tests {
 
     #[test]
     fn hints_are_valid_for_the_column_and_keep_its_options() {
-        assert_eq!(impute_hint(&column(Kind::Numeric, Encode::Native, Scale::Preserve, None)), r#"{"c\"1": {"impute": "mean"}}"#);
-        assert_eq!(impute_hint(&column(Kind::Array, Encode::Native, Scale::Standard, None)), r#"{"c\"1": {"impute": "mean", "scale": "standard"}}"#);
-        assert_eq!(impute_hint(&column(Kind::Text, Encode::Native, Scale::Preserve, None)), r#"{"c\"1": {"impute": "mode"}}"#);
-        assert_eq!(impute_hint(&column(Kind::Text, Encode::OneHot, Scale::Preserve, None)), r#"{"c\"1": {"encode": "one_hot", "impute": "mode"}}"#);
+        assert_eq!(
+            impute_hint(&column(Kind::Numeric, Encode::Native, Scale::Preserve, None)),
+            r#"{"c\"1": {"impute": "mean"}}"#
+        );
+        assert_eq!(
+            impute_hint(&column(Kind::Array, Encode::Native, Scale::Standard, None)),
+            r#"{"c\"1": {"impute": "mean", "scale": "standard"}}"#
+        );
+        assert_eq!(
+            impute_hint(&column(Kind::Text, Encode::Native, Scale::Preserve, None)),
+            r#"{"c\"1": {"impute": "mode"}}"#
+        );
+        assert_eq!(
+            impute_hint(&column(Kind::Text, Encode::OneHot, Scale::Preserve, None)),
+            r#"{"c\"1": {"encode": "one_hot", "impute": "mode"}}"#
+        );
         let ordinal = column(Kind::Text, Encode::Ordinal, Scale::MinMax, Some(vec!["s".into(), "m".into()]));
-        assert_eq!(impute_hint(&ordinal), r#"{"c\"1": {"encode": "ordinal", "ordinal": ["s", "m"], "impute": "mode", "scale": "min_max"}}"#);
+        assert_eq!(
+            impute_hint(&ordinal),
+            r#"{"c\"1": {"encode": "ordinal", "ordinal": ["s", "m"], "impute": "mode", "scale": "min_max"}}"#
+        );
     }
 
     #[test]
     fn scoring_errors_say_the_model_cannot_impute() {
         let numeric = column(Kind::Numeric, Encode::Native, Scale::Preserve, None);
         let training = missing_error("c", &numeric, 2, "training", false).message;
-        assert!(training.starts_with("2 missing value(s) in training rows of column \"c\"; impute them: train with preprocess {"), "{training}");
+        assert!(
+            training.starts_with(
+                "2 missing value(s) in training rows of column \"c\"; impute them: train with preprocess {"
+            ),
+            "{training}"
+        );
         let scoring = missing_error("c", &numeric, 1, "input", true).message;
-        assert!(scoring.contains("trained without imputing it") && scoring.contains("re-train with preprocess {"), "{scoring}");
+        assert!(
+            scoring.contains("trained without imputing it") && scoring.contains("re-train with preprocess {"),
+            "{scoring}"
+        );
     }
 }

@@ -42,12 +42,17 @@ pub struct ColumnOptions {
 impl ColumnOptions {
     /// `[{ "encode", "ordinal"?, "impute", "scale" }, …]`, one per feature column in table order.
     pub fn parse_list(text: &str) -> Result<Vec<ColumnOptions>> {
-        let json = pgml_ml_core::json::parse(text).map_err(|e| Error::invalid(format!("preprocess options are not JSON: {} at byte {}", e.what, e.at)))?;
+        let json = pgml_ml_core::json::parse(text)
+            .map_err(|e| Error::invalid(format!("preprocess options are not JSON: {} at byte {}", e.what, e.at)))?;
         let items = json.as_array().ok_or_else(|| Error::invalid("preprocess options must be an array"))?;
         items
             .iter()
             .map(|item| {
-                let text = |key: &str| item.get(key).and_then(Json::as_str).ok_or_else(|| Error::invalid(format!("preprocess option {key} must be text")));
+                let text = |key: &str| {
+                    item.get(key)
+                        .and_then(Json::as_str)
+                        .ok_or_else(|| Error::invalid(format!("preprocess option {key} must be text")))
+                };
                 Ok(ColumnOptions {
                     encode: Encode::parse(text("encode")?)?,
                     ordinal: match item.get("ordinal") {
@@ -102,11 +107,16 @@ fn numbers(values: impl Iterator<Item = String>) -> String {
 
 fn strings(json: &Json, what: &str) -> Result<Vec<String>> {
     let items = json.as_array().ok_or_else(|| Error::invalid(format!("{what} must be an array")))?;
-    items.iter().map(|v| v.as_str().map(str::to_owned).ok_or_else(|| Error::invalid(format!("{what} must hold text")))).collect()
+    items
+        .iter()
+        .map(|v| v.as_str().map(str::to_owned).ok_or_else(|| Error::invalid(format!("{what} must hold text"))))
+        .collect()
 }
 
 fn floats(json: Option<&Json>, what: &str) -> Result<Vec<Option<f64>>> {
-    let items = json.and_then(Json::as_array).ok_or_else(|| Error::invalid(format!("preprocessor state: {what} must be an array")))?;
+    let items = json
+        .and_then(Json::as_array)
+        .ok_or_else(|| Error::invalid(format!("preprocessor state: {what} must be an array")))?;
     items
         .iter()
         .map(|v| match v {
@@ -118,7 +128,10 @@ fn floats(json: Option<&Json>, what: &str) -> Result<Vec<Option<f64>>> {
 }
 
 fn required(values: Vec<Option<f64>>, what: &str) -> Result<Vec<f64>> {
-    values.into_iter().map(|v| v.ok_or_else(|| Error::invalid(format!("preprocessor state: {what} has a null")))).collect()
+    values
+        .into_iter()
+        .map(|v| v.ok_or_else(|| Error::invalid(format!("preprocessor state: {what} has a null"))))
+        .collect()
 }
 
 impl State {
@@ -139,7 +152,11 @@ impl State {
                 c.scale.name()
             );
             if let Some(categories) = &c.categories {
-                let _ = write!(out, ",\"categories\":[{}]", categories.iter().map(|s| quote(s)).collect::<Vec<_>>().join(","));
+                let _ = write!(
+                    out,
+                    ",\"categories\":[{}]",
+                    categories.iter().map(|s| quote(s)).collect::<Vec<_>>().join(",")
+                );
             }
             if let Some(means) = &c.target_means {
                 let _ = write!(out, ",\"targetMeans\":{}", numbers(means.iter().map(|&m| number(m))));
@@ -158,10 +175,14 @@ impl State {
     }
 
     pub fn from_json(text: &str) -> Result<State> {
-        let json = pgml_ml_core::json::parse(text).map_err(|e| Error::invalid(format!("preprocessor state is not JSON: {} at byte {}", e.what, e.at)))?;
+        let json = pgml_ml_core::json::parse(text)
+            .map_err(|e| Error::invalid(format!("preprocessor state is not JSON: {} at byte {}", e.what, e.at)))?;
         let bad = |what: &str| Error::invalid(format!("preprocessor state: {what}"));
         let count = |v: Option<&Json>, what: &str| -> Result<usize> {
-            v.and_then(Json::as_f64).filter(|n| *n >= 0.0 && n.fract() == 0.0).map(|n| n as usize).ok_or_else(|| bad(&format!("{what} must be a count")))
+            v.and_then(Json::as_f64)
+                .filter(|n| *n >= 0.0 && n.fract() == 0.0)
+                .map(|n| n as usize)
+                .ok_or_else(|| bad(&format!("{what} must be a count")))
         };
         let columns = json
             .get("columns")
@@ -169,7 +190,8 @@ impl State {
             .ok_or_else(|| bad("columns must be an array"))?
             .iter()
             .map(|c| {
-                let text = |key: &str| c.get(key).and_then(Json::as_str).ok_or_else(|| bad(&format!("{key} must be text")));
+                let text =
+                    |key: &str| c.get(key).and_then(Json::as_str).ok_or_else(|| bad(&format!("{key} must be text")));
                 let column = ColumnState {
                     name: text("name")?.to_owned(),
                     kind: Kind::parse(text("kind")?)?,
@@ -178,7 +200,10 @@ impl State {
                     impute: Impute::parse(text("impute")?)?,
                     scale: Scale::parse(text("scale")?)?,
                     categories: c.get("categories").map(|v| strings(v, "categories")).transpose()?,
-                    target_means: c.get("targetMeans").map(|v| floats(Some(v), "targetMeans").and_then(|m| required(m, "targetMeans"))).transpose()?,
+                    target_means: c
+                        .get("targetMeans")
+                        .map(|v| floats(Some(v), "targetMeans").and_then(|m| required(m, "targetMeans")))
+                        .transpose()?,
                     fill: floats(c.get("fill"), "fill")?,
                     offset: required(floats(c.get("offset"), "offset")?, "offset")?,
                     divisor: required(floats(c.get("divisor"), "divisor")?, "divisor")?,
@@ -262,7 +287,10 @@ mod tests {
 
     #[test]
     fn parses_options() {
-        let options = ColumnOptions::parse_list(r#"[{"encode":"ordinal","ordinal":["s","m"],"impute":"mode","scale":"preserve"}]"#).unwrap();
+        let options = ColumnOptions::parse_list(
+            r#"[{"encode":"ordinal","ordinal":["s","m"],"impute":"mode","scale":"preserve"}]"#,
+        )
+        .unwrap();
         assert_eq!(options[0].ordinal.as_deref(), Some(&["s".to_string(), "m".to_string()][..]));
         assert!(ColumnOptions::parse_list(r#"[{"encode":"x","impute":"mode","scale":"preserve"}]"#).is_err());
     }
