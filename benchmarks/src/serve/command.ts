@@ -3,7 +3,6 @@
  * in-process serving against the per-call lookup (serve/run.ts). Writes serve.json and serve.md.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { maskSecrets } from '@pgml-ts/sdk';

@@ -1,6 +1,5 @@
 import {
   InvalidArgument,
-  decompose,
   decomposeLoaded,
   defaultModelCache,
   deleteModel,

@@ -209,7 +209,8 @@ export class DeploymentServing {
     this.#poller = setInterval(() => {
       if (running) return;
       running = true;
-      this.#revalidate().finally(() => (running = false));
+      // #revalidate never rejects: an entry whose lookup fails is dropped instead.
+      void this.#revalidate().finally(() => (running = false));
     }, this.#options.maxStalenessMs / 2);
     this.#poller.unref();
   }

@@ -10,6 +10,8 @@ import warnings
 from . import protocol
 from .algorithms import APT_PACKAGES, AlgorithmError
 
+METHODS = ("ping", "fit", "load", "predict", "predict_proba", "decision_function", "importances", "free")
+
 
 def _open_channels():
     """Keeps the real stdout for frames only; fd 1 then points at stderr so stray prints (ours, sklearn's,
@@ -132,7 +134,7 @@ class Worker:
         from .estimators import WorkerError
 
         method = header.get("method")
-        if method not in ("ping", "fit", "load", "predict", "predict_proba", "decision_function", "importances", "free"):
+        if method not in METHODS:
             return {"ok": False, "error": {"code": "PYTHON_WORKER", "message": f"unknown method {method!r}"}}, []
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")

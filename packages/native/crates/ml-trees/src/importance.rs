@@ -208,7 +208,7 @@ mod tests {
     fn single_node_trees_count_for_nothing() {
         let stump =
             Tree { nodes: vec![Node { threshold: 0.0, feature: LEAF, child: 0 }], values: vec![1.0], n_values: 1 };
-        assert_eq!(boosting_importances(&[stump.clone()], vec![vec![0.0, 0.0]], 2), vec![0.0, 0.0]);
+        assert_eq!(boosting_importances(std::slice::from_ref(&stump), vec![vec![0.0, 0.0]], 2), vec![0.0, 0.0]);
         let trees = [stump, two_split_tree()];
         assert_eq!(boosting_importances(&trees, vec![vec![0.0, 0.0], vec![1.0, 3.0]], 2), vec![0.25, 0.75]);
     }
