@@ -58,7 +58,7 @@ const vectorCopy = () => {
 };
 
 /** What an argument position takes; `optional` ones also take undefined and null. */
-type Kind = 'vec' | 'vecOrNumber' | 'vecs' | 'f32' | 'u8' | 'u32' | 'count' | 'str' | 'metric' | 'token' | 'handle';
+type Kind = 'vec' | 'vecOrNumber' | 'vecs' | 'f32' | 'f64' | 'u8' | 'u32' | 'count' | 'str' | 'metric' | 'token' | 'handle';
 interface Param {
   kind: Kind;
   optional?: boolean;
@@ -66,6 +66,8 @@ interface Param {
 }
 const p = (kind: Kind, valid: () => unknown, optional = false): Param => ({ kind, valid, optional });
 const vec = (n = 4, seed = 1) => p('vec', () => f64(n, seed));
+/** The allocation-free `…Into` paths take Float64Arrays only (an input, or the output of exactly n elements). */
+const float64 = (n: number, seed = 1) => p('f64', () => f64(n, seed));
 const count = (n: number) => p('count', () => n);
 const str = (s: string) => p('str', () => s);
 const optToken = p('token', () => undefined, true);
@@ -106,6 +108,9 @@ const SIGNATURES: Record<string, Param[]> = {
   mlPredictAsync: [handle(model), vec(rows * cols), count(rows), optToken],
   mlPredictProba: [handle(classifier), vec(rows * cols), count(rows)],
   mlPredictProbaAsync: [handle(classifier), vec(rows * cols), count(rows), optToken],
+  mlPredictInto: [handle(model), float64(rows * cols), count(rows), float64(rows)],
+  mlPredictProbaInto: [handle(classifier), float64(rows * cols), count(rows), float64(rows * 2)],
+  mlFeatureImportances: [handle(model)],
   mlSerialize: [handle(model)],
   mlDeserialize: [p('u8', () => raw.mlSerialize!(model()))],
   xgboostToUbjson: [p('u8', () => new Uint8Array(4))],
@@ -125,6 +130,7 @@ const SIGNATURES: Record<string, Param[]> = {
   tableFree: [handle(table)],
   preprocessorNew: [str(state)],
   preprocessorApply: [handle(preprocessor), vec(3), count(3)],
+  preprocessorApplyInto: [handle(preprocessor), float64(3), count(3), float64(3)],
 };
 
 const validArgs = (name: string) => SIGNATURES[name]!.map((param) => param.valid());
@@ -154,6 +160,7 @@ const WRONG: Record<Kind, () => unknown[]> = {
   vecOrNumber: notVectors,
   vecs: () => ['x', 3, {}, f64(3), 1n],
   f32: () => [f64(8), [1, 2, 3], new Uint8Array(8), 'x', {}],
+  f64: () => [f32(8), [1, 2, 3], new Uint8Array(8), 'x', {}],
   u8: () => [f32(4), [1, 2], 'x', 7, {}],
   u32: () => [f64(3), [0, 1], new Int32Array(3), 'x'],
   count: () => ['2', {}, [2], true, 2n],
@@ -199,7 +206,7 @@ describe('hostile JavaScript at the N-API boundary', () => {
 
   it('views of SharedArrayBuffers are refused, views of detached buffers too', async () => {
     const typedPositions = Object.entries(SIGNATURES).flatMap(([name, params]) =>
-      params.flatMap((param, at) => (['vec', 'vecOrNumber', 'f32', 'u8', 'u32'].includes(param.kind) && param.valid() !== undefined ? [{ name, at }] : [])),
+      params.flatMap((param, at) => (['vec', 'vecOrNumber', 'f32', 'f64', 'u8', 'u32'].includes(param.kind) && param.valid() !== undefined ? [{ name, at }] : [])),
     );
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...typedPositions), fc.boolean(), async ({ name, at }, shared) => {
