@@ -37,7 +37,7 @@ pub fn top_k_sync<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
 
 pub fn score_rows_async<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
     let (query, matrix, dim) = scan_inputs(args)?;
-    let (metric, flag, matrix) = (metric(args, 3)?, cancel_flag(args, 4)?, matrix.to_vec());
+    let (metric, flag, matrix) = (metric(args, 3)?, cancel_flag(args, 4)?, pgml_table::owned_copy(matrix));
     spawn(args.env, args.name(), move || {
         score_rows(&query, &matrix, dim, metric, Cancel::new(flag.as_ref(), "scoreRowsAsync"))
     })
@@ -45,7 +45,8 @@ pub fn score_rows_async<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
 
 pub fn top_k_async<'s>(args: &Args<'s>) -> Result<JsValue<'s>> {
     let (query, matrix, dim) = scan_inputs(args)?;
-    let (k, metric, flag, matrix) = (count(args, 3, "k")?, metric(args, 4)?, cancel_flag(args, 5)?, matrix.to_vec());
+    let (k, metric, flag, matrix) =
+        (count(args, 3, "k")?, metric(args, 4)?, cancel_flag(args, 5)?, pgml_table::owned_copy(matrix));
     spawn(args.env, args.name(), move || scan_top_k(&query, &matrix, dim, k, metric, flag.as_ref(), "topKAsync"))
 }
 

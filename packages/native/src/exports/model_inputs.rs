@@ -93,7 +93,11 @@ pub type Values<'s> = Cow<'s, [f64]>;
 impl Matrix<Values<'_>> {
     /// The same matrix in memory of its own, for async work (see `napi::async_work`'s input-lifetime policy).
     pub fn into_owned(self) -> Matrix<Vec<f64>> {
-        Matrix { data: self.data.into_owned(), rows: self.rows, cols: self.cols }
+        let data = match self.data {
+            Cow::Borrowed(values) => pgml_table::owned_copy(values),
+            Cow::Owned(values) => values,
+        };
+        Matrix { data, rows: self.rows, cols: self.cols }
     }
 }
 

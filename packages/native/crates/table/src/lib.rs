@@ -28,4 +28,5 @@ pub mod wire;
 
 pub use builder::TableBuilder;
 pub use columns::{ColumnSpec, Role, WireType};
+pub use memory::owned_copy;
 pub use table::Table;

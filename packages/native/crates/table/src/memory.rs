@@ -11,8 +11,8 @@ const MIN_BYTES: usize = 8 << 20;
 const MADV_POPULATE_WRITE: libc::c_int = 23;
 
 /// Huge pages for the reserved capacity of `buffer`, and its pages made resident now (they are about to be written).
-pub fn advise_huge_pages(buffer: &Vec<f64>) {
-    let bytes = buffer.capacity() * std::mem::size_of::<f64>();
+pub fn advise_huge_pages<T>(buffer: &Vec<T>) {
+    let bytes = buffer.capacity() * std::mem::size_of::<T>();
     if bytes < MIN_BYTES {
         return;
     }
@@ -27,6 +27,15 @@ pub fn advise_huge_pages(buffer: &Vec<f64>) {
             libc::madvise(start as *mut libc::c_void, end - start, MADV_POPULATE_WRITE);
         }
     }
+}
+
+/// `data` copied into memory of its own with the advice above: the inputs async calls copy off the JS heap (a 160 MB
+/// X: ~0.45 s of page faults in a VM with 4 KiB pages, ~0.05 s with the advice).
+pub fn owned_copy<T: Copy>(data: &[T]) -> Vec<T> {
+    let mut out = Vec::with_capacity(data.len());
+    advise_huge_pages(&out);
+    out.extend_from_slice(data);
+    out
 }
 
 /// Moves `source` onto the end of `target`, releasing `source`'s pages as they are copied (MADV_DONTNEED on the part
