@@ -10,6 +10,7 @@ import { runLoadCommand } from './load/command.js';
 import { runE2eCommand } from './e2e/command.js';
 import { runPredictCommand } from './predict/command.js';
 import { runServeCommand } from './serve/command.js';
+import { benchmarkDatabase } from './database.js';
 
 export { runVectorBenchmark } from './vector/run.js';
 export type { VectorReport, VectorRow } from './vector/run.js';
@@ -120,14 +121,8 @@ async function runVectorSuite(values: VectorFlags): Promise<number> {
   const out = resolve(values.out ?? DEFAULT_OUT);
   const progress = values.quiet ? undefined : (msg: string) => process.stderr.write(`  ${msg}\n`);
 
-  let databaseUrl = values['database-url'] ?? process.env.DATABASE_URL;
-  let server: { stop(): void } | undefined;
-  if (!databaseUrl) {
-    const { startPostgres } = await import('../../scripts/lib/postgres-server.mjs');
-    const started = await startPostgres({ log: (m) => progress?.(m) });
-    server = started;
-    databaseUrl = started.url;
-  }
+  const server = await benchmarkDatabase(values['database-url'] ?? process.env.DATABASE_URL, progress);
+  const databaseUrl = server.url;
   try {
     const report = await runVectorBenchmark({ databaseUrl, rows, runs, ...(progress ? { progress } : {}) });
     mkdirSync(out, { recursive: true });
@@ -139,7 +134,7 @@ async function runVectorSuite(values: VectorFlags): Promise<number> {
     else process.stdout.write(`${markdown}\nreports written to ${out}/vector.{json,md,svg}\n`);
     return 0;
   } finally {
-    server?.stop();
+    server.stop();
   }
 }
 

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { maskSecrets } from '@pgml-ts/sdk';
 import { e2eMarkdown, e2eSvg } from './report.js';
 import { runE2eBenchmark } from './run.js';
+import { benchmarkDatabase } from '../database.js';
 
 export const E2E_HELP = `pgml bench e2e [options]
 
@@ -45,18 +46,13 @@ export async function runE2eCommand(argv: string[], defaultOut: string): Promise
     return 1;
   }
   const progress = values.quiet ? undefined : (m: string) => process.stderr.write(`  ${maskSecrets(m)}\n`);
-  const { startPostgres } = await import('../../../scripts/lib/postgres-server.mjs');
-  let databaseUrl = values['database-url'];
-  let server: Awaited<ReturnType<typeof startPostgres>> | undefined;
-  if (!databaseUrl) {
-    // The issue measured a server with 1 GB of shared buffers: the tables stay in memory between runners.
-    server = await startPostgres({ log: (m: string) => progress?.(m), settings: { shared_buffers: '1GB' } });
-    databaseUrl = server.url;
-  }
+  // The issue measured a server with 1 GB of shared buffers: the tables stay in memory between runners.
+  const server = await benchmarkDatabase(values['database-url'], progress, { shared_buffers: '1GB' });
+  const databaseUrl = server.url;
   try {
     const report = await runE2eBenchmark({
       databaseUrl,
-      psql: join(server?.pgBin ?? '/usr/lib/postgresql/15/bin', 'psql'),
+      psql: join(server.pgBin ?? '/usr/lib/postgresql/15/bin', 'psql'),
       scale,
       ...(values.cases ? { cases: values.cases.split(',').map((c) => c.trim()) } : {}),
       ...(progress ? { progress } : {}),
@@ -70,6 +66,6 @@ export async function runE2eCommand(argv: string[], defaultOut: string): Promise
     process.stdout.write(values.json ? `${JSON.stringify(report)}\n` : `${markdown}\nreports written to ${out}/e2e.{json,md,svg}\n`);
     return 0;
   } finally {
-    server?.stop();
+    server.stop();
   }
 }

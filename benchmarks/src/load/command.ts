@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { maskSecrets } from '@pgml-ts/sdk';
 import { loadSummaryLines, runLoad, type LoadReport } from './run.js';
+import { benchmarkDatabase } from '../database.js';
 
 export const LOAD_HELP = `pgml bench load [options]
 
@@ -49,14 +50,8 @@ export async function runLoadCommand(argv: string[], defaultOut: string): Promis
     return 1;
   }
   const progress = values.quiet ? undefined : (msg: string) => process.stderr.write(`  ${msg}\n`);
-  let databaseUrl = values['database-url'] ?? process.env.DATABASE_URL;
-  let server: { stop(): void } | undefined;
-  if (!databaseUrl) {
-    const { startPostgres } = await import('../../../scripts/lib/postgres-server.mjs');
-    const started = await startPostgres({ log: (m) => progress?.(m) });
-    server = started;
-    databaseUrl = started.url;
-  }
+  const server = await benchmarkDatabase(values['database-url'] ?? process.env.DATABASE_URL, progress);
+  const databaseUrl = server.url;
   try {
     progress?.(`load: ${clients} clients for ${duration} s on ${maskSecrets(databaseUrl)}`);
     const report = await runLoad({ databaseUrl, clients, durationMs: duration * 1000, deployEveryMs, ...(progress ? { progress } : {}) });
@@ -71,7 +66,7 @@ export async function runLoadCommand(argv: string[], defaultOut: string): Promis
     process.stderr.write(`load run failed: ${maskSecrets(String((error as Error)?.message ?? error))}\n`);
     return 2;
   } finally {
-    server?.stop();
+    server.stop();
   }
 }
 

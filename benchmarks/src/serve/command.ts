@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { maskSecrets } from '@pgml-ts/sdk';
 import { runServe, SERVE_MODELS, type PhaseReport, type ServeReport } from './run.js';
+import { benchmarkDatabase } from '../database.js';
 
 export const SERVE_HELP = `pgml bench serve [options]
 
@@ -61,14 +62,8 @@ export async function runServeCommand(argv: string[], defaultOut: string): Promi
     return 1;
   }
   const progress = values.quiet ? undefined : (msg: string) => process.stderr.write(`  ${msg}\n`);
-  let databaseUrl = values['database-url'] ?? process.env.DATABASE_URL;
-  let server: { stop(): void } | undefined;
-  if (!databaseUrl) {
-    const { startPostgres } = await import('../../../scripts/lib/postgres-server.mjs');
-    const started = await startPostgres({ log: (m) => progress?.(m) });
-    server = started;
-    databaseUrl = started.url;
-  }
+  const server = await benchmarkDatabase(values['database-url'] ?? process.env.DATABASE_URL, progress);
+  const databaseUrl = server.url;
   try {
     progress?.(`serve: ${options.clients} callers per process on ${maskSecrets(databaseUrl)}`);
     const report = await runServe({ databaseUrl, ...options, ...(progress ? { progress } : {}) });
@@ -83,7 +78,7 @@ export async function runServeCommand(argv: string[], defaultOut: string): Promi
     process.stderr.write(`serve run failed: ${maskSecrets(String((error as Error)?.message ?? error))}\n`);
     return 2;
   } finally {
-    server?.stop();
+    server.stop();
   }
 }
 
