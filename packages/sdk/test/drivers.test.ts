@@ -6,7 +6,7 @@ import { collectCopy, DatabaseError, PgmlError, parseCopyFloatArrays } from '@pg
 import { TableDecoder } from '@pgml-ts/native';
 import { createPgDb } from '../src/drivers/pg.js';
 import { createPgliteDb } from '../src/drivers/pglite.js';
-import { describeEachDb } from './databases.js';
+import { describeEachDatabase, describeEachDb } from './databases.js';
 
 describeEachDb('Db driver contract', (get) => {
   it('binds parameters as values', async () => {
@@ -187,6 +187,36 @@ describeEachDb('Db driver contract', (get) => {
     expect(steps.sort()).toEqual([1, 2, 3]);
   });
 });
+
+describeEachDatabase(
+  (engine) => `a closed Db handle [${engine}]`,
+  (kind) => {
+    it('fails every call with the same DatabaseError, and closing again is a no-op', async () => {
+      const fresh = await kind.create();
+      try {
+        const db = fresh.another?.() ?? fresh.db;
+        await db.close();
+        const calls: Record<string, () => Promise<unknown>> = {
+          query: () => db.query('SELECT 1'),
+          transaction: () => db.transaction(async () => undefined),
+          copyOut: () => db.copyOut('SELECT 1', { data: () => undefined }),
+          copyIn: () => db.copyIn('closed_target', new Uint8Array(0)),
+        };
+        for (const [name, call] of Object.entries(calls)) {
+          const error = await call().then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+          expect(error, name).toBeInstanceOf(DatabaseError);
+          expect((error as Error).message, name).toBe('the database handle is closed');
+        }
+        await db.close();
+      } finally {
+        await fresh.drop();
+      }
+    });
+  },
+);
 
 describe('PGlite driver', () => {
   it('refuses a main-handle query from inside a transaction instead of deadlocking', async () => {

@@ -1,5 +1,8 @@
 import { DatabaseError, PgmlError, maskSecrets } from '@pgml-ts/core';
 
+/** What every call on a closed `Db` handle fails with, on both drivers. */
+export const CLOSED_MESSAGE = 'the database handle is closed';
+
 /**
  * Wraps a driver error into core's `DatabaseError`, keeping the SQLSTATE and masking any connection string.
  * PgmlErrors (ours, thrown inside a transaction callback) pass through untouched.

@@ -8,11 +8,11 @@
  * which carries the exact binary values, so these text parsers are left as they are.
  */
 import type { ChannelEvents, ChannelSubscription, CopySink, Db, QueryResult } from '@pgml-ts/core';
-import { ConnectionFailed, maskSecrets, PgmlError } from '@pgml-ts/core';
+import { ConnectionFailed, DatabaseError, maskSecrets, PgmlError } from '@pgml-ts/core';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { describeServer, parseConnectionUrl } from './connection-url.js';
-import { toDatabaseError } from './errors.js';
+import { CLOSED_MESSAGE, toDatabaseError } from './errors.js';
 import { CopyWireQuery } from './pg-copy-wire.js';
 import { listenOnPg } from './pg-listener.js';
 
@@ -76,6 +76,11 @@ class PgDb implements Db {
     private readonly server: string,
   ) {}
 
+  /** The rule both drivers follow: after `close()`, every call on the handle fails with the same DatabaseError. */
+  #open(): void {
+    if (this.#closed) throw new DatabaseError(CLOSED_MESSAGE);
+  }
+
   #retriesOnLostConnection(): number {
     return (this.pool as pg.Pool & { options?: { max?: number } }).options?.max ?? 10;
   }
@@ -87,6 +92,7 @@ class PgDb implements Db {
   }
 
   async query<Row = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<Row>> {
+    this.#open();
     for (let attempt = 1; ; attempt++) {
       try {
         const result = await this.target.query(sql, params as unknown[]);
@@ -105,6 +111,7 @@ class PgDb implements Db {
   async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
     // Already inside a transaction: run on the same client, so the work commits or rolls back with the outer one.
     if (this.target !== this.pool) return fn(this);
+    this.#open();
     const client = await this.#begin();
     let broken = false;
     // pg-pool drops its 'error' listener while a client is checked out: a connection that dies mid-transaction
@@ -168,6 +175,7 @@ class PgDb implements Db {
   }
 
   async copyOut(selectSql: string, sink: CopySink): Promise<void> {
+    this.#open();
     const text = `COPY (${selectSql}) TO STDOUT WITH (FORMAT binary)`;
     let received = false;
     const work = async (client: pg.PoolClient): Promise<void> => {
@@ -195,6 +203,7 @@ class PgDb implements Db {
   }
 
   async copyIn(target: string, data: Uint8Array): Promise<number> {
+    this.#open();
     return this.#onClient('COPY failed', async (client) => {
       const stream = client.query(copyFrom(`COPY ${target} FROM STDIN WITH (FORMAT binary)`));
       await new Promise<void>((resolve, reject) => {
@@ -240,13 +249,15 @@ class PgDb implements Db {
 
   /** LISTEN on a dedicated client with the pool's connection settings (see pg-listener.ts). */
   listen(channel: string, events: ChannelEvents): ChannelSubscription {
+    this.#open();
     const config = (this.pool as pg.Pool & { options: pg.ClientConfig }).options;
     return listenOnPg(config, channel, events);
   }
 
   async close(): Promise<void> {
-    if (this.#closed || !this.ownsPool) return;
+    if (this.#closed || this.target !== this.pool) return;
     this.#closed = true;
-    await this.pool.end();
+    // A pool passed in by the caller stays open (theirs to end); this handle is closed either way.
+    if (this.ownsPool) await this.pool.end();
   }
 }

@@ -20,7 +20,7 @@ import type { ChannelEvents, ChannelSubscription, CopySink, Db, QueryResult } fr
 import { DatabaseError } from '@pgml-ts/core';
 import type { PGlite, Results, Transaction } from '@electric-sql/pglite';
 import { defaultLockTimeout, lockDataDir, type DataDirLock } from './data-dir-lock.js';
-import { toDatabaseError } from './errors.js';
+import { CLOSED_MESSAGE, toDatabaseError } from './errors.js';
 
 /** `PGML_DATA_DIR`, else `./.pgml`. */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -72,7 +72,8 @@ class PgliteDb implements Db {
     private readonly lock: DataDirLock | undefined,
   ) {}
 
-  query<Row = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<Row>> {
+  // async: a closed handle or a main-handle call inside a transaction rejects, as every Db call does, never throws.
+  async query<Row = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<Row>> {
     return runQuery<Row>(this.#main(), sql, params);
   }
 
@@ -94,11 +95,11 @@ class PgliteDb implements Db {
     }
   }
 
-  copyOut(selectSql: string, sink: CopySink): Promise<void> {
+  async copyOut(selectSql: string, sink: CopySink): Promise<void> {
     return copyOut(this.#main(), this.pglite, selectSql, sink);
   }
 
-  copyIn(target: string, data: Uint8Array): Promise<number> {
+  async copyIn(target: string, data: Uint8Array): Promise<number> {
     return copyIn(this.#main(), target, data);
   }
 
@@ -138,7 +139,7 @@ class PgliteDb implements Db {
   }
 
   #main(): PGlite {
-    if (this.#closed) throw new DatabaseError('the embedded database is closed');
+    if (this.#closed) throw new DatabaseError(CLOSED_MESSAGE);
     if (this.#insideTransaction.getStore()) {
       throw new DatabaseError(
         'query on the main PGlite handle inside a transaction would deadlock; use the transaction handle passed to the callback',
