@@ -13,3 +13,5 @@ export interface PostgresServer {
 }
 /** `settings` adds or overrides server settings, e.g. `{ shared_buffers: '1GB' }`. */
 export function startPostgres(options?: { log?: (msg: string) => void; settings?: Record<string, string | number> }): Promise<PostgresServer>;
+/** A hot standby of `primary` (streaming replication, read-only, `pg_is_in_recovery()` true) on a port of its own. */
+export function startStandby(primary: PostgresServer, options?: { log?: (msg: string) => void }): Promise<PostgresServer>;

@@ -36,18 +36,41 @@ export async function startPostgres({ log = (msg) => process.stderr.write(`${msg
   if (!existsSync(join(PG_BIN, 'initdb'))) {
     throw new Error(`PostgreSQL 15 server binaries not found in ${PG_BIN} (apt-get install postgresql-15)`);
   }
+  const dir = serverDir();
+  const data = join(dir, 'data');
+  runPg('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C.UTF-8', '-N']);
+  return launch(dir, data, { ...settings }, log, 'PostgreSQL 15');
+}
+
+/**
+ * A hot standby of `primary` (a server from `startPostgres`): a base backup with `-R` (streaming replication from the
+ * primary, read-only, `pg_is_in_recovery()` true) started on a port of its own.
+ */
+export async function startStandby(primary, { log = (msg) => process.stderr.write(`${msg}\n`) } = {}) {
+  const dir = serverDir();
+  const data = join(dir, 'data');
+  runPg('pg_basebackup', ['-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-D', data, '-R', '-X', 'stream', '-c', 'fast']);
+  return launch(dir, data, { hot_standby: 'on' }, log, `a hot standby of 127.0.0.1:${primary.port}`);
+}
+
+/** A temp dir the `postgres` user owns. */
+function serverDir() {
   const dir = mkdtempSync(join(tmpdir(), 'pgml-ts-pg-'));
   chmodSync(dir, 0o777);
-  const data = join(dir, 'data');
-  const port = await freePort();
   if (process.getuid?.() === 0) execFileSync('chown', ['postgres:postgres', dir]);
-  runPg('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C.UTF-8', '-N']);
+  return dir;
+}
+
+/** Starts the server in `data` on a free loopback port; stopped (and `dir` removed) on exit, failure or Ctrl-C. */
+async function launch(dir, data, settings, log, what) {
+  const port = await freePort();
+  // A standby needs max_connections ≥ its primary's: both use the same value.
   const all = { listen_addresses: '127.0.0.1', port, unix_socket_directories: dir, fsync: 'off', max_connections: 200, shared_buffers: '256MB', ...settings };
   const opts = Object.entries(all).map(([name, value]) => `-c ${name}=${value}`).join(' ');
   const start = () => runPg('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-o', opts, '-w', '-t', '60', 'start']);
   start();
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  log(`PostgreSQL 15 started on 127.0.0.1:${port} (data in ${data})`);
+  log(`${what} started on 127.0.0.1:${port} (data in ${data})`);
 
   let stopped = false;
   const stop = () => {

@@ -1,7 +1,8 @@
 /**
  * Faults while serving: the SDK's PostgreSQL backends terminated (idle and mid-predict), the python worker killed
  * with SIGKILL during batch predicts, and batches too large for memory — each a typed error at worst, and the next
- * call succeeds.
+ * call succeeds. Run in both serving modes: in-process (the default: predicts answered from memory, the listener's
+ * connection among those terminated) and one lookup query per call.
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +14,7 @@ import { DATABASE_URL, figures, FULL } from './profile.js';
 
 const INPUT = [1, -2, 0.5, 3];
 
-describe.skipIf(!DATABASE_URL)('faults while serving', () => {
+describe.skipIf(!DATABASE_URL).each(['auto', 'per-call'] as const)('faults while serving (serving mode %s)', (serving) => {
   const app = `pgml_reliability_${randomBytes(4).toString('hex')}`;
   const project = `runtime faults ${app}`;
   let pgml: PostgresML;
@@ -25,14 +26,14 @@ describe.skipIf(!DATABASE_URL)('faults while serving', () => {
 
   beforeAll(async () => {
     table = await createRegressionTable(DATABASE_URL!, 'runtime_faults', 2000);
-    pgml = await PostgresML.connect(`${DATABASE_URL}?application_name=${app}`);
+    pgml = await PostgresML.connect({ url: `${DATABASE_URL}?application_name=${app}`, serving: { mode: serving } });
     admin = new pg.Client({ connectionString: DATABASE_URL });
     await admin.connect();
     await pgml.train(project, { task: 'regression', relationName: table, yColumnName: 'y', algorithm: 'linear', runtime: 'native' });
     expected = Number(await pgml.predict(project, INPUT));
   });
   afterAll(async () => {
-    figures('runtime-faults', { injected, survived });
+    figures(`runtime-faults ${serving}`, { injected, survived });
     await pgml?.db.query('DELETE FROM pgml.projects WHERE name LIKE $1', [`runtime faults ${app}%`]).catch(() => undefined);
     await pgml?.close();
     await admin?.query(`DROP TABLE IF EXISTS ${table}`);
@@ -78,7 +79,7 @@ describe.skipIf(!DATABASE_URL)('faults while serving', () => {
       expect(Number(await pgml.predict(project, INPUT))).toBe(expected);
       survived++;
     }
-    figures('terminate-during-predict', { rounds, callsFailedTyped: failed });
+    figures(`terminate-during-predict ${serving}`, { rounds, callsFailedTyped: failed });
   });
 
   it('python worker SIGKILLed during batch predicts: pending calls fail typed, the next call succeeds', async () => {
@@ -105,7 +106,7 @@ describe.skipIf(!DATABASE_URL)('faults while serving', () => {
       survived++;
     }
     expect(killedCalls).toBeGreaterThan(0);
-    figures('python-sigkill', { pendingCallsFailedTyped: killedCalls });
+    figures(`python-sigkill ${serving}`, { pendingCallsFailedTyped: killedCalls });
   });
 
   it('a batch beyond the memory bound is refused up front, typed; the process and the next call are fine', async () => {
