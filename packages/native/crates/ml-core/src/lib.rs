@@ -11,6 +11,7 @@ pub mod json;
 pub mod labels;
 pub mod lapack;
 pub mod matrix;
+pub mod memory;
 pub mod mt19937;
 pub mod multi_target;
 pub mod numeric;

@@ -92,7 +92,7 @@ fn fit_one(input: &FitInput, l1_ratio: f64) -> Result<Fit> {
     let x_offset = if fit_intercept { x.column_means() } else { vec![0.0; p] };
     let y_offset = if fit_intercept { y.column_means() } else { vec![0.0] };
     // One column-major centered copy of X: coordinate descent walks features, so each must be contiguous.
-    let mut x_columns = vec![0.0; n * p];
+    let mut x_columns = pgml_ml_core::memory::advised_zeros(n * p);
     for (i, row) in x.data().chunks_exact(p).enumerate() {
         for (j, (v, o)) in row.iter().zip(&x_offset).enumerate() {
             x_columns[j * n + i] = v - o;

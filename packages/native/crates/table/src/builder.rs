@@ -140,7 +140,7 @@ impl TableBuilder {
         }
         let mut table = fresh_table(&specs);
         table.features.reserve(expected_rows * table.width);
-        crate::memory::advise_huge_pages(&table.features);
+        pgml_ml_core::memory::advise_huge_pages(&table.features);
         for label in &mut table.labels {
             label.values.reserve(expected_rows);
         }

@@ -28,5 +28,5 @@ pub mod wire;
 
 pub use builder::TableBuilder;
 pub use columns::{ColumnSpec, Role, WireType};
-pub use memory::owned_copy;
+pub use pgml_ml_core::memory::owned_copy;
 pub use table::Table;

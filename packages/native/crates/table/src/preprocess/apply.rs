@@ -312,7 +312,7 @@ pub fn transform_table(table: &mut Table, state: &State, order: &[u32], test_fro
         return Ok(data);
     }
     let mut out = Vec::with_capacity(order.len() * state.num_features);
-    crate::memory::advise_huge_pages(&out);
+    pgml_ml_core::memory::advise_huge_pages(&out);
     out.resize(order.len() * state.num_features, 0.0);
     for (i, (&row, dst)) in order.iter().zip(out.chunks_exact_mut(state.num_features.max(1))).enumerate() {
         let row = row as usize;
