@@ -20,5 +20,6 @@ use std::ffi::c_void;
 /// Called by Node with a valid env and exports object.
 #[no_mangle]
 pub unsafe extern "C" fn napi_register_module_v1(env: *mut c_void, exports: *mut c_void) -> *mut c_void {
+    pgml_ml_core::lapack::single_threaded_blas_unless_configured();
     napi::register(env, exports, exports::EXPORTS)
 }
