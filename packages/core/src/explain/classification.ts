@@ -41,7 +41,8 @@ function classCurves(yTrue: ArrayLike<number>, probabilities: Matrix, labelOf: (
 
 /** Class c against the rest, ranked by `score`. */
 function curvesOf(yTrue: ArrayLike<number>, c: number, score: Float64Array, labelOf: (c: number) => string): ClassCurves {
-  const isClass = Float64Array.from(yTrue, (y) => (y === c ? 1 : 0));
+  const isClass = new Float64Array(yTrue.length); // a loop: Float64Array.from with a map function is ~10× slower
+  for (let i = 0; i < isClass.length; i++) isClass[i] = yTrue[i] === c ? 1 : 0;
   const counts = thresholdCounts(isClass, score);
   const roc = rocCurve(counts);
   const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);

@@ -149,7 +149,9 @@ export async function predictBatchLoaded(model: LoadedModel, rows: FeatureRows, 
     return { predictions: Array.from(out, (i) => decodeLabel(model.labels, i)), rows: x.rows, outputs };
   }
   if (model.task === 'classification' && model.labels) {
-    return { predictions: Float64Array.from(out, (i) => decodeLabel(model.labels, i) as number), rows: x.rows, outputs };
+    // In place, in a loop: the class indices are ours, and Float64Array.from with a map function is ~10× slower.
+    for (let i = 0; i < out.length; i++) out[i] = decodeLabel(model.labels, out[i]!) as number;
+    return { predictions: out, rows: x.rows, outputs };
   }
   return { predictions: out, rows: x.rows, outputs };
 }
