@@ -4,7 +4,7 @@ export type { AlgorithmRuntime, RuntimesReport } from './runtimes/client-runtime
 export type { AlgorithmEntry, RuntimeAlgorithm } from './catalogue/catalogue.js';
 export { NativeRuntime } from './runtimes/native.js';
 export { runtimeRegistry, type RegistryOptions } from './runtimes/registry.js';
-export { createPgDb, type PgDbOptions } from './drivers/pg.js';
+export { createPgDb, type PgDbOptions, type PgPoolClientLike, type PgPoolLike } from './drivers/pg.js';
 export { createPgliteDb, defaultDataDir, type PgliteOptions } from './drivers/pglite.js';
 export { defaultLockTimeout } from './drivers/data-dir-lock.js';
 export {

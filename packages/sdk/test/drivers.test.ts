@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collectCopy, DatabaseError, PgmlError, parseCopyFloatArrays } from '@pgml-ts/core';
 import { TableDecoder } from '@pgml-ts/native';
-import { createPgDb } from '../src/drivers/pg.js';
+import pg from 'pg';
+import { PostgresML } from '../src/client.js';
+import { createPgDb, type PgPoolLike } from '../src/drivers/pg.js';
 import { createPgliteDb } from '../src/drivers/pglite.js';
 import { describeEachDatabase, describeEachDb } from './databases.js';
 
@@ -253,6 +255,36 @@ describe('pg driver', () => {
     expect(error).toBeInstanceOf(DatabaseError);
     expect((error as Error).message).toMatch(/^query failed \(postgres:\/\/u@127\.0\.0\.1:1\/x\): /);
     expect(JSON.stringify(error) + String((error as Error).message)).not.toContain('secret');
+  });
+
+  it.skipIf(!process.env.DATABASE_URL)('works over any pool shaped like pg.Pool; without connection options it serves by polling', async () => {
+    const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
+    let checkouts = 0;
+    // A wrapper as a metrics or tracing layer would be: only the members PgPoolLike names, no `options`.
+    const wrapped: PgPoolLike = {
+      connect: () => {
+        checkouts++;
+        return pool.connect();
+      },
+      query: (sql, values) => pool.query(sql, values),
+      end: () => pool.end(),
+    };
+    const db = createPgDb(wrapped);
+    const pgml = await PostgresML.connect({ db });
+    const table = `pool_like_${Date.now()}`;
+    try {
+      await db.query(`CREATE TABLE ${table} AS SELECT i::float8 AS x, (2 * i + 1)::float8 AS y FROM generate_series(1, 50) i`);
+      await pgml.train('pool-like', { task: 'regression', relationName: table, yColumnName: 'y', algorithm: 'linear', runtime: 'native' });
+      expect(checkouts).toBeGreaterThan(0); // transactions and COPY went through the wrapper
+      expect(await pgml.predict('pool-like', [10])).toBeCloseTo(21, 9);
+      expect(pgml.servingStats()).toMatchObject({ mode: 'polling', reason: expect.stringMatching(/no connection options/) });
+    } finally {
+      await db.query('DELETE FROM pgml.projects WHERE name = $1', ['pool-like']).catch(() => undefined);
+      await db.query(`DROP TABLE IF EXISTS ${table}`);
+      await pgml.close();
+      await db.close();
+      await pool.end();
+    }
   });
 
   it('rejects a URL that is not postgres://', () => {

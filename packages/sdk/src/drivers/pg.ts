@@ -1,6 +1,6 @@
 /**
- * The node-postgres driver for core's `Db`: a `pg.Pool`, transactions on one pooled client, binary COPY through
- * pg-copy-streams.
+ * The node-postgres driver for core's `Db`: a pool (`pg.Pool`, or any `PgPoolLike`), transactions on one pooled
+ * client, binary COPY through pg-copy-streams.
  *
  * Numbers: node-postgres returns `real`/`double precision` as JS numbers parsed from text (PostgreSQL 12+ prints the
  * shortest exact decimal, so float8 round-trips; a float4 arrives as the double nearest its decimal, which is not
@@ -16,7 +16,37 @@ import { CLOSED_MESSAGE, toDatabaseError } from './errors.js';
 import { CopyWireQuery } from './pg-copy-wire.js';
 import { listenOnPg } from './pg-listener.js';
 
-type Queryable = pg.Pool | pg.PoolClient;
+interface PgQueryResultLike {
+  rows: unknown[];
+  rowCount: number | null;
+}
+
+/**
+ * The parts of a node-postgres pool this driver uses — described here, as kysely describes its `PostgresPool`, so
+ * that any pool of that shape works (`pg.Pool`, pg-pool, a wrapper that adds metrics or tracing).
+ */
+export interface PgPoolLike {
+  connect(): Promise<PgPoolClientLike>;
+  query(sql: string, values?: unknown[]): Promise<PgQueryResultLike>;
+  end(): Promise<void>;
+  /**
+   * Connection settings (`pg.Pool` has them): in-process serving opens its own listening client with them; a pool
+   * without them is polled instead (see `serving.maxStalenessMs`). `max` bounds the retries on dead connections.
+   */
+  readonly options?: pg.ClientConfig & { max?: number };
+}
+
+/** A client checked out of a `PgPoolLike` (`pg.PoolClient`'s shape). */
+export interface PgPoolClientLike {
+  query(sql: string, values?: unknown[]): Promise<PgQueryResultLike>;
+  /** A pg `Submittable` (COPY streams). */
+  query<T extends pg.Submittable>(submittable: T): T;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  removeListener(event: 'error', listener: (error: Error) => void): unknown;
+  release(destroy?: boolean | Error): void;
+}
+
+type Queryable = PgPoolLike | PgPoolClientLike;
 
 const READ_ONLY = /^\s*(SELECT|VALUES|SHOW)\b/i;
 
@@ -33,7 +63,7 @@ export interface PgDbOptions {
 }
 
 /** Creates a `Db` over a new pool for `url`, or over a pool you own (then `close()` leaves it open). */
-export function createPgDb(urlOrPool: string | pg.Pool, options: PgDbOptions = {}): Db {
+export function createPgDb(urlOrPool: string | PgPoolLike, options: PgDbOptions = {}): Db {
   if (typeof urlOrPool === 'string') {
     const server = describeServer(parseConnectionUrl(urlOrPool));
     const pool = new pg.Pool({ connectionString: urlOrPool, max: options.max ?? 10 });
@@ -68,7 +98,7 @@ class PgDb implements Db {
   #closed = false;
 
   constructor(
-    private readonly pool: pg.Pool,
+    private readonly pool: PgPoolLike,
     /** The pool, or inside a transaction the one client that holds it. */
     private readonly target: Queryable,
     private readonly ownsPool: boolean,
@@ -82,7 +112,7 @@ class PgDb implements Db {
   }
 
   #retriesOnLostConnection(): number {
-    return (this.pool as pg.Pool & { options?: { max?: number } }).options?.max ?? 10;
+    return this.pool.options?.max ?? 10;
   }
 
   #fail(error: unknown, context: string): Error {
@@ -143,9 +173,9 @@ class PgDb implements Db {
    * noticed when BEGIN is sent on it; nothing has run yet, so BEGIN is tried again on another connection (as
    * `query` does for reads) rather than failing the caller's train or deploy.
    */
-  async #begin(): Promise<pg.PoolClient> {
+  async #begin(): Promise<PgPoolClientLike> {
     for (let attempt = 1; ; attempt++) {
-      let client: pg.PoolClient;
+      let client: PgPoolClientLike;
       try {
         client = await this.pool.connect();
       } catch (error) {
@@ -166,7 +196,7 @@ class PgDb implements Db {
     }
   }
 
-  async #run(client: pg.PoolClient, sql: string): Promise<void> {
+  async #run(client: PgPoolClientLike, sql: string): Promise<void> {
     try {
       await client.query(sql);
     } catch (error) {
@@ -178,7 +208,7 @@ class PgDb implements Db {
     this.#open();
     const text = `COPY (${selectSql}) TO STDOUT WITH (FORMAT binary)`;
     let received = false;
-    const work = async (client: pg.PoolClient): Promise<void> => {
+    const work = async (client: PgPoolClientLike): Promise<void> => {
       if (sink.wire) {
         const wire = sink.wire.bind(sink);
         const query = new CopyWireQuery(text, {
@@ -219,10 +249,10 @@ class PgDb implements Db {
    * Runs `work` on this transaction's client, or on a pooled one released afterwards (broken if its socket died).
    * Outside a transaction, a connection found dead (see `query`) is replaced and `work` run again while `retryable()`.
    */
-  async #onClient<T>(context: string, work: (client: pg.PoolClient) => Promise<T>, retryable: () => boolean = () => false): Promise<T> {
+  async #onClient<T>(context: string, work: (client: PgPoolClientLike) => Promise<T>, retryable: () => boolean = () => false): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        if (this.target !== this.pool) return await work(this.target as pg.PoolClient);
+        if (this.target !== this.pool) return await work(this.target as PgPoolClientLike);
         const client = await this.pool.connect();
         let broken = false;
         const onError = (): void => {
@@ -250,7 +280,11 @@ class PgDb implements Db {
   /** LISTEN on a dedicated client with the pool's connection settings (see pg-listener.ts). */
   listen(channel: string, events: ChannelEvents): ChannelSubscription {
     this.#open();
-    const config = (this.pool as pg.Pool & { options: pg.ClientConfig }).options;
+    const config = this.pool.options;
+    if (!config) {
+      events.unavailable('the pool given to createPgDb has no connection options to open a listening client with');
+      return { close: async () => undefined };
+    }
     return listenOnPg(config, channel, events);
   }
 
