@@ -5,8 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, startStandby, type PostgresServer } from '../../../scripts/lib/postgres-server.mjs';
 import { PostgresML } from '../src/client.js';
 import { hasPostgres } from './databases.js';
+import { SERVING_INPUTS, trainServingModels } from './serving-models.js';
 
-const INPUT = [0.3, 0.3, 0.8];
+const INPUT_AT = 2;
+const INPUT = SERVING_INPUTS[INPUT_AT]!;
 const MAX_STALENESS_MS = 300;
 
 /** Waits for `ready` — an event the test triggered, not a speed assertion; fails after 20 s. */
@@ -31,16 +33,10 @@ describe.skipIf(!hasPostgres)('in-process serving on a hot standby', () => {
     const log = (): void => undefined;
     primary = await startPostgres({ log });
     writer = await PostgresML.connect({ url: primary.url, serving: { mode: 'per-call' } });
-    await writer.db.query('CREATE TABLE standby_t (a float8, b float8, c float8, y float8)');
-    await writer.db.query(
-      `INSERT INTO standby_t SELECT (i % 7) / 7.0, (i % 11) / 11.0, (i % 5) / 5.0, (i % 7) * 3.0 - (i % 11) + (i % 5) * 0.5 FROM generate_series(1, 200) i`,
-    );
-    const a = await writer.train('standby', { task: 'regression', relationName: 'standby_t', yColumnName: 'y', algorithm: 'linear', runtime: 'native' });
-    const b = await writer.train('standby', { algorithm: 'ridge', hyperparams: { alpha: 500 }, runtime: 'native', automaticDeploy: false });
-    models.push(a.modelId, b.modelId);
-    for (const id of models) answers.set(id, (await writer.predict(id, INPUT)) as number);
+    const trained = await trainServingModels(writer, 'standby', 'standby_t');
+    models.push(...trained.models);
+    for (const [id, values] of trained.answers) answers.set(id, values[INPUT_AT]!);
     expect(answers.get(models[0]!)).not.toBe(answers.get(models[1]!));
-    await writer.deploy(models[0]!);
     standby = await startStandby(primary, { log });
     replica = await PostgresML.connect({ url: standby.url, serving: { maxStalenessMs: MAX_STALENESS_MS } });
   }, 120_000);

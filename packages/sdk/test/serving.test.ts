@@ -6,12 +6,9 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { PostgresML } from '../src/client.js';
 import { createPgDb } from '../src/drivers/pg.js';
 import { describeEachDb } from './databases.js';
+import { SERVING_INPUTS, trainServingModels } from './serving-models.js';
 
-const INPUTS = [
-  [0.1, 0.9, 0.4],
-  [0.7, 0.2, 0.5],
-  [0.3, 0.3, 0.8],
-];
+const INPUTS = SERVING_INPUTS;
 
 /** Waits for `ready` — an event the test triggered, not a speed assertion; fails after 10 s. */
 async function until(ready: () => boolean, what: string): Promise<void> {
@@ -46,15 +43,9 @@ describeEachDb('in-process serving', (get) => {
     writerDb = url ? createPgDb(url) : db;
     writer = await PostgresML.connect({ db: writerDb, serving: { mode: 'per-call' } });
     served = await PostgresML.connect({ db, serving: { mode: 'auto' } });
-    await writer.db.query('CREATE TABLE serve_t (a float8, b float8, c float8, y float8)');
-    await writer.db.query(
-      `INSERT INTO serve_t SELECT (i % 7) / 7.0, (i % 11) / 11.0, (i % 5) / 5.0, (i % 7) * 3.0 - (i % 11) + (i % 5) * 0.5 FROM generate_series(1, 200) i`,
-    );
-    const a = await writer.train('serve', { task: 'regression', relationName: 'serve_t', yColumnName: 'y', algorithm: 'linear', runtime: 'native' });
-    const b = await writer.train('serve', { algorithm: 'ridge', hyperparams: { alpha: 500 }, runtime: 'native', automaticDeploy: false });
-    models.push(a.modelId, b.modelId);
-    for (const id of models) answers.set(id, await Promise.all(INPUTS.map(async (x) => (await writer.predict(id, x)) as number)));
-    await writer.deploy(a.modelId);
+    const trained = await trainServingModels(writer, 'serve', 'serve_t');
+    models.push(...trained.models);
+    for (const [id, values] of trained.answers) answers.set(id, values);
   });
   afterAll(async () => {
     await served?.close();
