@@ -10,6 +10,7 @@ import type { Matrix, Task } from '@pgml-ts/core';
 import * as native from '@pgml-ts/native';
 import { summarize } from '../timing.js';
 import { percentile } from '../parity/run.js';
+import { nativeFitInput } from '../parity/runners/native.js';
 import { pythonRunner } from '../parity/runners/python-worker.js';
 import { sklearnInProcessRunner } from '../parity/runners/sklearn-inprocess.js';
 import type { BenchAlgorithm } from '../parity/algorithms.js';
@@ -141,18 +142,7 @@ export async function measurePredictSpeed(options: PredictSpeedOptions): Promise
     singleRowBudgetMs: 5_000,
     fitTimeoutMs: options.fitTimeoutMs,
   };
-  const { train, numClasses } = data;
-  const input = {
-    task: algorithm.task,
-    algorithm: algorithm.algorithm,
-    hyperparams: algorithm.hyperparams,
-    x: train.x.data,
-    rows: train.x.rows,
-    cols: train.x.cols,
-    ...(train.y ? { y: train.y.data, yCols: train.y.cols } : {}),
-    numClasses: numClasses ?? 0,
-  } as native.NativeFitInput;
-  const { model } = await native.NativeModel.fitAsync(input, { signal: AbortSignal.timeout(options.fitTimeoutMs) });
+  const { model } = await native.NativeModel.fitAsync(nativeFitInput(job), { signal: AbortSignal.timeout(options.fitTimeoutMs) });
   const current: Predictor = { predict: (x) => model.predict(x.data, x.rows), predictProba: (x) => model.predictProba(x.data, x.rows) };
   const baseline = options.baseline ? predictorOf(loadBaseline(options.baseline), model.toBytes()) : undefined;
   const predictors = baseline ? [current, baseline] : [current];
