@@ -111,8 +111,13 @@ class PgDb implements Db {
     if (this.#closed) throw new DatabaseError(CLOSED_MESSAGE);
   }
 
-  #retriesOnLostConnection(): number {
-    return this.pool.options?.max ?? 10;
+  /**
+   * Whether a statement that failed with `error` on its `attempt`-th connection may run again on another: only when
+   * the connection itself was lost, outside a transaction, and at most once per pooled connection (every idle one
+   * may be dead at once).
+   */
+  #retriable(error: unknown, attempt: number): boolean {
+    return this.target === this.pool && attempt <= (this.pool.options?.max ?? 10) && connectionLost(error);
   }
 
   #fail(error: unknown, context: string): Error {
@@ -132,7 +137,7 @@ class PgDb implements Db {
         // next statement is sent on it. Outside a transaction a read-only statement is safe to run again, on
         // another connection, so predict survives a server-side disconnect instead of failing once per dead
         // pooled connection (every idle one may be dead at once). Writes and transactions are never retried.
-        if (attempt <= this.#retriesOnLostConnection() && this.target === this.pool && READ_ONLY.test(sql) && connectionLost(error)) continue;
+        if (READ_ONLY.test(sql) && this.#retriable(error, attempt)) continue;
         throw this.#fail(error, 'query failed');
       }
     }
@@ -188,7 +193,7 @@ class PgDb implements Db {
         return client;
       } catch (error) {
         client.release(true);
-        if (attempt <= this.#retriesOnLostConnection() && connectionLost(error)) continue;
+        if (this.#retriable(error, attempt)) continue;
         throw this.#fail(error, 'BEGIN failed');
       } finally {
         client.removeListener('error', onError);
@@ -271,7 +276,7 @@ class PgDb implements Db {
         }
       } catch (error) {
         if (error instanceof PgmlError) throw error;
-        if (this.target === this.pool && connectionLost(error) && attempt <= this.#retriesOnLostConnection() && retryable()) continue;
+        if (this.#retriable(error, attempt) && retryable()) continue;
         throw this.#fail(error, context);
       }
     }
